@@ -1,0 +1,64 @@
+/**
+ * Bundles each Lambda into one minified ESM file with a source map, and packs it into a
+ * deterministic zip (fixed timestamps and order: same input, same bytes). These zips are exactly
+ * what Terraform deploys and what the embedded stack runs.
+ */
+import { build, type Metafile } from 'esbuild';
+import { zipSync } from 'fflate';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
+
+// DOS epoch start: zip timestamps cannot be earlier, and a constant keeps the bytes stable.
+const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
+
+async function bundle(entry: string, outfile: string): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [path.join(repoRoot, entry)],
+    outfile,
+    bundle: true,
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Several bundled CommonJS dependencies call require() for Node built-ins.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  });
+  return result.metafile;
+}
+
+async function pack(files: Record<string, string>, zipPath: string): Promise<number> {
+  const entries: Record<string, [Uint8Array, { mtime: Date; level: 9 }]> = {};
+  for (const name of Object.keys(files).sort()) {
+    entries[name] = [await readFile(files[name]!), { mtime: FIXED_MTIME, level: 9 }];
+  }
+  const zip = zipSync(entries);
+  await writeFile(zipPath, zip);
+  return zip.byteLength;
+}
+
+export async function buildAll(): Promise<void> {
+  for (const fn of LAMBDA_FUNCTIONS) {
+    const paths = distPaths(fn.name);
+    await rm(paths.dir, { recursive: true, force: true });
+    await mkdir(paths.dir, { recursive: true });
+    const started = performance.now();
+    await bundle(fn.entry, paths.bundle);
+    const zipBytes = await pack({ 'index.mjs': paths.bundle, 'index.mjs.map': `${paths.bundle}.map` }, paths.zip);
+    const bundleBytes = (await readFile(paths.bundle)).byteLength;
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `built ${fn.name}: ${path.relative(repoRoot, paths.bundle)} ${(bundleBytes / 1024).toFixed(0)} KiB, ${path.relative(repoRoot, paths.zip)} ${(zipBytes / 1024).toFixed(0)} KiB (${ms} ms)`,
+    );
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildAll();
+}

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The Lambda functions this repository deploys; Terraform's `*_zip_path` defaults name the same zips. */
+export const LAMBDA_FUNCTIONS = [
+  { name: 'mcp-server', entry: 'server/handlers/mcp.ts' },
+  { name: 'authorizer', entry: 'server/handlers/authorizer.ts' },
+] as const;
+
+export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number]['name'];
+
+export function distPaths(name: LambdaFunctionName): { dir: string; bundle: string; zip: string } {
+  const dir = path.join(repoRoot, 'dist', name);
+  return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(repoRoot, 'dist', `${name}.zip`) };
+}

@@ -1,0 +1,43 @@
+/**
+ * Typed configuration of the MCP function, read once per execution environment from the
+ * variables Lambda (or the embedded stack) sets. Terraform is the source of these values.
+ */
+export interface ServerConfig {
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly logStreamName: string;
+  readonly region: string;
+  readonly memorySizeMb: number;
+  /** RFC 9728 `authorization_servers`; empty when tokens are static. */
+  readonly authorizationServers: readonly string[];
+  readonly scopesSupported: readonly string[];
+  /** Fault-injection tools for the emulator's reliability tests; never enabled by Terraform. */
+  readonly faultToolsEnabled: boolean;
+  /** Hosts allowed in `Host`/`Origin` (DNS-rebinding defence); empty means "do not check". */
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+export function readServerConfig(env: Env = process.env): ServerConfig {
+  return {
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'stateless-mcp-server',
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST',
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? `local/${process.pid}`,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    memorySizeMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '0'),
+    authorizationServers: list(env.AUTHORIZATION_SERVERS),
+    scopesSupported: list(env.SCOPES_SUPPORTED),
+    faultToolsEnabled: env.MCP_FAULT_TOOLS === 'on',
+    allowedHosts: list(env.MCP_ALLOWED_HOSTS),
+    allowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
+  };
+}

@@ -1,0 +1,84 @@
+import { originValidation, hostHeaderValidation } from '@modelcontextprotocol/express';
+import { toWebRequest } from '@modelcontextprotocol/node';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { ServerConfig } from '../config.ts';
+import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
+import { createServerFactory } from '../mcp/server-factory.ts';
+import { recordInvocation } from '../runtime/environment-stats.ts';
+import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
+import { createMcpEndpoint } from './mcp-endpoint.ts';
+import { METADATA_PATH, protectedResourceMetadata } from './protected-resource-metadata.ts';
+import { sendWebResponse } from './web-response.ts';
+
+/** Lambda's synchronous invocation payload quota (6 MB); larger bodies never reach the function on AWS. */
+export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface AppHooks {
+  /** Reports errors the SDK handled itself (rejected requests, transport faults). */
+  readonly onError?: (error: Error) => void;
+}
+
+function methodNotAllowed(_req: Request, res: Response): void {
+  // Stateless Streamable HTTP: no standalone SSE stream (GET) and no session to delete (DELETE).
+  sendJsonRpcError(res, 405, JSON_RPC.invalidRequest, 'Method not allowed: this stateless endpoint accepts POST only.', { Allow: 'POST' });
+}
+
+/**
+ * The HTTP face of the MCP function: one POST route serving both protocol eras (2026-07-28 through
+ * the SDK's modern path, 2025-era clients through its stateless legacy fallback), plus the
+ * unauthenticated health and RFC 9728 metadata routes. Built once per execution environment.
+ */
+export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
+  const serveMcp = createMcpEndpoint(createServerFactory(config), {
+    maxRequestBodyBytes: MAX_REQUEST_BODY_BYTES,
+    onError: hooks.onError,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+
+  app.use((_req, _res, next) => {
+    recordInvocation();
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', logStream: config.logStreamName });
+  });
+
+  app.get(METADATA_PATH, (req, res) => {
+    res.set('Cache-Control', 'max-age=300').json(protectedResourceMetadata(req, config));
+  });
+
+  const dnsRebindingGuards = [
+    ...(config.allowedHosts.length > 0 ? [hostHeaderValidation([...config.allowedHosts])] : []),
+    ...(config.allowedOrigins.length > 0 ? [originValidation([...config.allowedOrigins])] : []),
+  ];
+
+  app.post('/mcp', ...dnsRebindingGuards, (req: Request, res: Response, next: NextFunction) => {
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    toWebRequest(req, undefined, { signal: abort.signal, maxRequestBodySize: MAX_REQUEST_BODY_BYTES })
+      .then((request) => serveMcp(request, authInfoFromAuthorizer(req.requestContext?.authorizer)))
+      .then((response) => sendWebResponse(res, response))
+      .catch((error: unknown) => {
+        if ((error as { status?: unknown }).status === 413) {
+          sendJsonRpcError(res, 413, JSON_RPC.invalidRequest, 'Request body too large');
+          return;
+        }
+        next(error);
+      });
+  });
+  app.all('/mcp', methodNotAllowed);
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ message: 'Not Found' });
+  });
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    hooks.onError?.(error);
+    if (res.headersSent) return;
+    sendJsonRpcError(res, 500, JSON_RPC.internalError, 'Internal error');
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpServerFactory,
+} from '@modelcontextprotocol/server';
+
+/** A web-standard MCP endpoint: one request in, one response out, nothing kept in between. */
+export type McpEndpoint = (request: Request, authInfo?: AuthInfo) => Promise<Response>;
+
+export interface McpEndpointOptions {
+  readonly maxRequestBodyBytes: number;
+  readonly onError?: ((error: Error) => void) | undefined;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** A 2025-era request wants a stream only when it asks for progress notifications. */
+function asksForProgress(message: unknown): boolean {
+  const messages = Array.isArray(message) ? message : [message];
+  return messages.some((m) => {
+    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
+    return meta?.progressToken !== undefined;
+  });
+}
+
+/**
+ * Serves both protocol eras from one POST route.
+ *
+ * 2026-07-28 traffic goes to the SDK's modern per-request path (`responseMode: 'auto'`: JSON
+ * unless the handler emits a notification first). 2025-era traffic is served statelessly by a
+ * fresh server and transport per request, as the SDK's own `legacy: 'stateless'` fallback does,
+ * with one difference: its transport always answers over SSE, while ours answers plain JSON
+ * unless the request asks for progress, so both eras get JSON by default.
+ */
+export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpointOptions): McpEndpoint {
+  const onerror = options.onError;
+  const modern = createMcpHandler(factory, {
+    legacy: 'reject',
+    responseMode: 'auto',
+    maxRequestBodySize: options.maxRequestBodyBytes,
+    ...(onerror ? { onerror } : {}),
+  });
+
+  async function serveLegacy(request: Request, parsedBody: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
+    const server = await factory({ era: 'legacy', requestInfo: request, ...(authInfo ? { authInfo } : {}) });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !asksForProgress(parsedBody),
+    });
+    if (onerror) transport.onerror = onerror;
+    await server.connect(transport);
+    const teardown = (): void => {
+      transport.close().catch(() => {});
+      server.close().catch(() => {});
+    };
+    const response = await transport.handleRequest(request, { parsedBody, ...(authInfo ? { authInfo } : {}) });
+    if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      teardown();
+      return response;
+    }
+    // The stream ends after the terminal response; release the per-request server then.
+    const body = response.body.pipeThrough(new TransformStream({ flush: teardown }));
+    return new Response(body, { status: response.status, headers: response.headers });
+  }
+
+  return async (request, authInfo) => {
+    const text = await request.text();
+    const rebuilt = (): Request => new Request(request.url, { method: request.method, headers: request.headers, body: text, signal: request.signal });
+    const parsed = parseJson(text);
+    // Unparseable bodies go to the modern path, which owns the -32700 answer for both eras.
+    if (parsed.ok && (await isLegacyRequest(rebuilt(), parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }))) {
+      return serveLegacy(rebuilt(), parsed.value, authInfo);
+    }
+    return modern.fetch(rebuilt(), { ...(authInfo ? { authInfo } : {}), ...(parsed.ok ? { parsedBody: parsed.value } : {}) });
+  };
+}

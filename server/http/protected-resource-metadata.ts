@@ -1,0 +1,36 @@
+import type { Request } from 'express';
+import type { ServerConfig } from '../config.ts';
+
+export const METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+/**
+ * The MCP endpoint's resource URI (RFC 8707), derived from the request because a Lambda cannot know
+ * its own invoke URL without a dependency cycle. Behind API Gateway `requestContext.path` is the
+ * path the client used, stage (or custom-domain base path) included; `X-Forwarded-Proto` is set by
+ * API Gateway.
+ */
+export function resourceUrl(req: Request): string {
+  const proto = req.get('x-forwarded-proto') ?? 'http';
+  const host = req.get('host') ?? 'localhost';
+  const clientPath: string = req.requestContext?.path ?? req.path;
+  const base = clientPath.endsWith(METADATA_PATH) ? clientPath.slice(0, -METADATA_PATH.length) : '';
+  return `${proto}://${host}${base}/mcp`;
+}
+
+/** RFC 9728 section 2 metadata for this resource server. */
+export function protectedResourceMetadata(req: Request, config: ServerConfig): Record<string, unknown> {
+  return {
+    resource: resourceUrl(req),
+    authorization_servers: config.authorizationServers,
+    scopes_supported: config.scopesSupported,
+    bearer_methods_supported: ['header'],
+    resource_name: 'Stateless MCP on AWS Lambda',
+  };
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by serverless-http from the API Gateway event. */
+    requestContext?: { path?: string; authorizer?: Record<string, string | number | boolean | null | undefined> | null };
+  }
+}

@@ -1,0 +1,37 @@
+import { McpServer, type McpRequestContext } from '@modelcontextprotocol/server';
+import type { ServerConfig } from '../config.ts';
+import { registerPrompts } from './prompts.ts';
+import { registerResources } from './resources.ts';
+import { SERVER_INFO } from './server-info.ts';
+import { registerFaultInjection } from './tools/fault-injection.ts';
+import { registerLongTask } from './tools/long-task.ts';
+import { registerLookupRegion } from './tools/lookup-region.ts';
+import { registerPing } from './tools/ping.ts';
+import { registerTextStats } from './tools/text-stats.ts';
+import { registerWhoami } from './tools/whoami.ts';
+
+const INSTRUCTIONS =
+  'A stateless MCP server on AWS Lambda. Every request may be served by a different execution environment; ' +
+  'call ping to see which one answered.';
+
+/**
+ * Builds the MCP server for one request. The SDK calls this per HTTP request for both protocol
+ * eras, so no state survives between requests (the server is stateless by construction).
+ */
+export function createServerFactory(config: ServerConfig): (ctx: McpRequestContext) => McpServer {
+  return () => {
+    const server = new McpServer(SERVER_INFO, {
+      instructions: INSTRUCTIONS,
+      capabilities: { logging: {} },
+    });
+    registerPing(server, config);
+    registerTextStats(server);
+    registerLookupRegion(server);
+    registerWhoami(server);
+    registerLongTask(server);
+    if (config.faultToolsEnabled) registerFaultInjection(server);
+    registerResources(server, config);
+    registerPrompts(server);
+    return server;
+  };
+}

@@ -1,0 +1,38 @@
+import type { McpServer } from '@modelcontextprotocol/server';
+import * as z from 'zod';
+import { structuredResult } from './structured-result.ts';
+
+/**
+ * Tools that break the execution environment on purpose, so the embedded stack's reliability
+ * tests can prove crash and timeout handling through the same doors users use. Registered only
+ * when `MCP_FAULT_TOOLS=on`, which Terraform never sets.
+ */
+export function registerFaultInjection(server: McpServer): void {
+  server.registerTool(
+    'fault_crash',
+    {
+      description: 'Crashes the execution environment (uncaught exception on the next tick).',
+      inputSchema: z.object({}),
+    },
+    () => {
+      setImmediate(() => {
+        throw new Error('fault_crash: injected crash');
+      });
+      return new Promise(() => {
+        // Never settles: the process dies first, as a real crash mid-invocation would.
+      });
+    },
+  );
+  server.registerTool(
+    'fault_sleep',
+    {
+      description: 'Sleeps for `ms` milliseconds, to exceed the function timeout.',
+      inputSchema: z.object({ ms: z.number().int().min(0).max(120_000) }),
+      outputSchema: z.object({ sleptMs: z.number().int() }),
+    },
+    async ({ ms }) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return structuredResult({ sleptMs: ms });
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
+import * as z from 'zod';
+import { structuredResult, toolError } from './structured-result.ts';
+
+const longTaskInput = z.object({
+  steps: z.number().int().min(1).max(50).default(5).describe('Number of steps to run'),
+  stepMs: z.number().int().min(0).max(5_000).default(200).describe('Milliseconds each step takes'),
+});
+
+const longTaskOutput = z.object({
+  stepsCompleted: z.number().int(),
+  elapsedMs: z.number().int(),
+});
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function reportProgress(ctx: ServerContext, progress: number, total: number): Promise<void> {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  if (progressToken === undefined) return;
+  await ctx.mcpReq.notify({
+    method: 'notifications/progress',
+    params: { progressToken, progress, total, message: `step ${progress} of ${total}` },
+  });
+}
+
+/**
+ * A bounded, cancellable tool that takes a while and reports progress. Progress notifications
+ * reach the client only when the response streams (SSE); in JSON mode the SDK drops them.
+ */
+export function registerLongTask(server: McpServer): void {
+  server.registerTool(
+    'long_task',
+    {
+      title: 'Long task with progress',
+      description:
+        'Runs `steps` steps of `stepMs` milliseconds each (at most 50 × 5 s) and reports progress after each step when the request carries a progress token.',
+      inputSchema: longTaskInput,
+      outputSchema: longTaskOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ steps, stepMs }, ctx) => {
+      const started = Date.now();
+      for (let step = 1; step <= steps; step += 1) {
+        try {
+          await sleep(stepMs, ctx.mcpReq.signal);
+        } catch {
+          return toolError(`Cancelled after ${step - 1} of ${steps} steps.`);
+        }
+        await reportProgress(ctx, step, steps);
+      }
+      return structuredResult({ stepsCompleted: steps, elapsedMs: Date.now() - started });
+    },
+  );
+}
