@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
+import { EMULATOR_RUNTIME, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
 
 // DOS epoch start: zip timestamps cannot be earlier, and a constant keeps the bytes stable.
 const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
@@ -57,6 +57,8 @@ export async function buildAll(): Promise<void> {
       `built ${fn.name}: ${path.relative(repoRoot, paths.bundle)} ${(bundleBytes / 1024).toFixed(0)} KiB, ${path.relative(repoRoot, paths.zip)} ${(zipBytes / 1024).toFixed(0)} KiB (${ms} ms)`,
     );
   }
+  await mkdir(path.dirname(EMULATOR_RUNTIME.bundle), { recursive: true });
+  await bundle(EMULATOR_RUNTIME.entry, EMULATOR_RUNTIME.bundle);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

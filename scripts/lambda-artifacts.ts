@@ -15,3 +15,12 @@ export function distPaths(name: LambdaFunctionName): { dir: string; bundle: stri
   const dir = path.join(repoRoot, 'dist', name);
   return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(repoRoot, 'dist', `${name}.zip`) };
 }
+
+/** The emulator's Lambda runtime, run in each emulated execution environment (not deployed). */
+export const EMULATOR_RUNTIME = {
+  entry: 'emulator/lambda/runtime-bootstrap.ts',
+  bundle: path.join(repoRoot, 'dist', 'emulator', 'lambda-runtime.mjs'),
+} as const;
+
+/** Sources whose change makes the built artefacts stale. */
+export const BUILD_INPUTS = ['server', 'emulator/lambda', 'package-lock.json'] as const;

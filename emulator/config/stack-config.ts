@@ -1,0 +1,151 @@
+/**
+ * The embedded stack's settings, derived from the Terraform variables (the single source of
+ * truth) plus the few things only the emulator has (port, idle reaping, bundle locations).
+ */
+import type { TerraformValue, TerraformVariables } from './terraform-variables.ts';
+
+export type AuthorizerType = 'TOKEN' | 'REQUEST';
+
+export interface FunctionSettings {
+  readonly functionName: string;
+  readonly bundlePath: string;
+  readonly memorySizeMb: number;
+  readonly timeoutSeconds: number;
+  /** Concurrent execution environments allowed; reserved concurrency, or the account default. */
+  readonly concurrencyLimit: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface AuthorizerSettings {
+  readonly type: AuthorizerType;
+  /** Header named by `method.request.header.<name>` (lower-cased). */
+  readonly identityHeader: string;
+  readonly validationExpression: RegExp | undefined;
+  readonly resultTtlSeconds: number;
+}
+
+export interface StackConfig {
+  readonly region: string;
+  readonly accountId: string;
+  readonly apiId: string;
+  readonly stageName: string;
+  readonly staticTokens: readonly string[];
+  readonly mcp: FunctionSettings;
+  readonly authorizerFunction: FunctionSettings;
+  readonly authorizer: AuthorizerSettings;
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** API Gateway's integration timeout for REST APIs (29 s unless raised by quota). */
+  readonly integrationTimeoutMs: number;
+}
+
+export interface EmulatorSettings {
+  readonly mcpBundlePath: string;
+  readonly authorizerBundlePath: string;
+  /** Static tokens to use when Terraform's `static_tokens` is empty (the CLI generates one). */
+  readonly fallbackTokens: readonly string[];
+  readonly extraMcpEnvironment?: Readonly<Record<string, string>>;
+  /** The stage's MCP endpoint URL: the JWT audience when `jwt_audience` is empty, as in Terraform. */
+  readonly mcpEndpointUrl: string;
+}
+
+/**
+ * Lambda's default per-Region account concurrency quota, the limit for functions without reserved
+ * concurrency (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+ */
+export const ACCOUNT_CONCURRENCY_LIMIT = 1000;
+/** https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (integration timeout). */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+const LOCAL_ACCOUNT_ID = '000000000000';
+const LOCAL_API_ID = 'local';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function read<T>(vars: TerraformVariables, name: string, check: (v: TerraformValue | undefined) => v is TerraformValue & T, what: string): T {
+  const value = vars[name];
+  if (!check(value)) throw new ConfigError(`Terraform variable "${name}" must be ${what}; got ${JSON.stringify(value)}`);
+  return value;
+}
+const isString = (v: TerraformValue | undefined): v is string => typeof v === 'string';
+const isNumber = (v: TerraformValue | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStringList = (v: TerraformValue | undefined): v is string[] => Array.isArray(v) && v.every((item) => typeof item === 'string');
+
+const str = (vars: TerraformVariables, name: string): string => read(vars, name, isString, 'a string');
+const num = (vars: TerraformVariables, name: string): number => read(vars, name, isNumber, 'a number');
+const strings = (vars: TerraformVariables, name: string): string[] => read(vars, name, isStringList, 'a list of strings');
+
+function identityHeaderOf(identitySource: string): string {
+  const match = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(identitySource.split(',')[0]!.trim());
+  if (!match) throw new ConfigError(`authorizer_identity_source "${identitySource}" must be method.request.header.<Name>`);
+  return match[1]!.toLowerCase();
+}
+
+export function stackConfigFromTerraform(vars: TerraformVariables, emulator: EmulatorSettings): StackConfig {
+  const name = str(vars, 'name');
+  const region = str(vars, 'region');
+  const stageName = str(vars, 'stage_name');
+  const authorizerType = str(vars, 'authorizer_type');
+  if (authorizerType !== 'TOKEN' && authorizerType !== 'REQUEST') throw new ConfigError('authorizer_type must be TOKEN or REQUEST');
+  const reserved = num(vars, 'mcp_reserved_concurrency');
+  const configuredTokens = strings(vars, 'static_tokens');
+  const staticTokens = configuredTokens.length > 0 ? configuredTokens : [...emulator.fallbackTokens];
+  const validation = authorizerType === 'TOKEN' ? str(vars, 'authorizer_identity_validation_expression') : '';
+  const logLevel = typeof vars.log_level === 'string' ? vars.log_level : 'INFO';
+
+  const mcpFunctionName = `${name}-mcp-server`;
+  const authorizerFunctionName = `${name}-authorizer`;
+  // The same variables terraform/lambda.tf sets.
+  const mcpEnvironment: Record<string, string> = {
+    STAGE_NAME: stageName,
+    AUTHORIZATION_SERVERS: strings(vars, 'authorization_servers').join(','),
+    SCOPES_SUPPORTED: strings(vars, 'scopes_supported').join(','),
+    STREAMING_ENABLED: String(vars.streaming_enabled === true),
+    POWERTOOLS_SERVICE_NAME: mcpFunctionName,
+    LOG_LEVEL: logLevel,
+    ...emulator.extraMcpEnvironment,
+  };
+  const authorizerEnvironment: Record<string, string> = {
+    AUTH_MODE: str(vars, 'auth_mode'),
+    STATIC_TOKENS: JSON.stringify(staticTokens),
+    JWT_ISSUER: str(vars, 'jwt_issuer'),
+    JWT_JWKS_URL: str(vars, 'jwt_jwks_url'),
+    JWT_AUDIENCE: str(vars, 'jwt_audience') || emulator.mcpEndpointUrl,
+    JWT_REQUIRED_SCOPES: strings(vars, 'jwt_required_scopes').join(','),
+    JWT_ALLOWED_ALGORITHMS: strings(vars, 'jwt_allowed_algorithms').join(','),
+    POWERTOOLS_SERVICE_NAME: authorizerFunctionName,
+    LOG_LEVEL: logLevel,
+  };
+
+  return {
+    region,
+    accountId: LOCAL_ACCOUNT_ID,
+    apiId: LOCAL_API_ID,
+    stageName,
+    staticTokens,
+    mcp: {
+      functionName: mcpFunctionName,
+      bundlePath: emulator.mcpBundlePath,
+      memorySizeMb: num(vars, 'mcp_memory_size'),
+      timeoutSeconds: num(vars, 'mcp_timeout_seconds'),
+      concurrencyLimit: reserved < 0 ? ACCOUNT_CONCURRENCY_LIMIT : reserved,
+      environment: mcpEnvironment,
+    },
+    authorizerFunction: {
+      functionName: authorizerFunctionName,
+      bundlePath: emulator.authorizerBundlePath,
+      memorySizeMb: num(vars, 'authorizer_memory_size'),
+      timeoutSeconds: num(vars, 'authorizer_timeout_seconds'),
+      concurrencyLimit: ACCOUNT_CONCURRENCY_LIMIT,
+      environment: authorizerEnvironment,
+    },
+    authorizer: {
+      type: authorizerType,
+      identityHeader: identityHeaderOf(str(vars, 'authorizer_identity_source')),
+      validationExpression: validation ? new RegExp(validation) : undefined,
+      resultTtlSeconds: num(vars, 'authorizer_result_ttl_seconds'),
+    },
+    throttling: { rateLimit: num(vars, 'throttling_rate_limit'), burstLimit: num(vars, 'throttling_burst_limit') },
+    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
+  };
+}

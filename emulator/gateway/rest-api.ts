@@ -1,0 +1,235 @@
+/**
+ * The emulated API Gateway REST API stage: routes, stage throttling, the Lambda authorizer, and
+ * the Lambda proxy integration, in the order API Gateway applies them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  MalformedProxyResultError,
+  fromProxyResult,
+  toProxyEvent,
+  type GatewayHttpRequest,
+  type GatewayHttpResponse,
+  type GatewayRoute,
+} from '../../server/gateway/proxy-event.ts';
+import type { StackConfig } from '../config/stack-config.ts';
+import type { InvokeOutcome } from '../lambda/function-pool.ts';
+import { gatewayResponse, type GatewayResponseHeaders, type GatewayResponseType } from './gateway-responses.ts';
+import type { LambdaAuthorizer } from './lambda-authorizer.ts';
+import { TokenBucket } from './stage-throttle.ts';
+
+/** API Gateway's maximum request payload (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** Lambda's synchronous invocation payload quota, request and response (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Integration response headers API Gateway REST APIs rename to `x-amzn-Remapped-<name>`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html).
+ * This is why the 401 challenge must come from a gateway response, not from the function.
+ */
+const REMAPPED_RESPONSE_HEADERS = new Set([
+  'authorization',
+  'connection',
+  'content-length',
+  'date',
+  'proxy-authenticate',
+  'server',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+  'www-authenticate',
+]);
+
+interface RouteDefinition {
+  readonly resourcePath: string;
+  readonly methods: readonly string[] | 'ANY';
+  readonly authorized: boolean;
+}
+
+/** The resources Terraform defines (terraform/api_gateway.tf). */
+export const ROUTES: readonly RouteDefinition[] = [
+  { resourcePath: '/mcp', methods: 'ANY', authorized: true },
+  { resourcePath: '/health', methods: ['GET'], authorized: false },
+  { resourcePath: '/.well-known/oauth-protected-resource', methods: ['GET'], authorized: false },
+];
+
+export type InvokeFunction = (event: unknown, requestId: string) => Promise<InvokeOutcome>;
+
+export interface RestApiDependencies {
+  readonly config: StackConfig;
+  readonly invokeMcp: InvokeFunction;
+  readonly authorizer: LambdaAuthorizer;
+  readonly gatewayResponseHeaders: GatewayResponseHeaders;
+  readonly onAccess?: (entry: AccessLogEntry) => void;
+}
+
+export interface AccessLogEntry {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly integrationLatencyMs: number | undefined;
+  readonly responseType: GatewayResponseType | undefined;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headerPairs(req: IncomingMessage): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  return pairs;
+}
+
+function remapIntegrationHeaders(headers: GatewayHttpResponse['headers']): Array<[string, string]> {
+  return headers.map(([name, value]) => (REMAPPED_RESPONSE_HEADERS.has(name.toLowerCase()) ? [`x-amzn-Remapped-${name}`, value] : [name, value]));
+}
+
+export function writeResponse(res: ServerResponse, response: GatewayHttpResponse): void {
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of response.headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+  for (const [name, values] of grouped) res.setHeader(name, values.length === 1 ? values[0]! : values);
+  res.setHeader('content-length', response.body.length);
+  res.writeHead(response.statusCode);
+  res.end(response.body);
+}
+
+export class RestApi {
+  private readonly throttle: TokenBucket;
+
+  constructor(private readonly deps: RestApiDependencies) {
+    this.throttle = new TokenBucket(deps.config.throttling.rateLimit, deps.config.throttling.burstLimit);
+  }
+
+  /** Handles a request whose path starts with `/<stage>`; anything else is not this stage's. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    let integrationLatencyMs: number | undefined;
+    let responseType: GatewayResponseType | undefined;
+
+    const respond = (response: GatewayHttpResponse): void => {
+      writeResponse(res, {
+        ...response,
+        headers: [...response.headers.filter(([name]) => name.toLowerCase() !== 'x-amzn-requestid'), ['x-amzn-RequestId', requestId]],
+      });
+      this.deps.onAccess?.({
+        requestId,
+        method,
+        path: url.pathname,
+        status: response.statusCode,
+        latencyMs: performance.now() - started,
+        integrationLatencyMs,
+        responseType,
+      });
+    };
+    const fail = (type: GatewayResponseType): void => {
+      responseType = type;
+      respond(gatewayResponse(type, requestId, this.deps.gatewayResponseHeaders));
+    };
+
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    if (body === 'too-large') return fail('REQUEST_TOO_LARGE');
+
+    const stagePrefix = `/${this.deps.config.stageName}`;
+    const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
+    const route = ROUTES.find((r) => r.resourcePath === resourcePath && (r.methods === 'ANY' || r.methods.includes(method)));
+    if (!route || resourcePath === undefined) return fail('MISSING_AUTHENTICATION_TOKEN');
+    if (!this.throttle.tryTake()) return fail('THROTTLED');
+
+    const request: GatewayHttpRequest = {
+      method,
+      path: resourcePath,
+      query: url.searchParams,
+      headers: [
+        ...headerPairs(req),
+        ['X-Forwarded-For', req.socket.remoteAddress ?? '127.0.0.1'],
+        ['X-Forwarded-Port', String(req.socket.localPort ?? '')],
+        ['X-Forwarded-Proto', 'http'],
+      ],
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    };
+    const gatewayRoute: GatewayRoute = {
+      resourcePath: route.resourcePath,
+      stage: this.deps.config.stageName,
+      apiId: this.deps.config.apiId,
+      accountId: this.deps.config.accountId,
+      domainName: req.headers.host ?? 'localhost',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      binaryMediaTypes: [],
+    };
+
+    let authorizerContext: GatewayRoute['authorizer'];
+    if (route.authorized) {
+      const methodArn = this.deps.authorizer.methodArn(gatewayRoute, method, this.deps.config.region);
+      const decision = await this.deps.authorizer.authorize(request, gatewayRoute, methodArn);
+      switch (decision.kind) {
+        case 'unauthorized':
+          return fail('UNAUTHORIZED');
+        case 'denied':
+          return fail('ACCESS_DENIED');
+        case 'failure':
+          return fail('AUTHORIZER_FAILURE');
+        case 'configuration-error':
+          return fail('AUTHORIZER_CONFIGURATION_ERROR');
+        case 'allow':
+          authorizerContext = decision.context;
+      }
+    }
+
+    const event = toProxyEvent(request, { ...gatewayRoute, authorizer: authorizerContext });
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_INVOKE_REJECTED');
+
+    const integrationStarted = performance.now();
+    const outcome = await this.withIntegrationTimeout(this.deps.invokeMcp(event, requestId));
+    integrationLatencyMs = performance.now() - integrationStarted;
+    if (outcome === 'timed-out') return fail('INTEGRATION_TIMEOUT');
+    if (outcome.kind === 'throttled') return fail('LAMBDA_INVOKE_REJECTED');
+    if (outcome.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
+    if (Buffer.byteLength(JSON.stringify(outcome.result ?? null)) > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_FUNCTION_ERROR');
+    try {
+      const response = fromProxyResult(outcome.result);
+      respond({ ...response, headers: remapIntegrationHeaders(response.headers) });
+    } catch (error) {
+      if (error instanceof MalformedProxyResultError) return fail('LAMBDA_FUNCTION_ERROR');
+      throw error;
+    }
+  }
+
+  /** The function keeps running after API Gateway gives up, as on AWS; only the client is answered. */
+  private withIntegrationTimeout(invocation: Promise<InvokeOutcome>): Promise<InvokeOutcome | 'timed-out'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timed-out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed-out'), this.deps.config.integrationTimeoutMs);
+    });
+    return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
+  }
+}

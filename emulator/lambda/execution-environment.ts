@@ -1,0 +1,236 @@
+/**
+ * One Lambda execution environment: a child process running the function bundle, serving one
+ * invocation at a time (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { FunctionSettings } from '../config/stack-config.ts';
+import type { LogStore } from '../logs/log-store.ts';
+import { endLine, reportLine, startLine } from './lambda-log-lines.ts';
+import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
+
+/** Lambda allows the INIT phase 10 seconds (lambda-runtime-environment.html, "Init phase"). */
+const INIT_TIMEOUT_MS = 10_000;
+export const FUNCTION_VERSION = '$LATEST';
+
+export type InvocationOutcome =
+  | { readonly kind: 'result'; readonly result: unknown }
+  | { readonly kind: 'function-error'; readonly error: FunctionErrorPayload };
+
+export interface EnvironmentContext {
+  readonly fn: FunctionSettings;
+  readonly region: string;
+  readonly accountId: string;
+  readonly logs: LogStore;
+  readonly runtimePath: string;
+  readonly nodePath: string;
+}
+
+function logStreamName(now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${day}/[${FUNCTION_VERSION}]${randomBytes(16).toString('hex')}`;
+}
+
+export function logGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+export class ExecutionEnvironment {
+  readonly logStreamName = logStreamName();
+  readonly logGroupName: string;
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<void>;
+  private readonly spawnedAt = performance.now();
+  private initDurationMs: number | undefined;
+  private pendingInitReport = true;
+  private exited = false;
+  private exitListeners: Array<(code: number | null) => void> = [];
+  private messageListener: ((message: RuntimeMessage) => void) | undefined;
+  busy = false;
+  lastUsed = Date.now();
+  invocations = 0;
+
+  constructor(private readonly ctx: EnvironmentContext) {
+    this.logGroupName = logGroupName(ctx.fn.functionName);
+    ctx.logs.createStream(this.logGroupName, this.logStreamName);
+    this.log(`INIT_START Runtime Version: nodejs:${process.versions.node.split('.')[0]}.emulated\tRuntime Version ARN: emulated`);
+    this.child = fork(ctx.runtimePath, [], {
+      execPath: ctx.nodePath,
+      // Lambda's Node.js runtime caps the heap below the function's memory size.
+      execArgv: [`--max-old-space-size=${Math.max(64, Math.floor(ctx.fn.memorySizeMb * 0.9))}`, '--enable-source-maps'],
+      env: this.environmentVariables(),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.log(line));
+    }
+    this.child.on('message', (message: RuntimeMessage) => this.messageListener?.(message));
+    this.child.on('exit', (code) => {
+      this.exited = true;
+      for (const listener of this.exitListeners) listener(code);
+    });
+    this.ready = this.waitForReady();
+    // Observed by invoke(); this guard only keeps an early failure from being "unhandled".
+    this.ready.catch(() => undefined);
+  }
+
+  private environmentVariables(): NodeJS.ProcessEnv {
+    const { fn, region } = this.ctx;
+    // Reserved variables Lambda sets (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+    return {
+      ...fn.environment,
+      PATH: process.env.PATH,
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      _HANDLER: 'index.handler',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+      AWS_LAMBDA_FUNCTION_VERSION: FUNCTION_VERSION,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: this.logGroupName,
+      AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName,
+      LAMBDA_TASK_ROOT: path.dirname(fn.bundlePath),
+      LAMBDA_RUNTIME_DIR: path.dirname(this.ctx.runtimePath),
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+    };
+  }
+
+  get functionArn(): string {
+    return `arn:aws:lambda:${this.ctx.region}:${this.ctx.accountId}:function:${this.ctx.fn.functionName}`;
+  }
+
+  get isAlive(): boolean {
+    return !this.exited;
+  }
+
+  private log(message: string): void {
+    this.ctx.logs.put(this.logGroupName, this.logStreamName, message);
+  }
+
+  private waitForReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.kill();
+        reject(new Error(`INIT phase exceeded ${INIT_TIMEOUT_MS} ms`));
+      }, INIT_TIMEOUT_MS);
+      this.messageListener = (message) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          this.initDurationMs = performance.now() - this.spawnedAt;
+          resolve();
+        } else if (message.type === 'init-error') {
+          clearTimeout(timer);
+          this.log(`INIT_REPORT Init Duration: ${(performance.now() - this.spawnedAt).toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${message.error.errorType}`);
+          reject(Object.assign(new Error(message.error.errorMessage), { payload: message.error }));
+        }
+      };
+      this.onExit((code) => {
+        clearTimeout(timer);
+        reject(new Error(`runtime exited during INIT with code ${code}`));
+      });
+    });
+  }
+
+  private onExit(listener: (code: number | null) => void): () => void {
+    this.exitListeners.push(listener);
+    return () => {
+      this.exitListeners = this.exitListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Runs one invocation. A function error keeps the environment; a timeout or a crash destroys it
+   * (Lambda resets the environment), and the caller must not reuse it.
+   */
+  async invoke(requestId: string, event: unknown): Promise<InvocationOutcome> {
+    this.busy = true;
+    try {
+      await this.ready;
+    } catch (error) {
+      this.kill();
+      const payload = (error as { payload?: FunctionErrorPayload }).payload;
+      return { kind: 'function-error', error: payload ?? { errorType: 'Runtime.Unknown', errorMessage: (error as Error).message } };
+    }
+    this.invocations += 1;
+    const timeoutMs = this.ctx.fn.timeoutSeconds * 1000;
+    const started = performance.now();
+    const initDurationMs = this.pendingInitReport ? this.initDurationMs : undefined;
+    this.pendingInitReport = false;
+    this.log(startLine(requestId, FUNCTION_VERSION));
+    const message: InvokeMessage = {
+      type: 'invoke',
+      requestId,
+      event,
+      deadlineEpochMs: Date.now() + timeoutMs,
+      invokedFunctionArn: this.functionArn,
+    };
+
+    const finish = (outcome: InvocationOutcome, maxRssBytes: number, status?: 'timeout' | 'error', errorType?: string): InvocationOutcome => {
+      this.log(endLine(requestId));
+      this.log(
+        reportLine({
+          requestId,
+          durationMs: performance.now() - started,
+          memorySizeMb: this.ctx.fn.memorySizeMb,
+          maxMemoryUsedMb: Math.ceil(maxRssBytes / (1024 * 1024)),
+          initDurationMs,
+          status,
+          errorType,
+        }),
+      );
+      this.busy = false;
+      this.lastUsed = Date.now();
+      return outcome;
+    };
+
+    return new Promise<InvocationOutcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: InvocationOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        removeExit();
+        this.messageListener = undefined;
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        const seconds = this.ctx.fn.timeoutSeconds.toFixed(2);
+        const errorMessage = `${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`;
+        this.log(errorMessage);
+        this.kill();
+        settle(finish({ kind: 'function-error', error: { errorType: 'Sandbox.Timedout', errorMessage } }, 0, 'timeout'));
+      }, timeoutMs);
+      const removeExit = this.onExit((code) => {
+        const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code ?? 'signal'}`;
+        this.log(`${errorMessage}\rRuntime.ExitError`);
+        settle(finish({ kind: 'function-error', error: { errorType: 'Runtime.ExitError', errorMessage } }, 0, 'error', 'Runtime.ExitError'));
+      });
+      this.messageListener = (reply) => {
+        if (reply.type === 'result' && reply.requestId === requestId) {
+          settle(finish({ kind: 'result', result: reply.result }, reply.maxRssBytes));
+        } else if (reply.type === 'error' && reply.requestId === requestId) {
+          settle(finish({ kind: 'function-error', error: reply.error }, reply.maxRssBytes, 'error', reply.error.errorType));
+        }
+      };
+      this.child.send(message);
+    });
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  /** Resolves once the child process is gone. */
+  async shutdown(): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.onExit(() => resolve()));
+    this.kill();
+    await gone;
+  }
+}

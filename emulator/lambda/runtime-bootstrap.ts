@@ -1,0 +1,104 @@
+/**
+ * The Lambda runtime of one emulated execution environment (a child process): loads the function
+ * bundle once (the INIT phase), then serves one invocation at a time from the emulator, with a
+ * Lambda-shaped `context` and console output formatted as the Node.js runtime formats it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
+ */
+import { format } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
+
+type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
+
+const env = process.env;
+let currentRequestId: string | undefined;
+
+function send(message: RuntimeMessage): void {
+  process.send?.(message);
+}
+
+function toPayload(error: unknown): FunctionErrorPayload {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
+  }
+  return { errorType: 'Error', errorMessage: String(error) };
+}
+
+// Text-format lines: timestamp, request id, level, message; newlines become \r so one log event
+// stays one line, as the Node.js runtime does.
+function patchConsole(): void {
+  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
+  for (const [method, level] of Object.entries(levels)) {
+    (console as unknown as Record<string, (...args: unknown[]) => void>)[method] = (...args: unknown[]) => {
+      const line = `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args).replace(/\n/g, '\r')}\n`;
+      (level === 'ERROR' || level === 'WARN' ? process.stderr : process.stdout).write(line);
+    };
+  }
+}
+
+function maxRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+async function loadHandler(): Promise<Handler> {
+  const [file, exportName] = (env._HANDLER ?? 'index.handler').split('.') as [string, string];
+  const module = (await import(pathToFileURL(`${env.LAMBDA_TASK_ROOT}/${file}.mjs`).href)) as Record<string, unknown>;
+  const handler = module[exportName];
+  if (typeof handler !== 'function') throw Object.assign(new Error(`${file}.${exportName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  return handler as Handler;
+}
+
+function contextFor(message: InvokeMessage): Record<string, unknown> {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: message.invokedFunctionArn,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: message.requestId,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadlineEpochMs - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  patchConsole();
+  process.on('uncaughtException', (error) => {
+    console.error('Uncaught Exception', JSON.stringify(toPayload(error)));
+    process.exit(129);
+  });
+  process.on('unhandledRejection', (reason) => {
+    console.error('Unhandled Promise Rejection', JSON.stringify(toPayload(reason)));
+    process.exit(128);
+  });
+
+  let handler: Handler;
+  try {
+    handler = await loadHandler();
+  } catch (error) {
+    send({ type: 'init-error', error: toPayload(error) });
+    return;
+  }
+
+  process.on('message', (message: InvokeMessage) => {
+    if (message.type !== 'invoke') return;
+    currentRequestId = message.requestId;
+    Promise.resolve()
+      .then(() => handler(message.event, contextFor(message)))
+      .then(
+        (result) => send({ type: 'result', requestId: message.requestId, result, maxRssBytes: maxRssBytes() }),
+        (error: unknown) => {
+          const payload = toPayload(error);
+          console.error('Invoke Error', JSON.stringify(payload));
+          send({ type: 'error', requestId: message.requestId, error: payload, maxRssBytes: maxRssBytes() });
+        },
+      );
+  });
+  send({ type: 'ready' });
+}
+
+await main();

@@ -1,0 +1,21 @@
+/** Messages between the emulator and the Lambda runtime it runs in each child process. */
+
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly requestId: string;
+  readonly event: unknown;
+  readonly deadlineEpochMs: number;
+  readonly invokedFunctionArn: string;
+}
+
+export interface FunctionErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: readonly string[];
+}
+
+export type RuntimeMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly error: FunctionErrorPayload }
+  | { readonly type: 'result'; readonly requestId: string; readonly result: unknown; readonly maxRssBytes: number }
+  | { readonly type: 'error'; readonly requestId: string; readonly error: FunctionErrorPayload; readonly maxRssBytes: number };

@@ -1,0 +1,141 @@
+/**
+ * The embedded stack: an emulated API Gateway REST API stage with the Lambda authorizer, the MCP
+ * function's execution environments, and a CloudWatch Logs endpoint, all on one loopback port.
+ * Settings come from the Terraform variables, so what runs here is what `terraform apply` deploys.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../scripts/lambda-artifacts.ts';
+import { stackConfigFromTerraform, type StackConfig } from './config/stack-config.ts';
+import { readTerraformVariables, type TerraformVariables } from './config/terraform-variables.ts';
+import { gatewayResponse } from './gateway/gateway-responses.ts';
+import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
+import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
+import { FunctionPool } from './lambda/function-pool.ts';
+import { createLogsApi } from './logs/cloudwatch-logs-api.ts';
+import { LogStore } from './logs/log-store.ts';
+
+export interface StartStackOptions {
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly terraformDir?: string;
+  readonly varFiles?: readonly string[];
+  /** Terraform variable values, as `-var name=value` would set them. */
+  readonly overrides?: TerraformVariables;
+  /** Tokens to use when Terraform's `static_tokens` is empty. */
+  readonly fallbackTokens?: readonly string[];
+  readonly idleTimeoutMs?: number;
+  readonly logDir?: string;
+  /** Extra variables for the MCP function, e.g. `MCP_FAULT_TOOLS=on` for fault-injection tests. */
+  readonly mcpEnvironment?: Readonly<Record<string, string>>;
+  /** Only for tests that cannot wait 29 s; the default is API Gateway's. */
+  readonly integrationTimeoutMs?: number;
+  readonly nodePath?: string;
+  readonly onAccess?: (entry: AccessLogEntry) => void;
+}
+
+export interface RunningStack {
+  readonly baseUrl: string;
+  readonly endpoint: string;
+  /** Endpoint for `new CloudWatchLogsClient({ endpoint })`. */
+  readonly logsEndpoint: string;
+  readonly tokens: readonly string[];
+  readonly config: StackConfig;
+  readonly logs: LogStore;
+  readonly mcp: FunctionPool;
+  readonly authorizerFunction: FunctionPool;
+  readonly authorizer: LambdaAuthorizer;
+  stop(): Promise<void>;
+}
+
+/** Environments not invoked for this long are reclaimed; AWS documents no fixed figure. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
+  const host = options.host ?? '127.0.0.1';
+  const variables = await readTerraformVariables(options.terraformDir ?? path.join(repoRoot, 'terraform'), {
+    varFiles: options.varFiles ?? [],
+    overrides: options.overrides ?? {},
+  });
+
+  // Listen first: the stage URL (port included) is part of the configuration (JWT audience).
+  let route: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      console.error('embedded stack: unexpected error', error);
+      if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
+      else res.destroy();
+    });
+  });
+  // Long-running streamed responses must not be cut by Node's default request timeout.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host}:${port}`;
+  const stageName = String(variables.stage_name);
+  const baseUrl = `${origin}/${stageName}`;
+
+  const baseConfig = stackConfigFromTerraform(variables, {
+    mcpBundlePath: distPaths('mcp-server').bundle,
+    authorizerBundlePath: distPaths('authorizer').bundle,
+    fallbackTokens: options.fallbackTokens ?? [],
+    mcpEndpointUrl: `${baseUrl}/mcp`,
+    extraMcpEnvironment: {
+      // Loopback servers are what DNS rebinding targets; API Gateway's own host needs no list.
+      MCP_ALLOWED_HOSTS: '127.0.0.1,localhost,[::1]',
+      ...options.mcpEnvironment,
+    },
+  });
+  const config: StackConfig = { ...baseConfig, integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs };
+
+  const logs = new LogStore(options.logDir);
+  const retention = typeof variables.log_retention_days === 'number' ? variables.log_retention_days : undefined;
+  const poolOptions = {
+    region: config.region,
+    accountId: config.accountId,
+    logs,
+    runtimePath: EMULATOR_RUNTIME.bundle,
+    nodePath: options.nodePath ?? process.execPath,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    ...(retention === undefined ? {} : { logRetentionDays: retention }),
+  };
+  const mcp = new FunctionPool({ ...poolOptions, fn: config.mcp });
+  const authorizerFunction = new FunctionPool({ ...poolOptions, fn: config.authorizerFunction });
+  const authorizer = new LambdaAuthorizer(config.authorizer, (event) => authorizerFunction.invoke(event));
+  const logsApi = createLogsApi(logs, config.region, config.accountId);
+  // As terraform/gateway_responses.tf: 401 and 403 point clients at the RFC 9728 metadata.
+  const challenge = { 'WWW-Authenticate': `Bearer resource_metadata="${baseUrl}/.well-known/oauth-protected-resource"` };
+  const restApi = new RestApi({
+    config,
+    invokeMcp: (event, requestId) => mcp.invoke(event, requestId),
+    authorizer,
+    gatewayResponseHeaders: { UNAUTHORIZED: challenge, ACCESS_DENIED: challenge },
+    ...(options.onAccess ? { onAccess: options.onAccess } : {}),
+  });
+  route = (req, res) => (logsApi.accepts(req) ? logsApi.handle(req, res) : restApi.handle(req, res));
+
+  return {
+    baseUrl,
+    endpoint: `${baseUrl}/mcp`,
+    logsEndpoint: origin,
+    tokens: config.staticTokens,
+    config,
+    logs,
+    mcp,
+    authorizerFunction,
+    authorizer,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([mcp.close(), authorizerFunction.close()]);
+    },
+  };
+}
