@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMULATOR_RUNTIME, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
+import { DIST_DIR, EMULATOR_RUNTIME, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
 
 // DOS epoch start: zip timestamps cannot be earlier, and a constant keeps the bytes stable.
 const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
@@ -43,9 +43,10 @@ async function pack(files: Record<string, string>, zipPath: string): Promise<num
   return zip.byteLength;
 }
 
-export async function buildAll(): Promise<void> {
+/** Builds into `distDir` (tests build into a temporary directory to compare outputs). */
+export async function buildAll(distDir: string = DIST_DIR, log: (line: string) => void = console.log): Promise<void> {
   for (const fn of LAMBDA_FUNCTIONS) {
-    const paths = distPaths(fn.name);
+    const paths = distPaths(fn.name, distDir);
     await rm(paths.dir, { recursive: true, force: true });
     await mkdir(paths.dir, { recursive: true });
     const started = performance.now();
@@ -53,12 +54,14 @@ export async function buildAll(): Promise<void> {
     const zipBytes = await pack({ 'index.mjs': paths.bundle, 'index.mjs.map': `${paths.bundle}.map` }, paths.zip);
     const bundleBytes = (await readFile(paths.bundle)).byteLength;
     const ms = Math.round(performance.now() - started);
-    console.log(
+    log(
       `built ${fn.name}: ${path.relative(repoRoot, paths.bundle)} ${(bundleBytes / 1024).toFixed(0)} KiB, ${path.relative(repoRoot, paths.zip)} ${(zipBytes / 1024).toFixed(0)} KiB (${ms} ms)`,
     );
   }
-  await mkdir(path.dirname(EMULATOR_RUNTIME.bundle), { recursive: true });
-  await bundle(EMULATOR_RUNTIME.entry, EMULATOR_RUNTIME.bundle);
+  if (distDir === DIST_DIR) {
+    await mkdir(path.dirname(EMULATOR_RUNTIME.bundle), { recursive: true });
+    await bundle(EMULATOR_RUNTIME.entry, EMULATOR_RUNTIME.bundle);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -11,9 +11,11 @@ export const LAMBDA_FUNCTIONS = [
 
 export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number]['name'];
 
-export function distPaths(name: LambdaFunctionName): { dir: string; bundle: string; zip: string } {
-  const dir = path.join(repoRoot, 'dist', name);
-  return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(repoRoot, 'dist', `${name}.zip`) };
+export const DIST_DIR = path.join(repoRoot, 'dist');
+
+export function distPaths(name: LambdaFunctionName, distDir: string = DIST_DIR): { dir: string; bundle: string; zip: string } {
+  const dir = path.join(distDir, name);
+  return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(distDir, `${name}.zip`) };
 }
 
 /** The emulator's Lambda runtime, run in each emulated execution environment (not deployed). */

@@ -22,7 +22,15 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
   return () => {
     const server = new McpServer(SERVER_INFO, {
       instructions: INSTRUCTIONS,
-      capabilities: { logging: {} },
+      // A per-request server can never send list_changed (no stream outlives the request), so it
+      // must not advertise it: the SDK's default `listChanged: true` would hold a buffered
+      // Lambda response open on `subscriptions/listen`.
+      capabilities: {
+        logging: {},
+        tools: { listChanged: false },
+        prompts: { listChanged: false },
+        resources: { listChanged: false },
+      },
     });
     registerPing(server, config);
     registerTextStats(server);

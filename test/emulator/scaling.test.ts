@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningStack } from '../../emulator/stack.ts';
+import { callTool, pingResult } from '../support/mcp-http.ts';
+import { startTestStack } from '../support/stack.ts';
+
+let stack: RunningStack & { token: string };
+
+beforeAll(async () => {
+  stack = await startTestStack({ overrides: { mcp_reserved_concurrency: 4 } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('Lambda scaling in the embedded stack', () => {
+  it('starts one execution environment per concurrent request, each with a cold start, then reuses them', async () => {
+    // Warm the authorizer first so that all four MCP invocations overlap.
+    expect((await callTool(stack.endpoint, stack.token, 'lookup_region', { code: 'eu-west-1' })).status).toBe(200);
+    const firstEnvironment = stack.mcp.stats().environments;
+    expect(firstEnvironment).toBe(1);
+
+    const concurrent = await Promise.all(
+      Array.from({ length: 4 }, () => callTool(stack.endpoint, stack.token, 'long_task', { steps: 1, stepMs: 700 })),
+    );
+    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(stack.mcp.stats()).toMatchObject({ environments: 4, coldStarts: 4 });
+
+    const pings = [];
+    for (let i = 0; i < 8; i += 1) pings.push(pingResult(await callTool(stack.endpoint, stack.token, 'ping')));
+    expect(pings.every((p) => !p.coldStart)).toBe(true);
+    expect(stack.mcp.stats().coldStarts).toBe(4);
+    // Lambda prefers the most recently used environment, so sequential calls stay on one.
+    expect(new Set(pings.map((p) => p.logStream)).size).toBe(1);
+  });
+
+  it('gives each execution environment its own log stream with START, END and REPORT lines', () => {
+    const group = stack.logs.groups.get(stack.mcp.logGroupName)!;
+    expect(group.streams.size).toBe(4);
+    for (const stream of group.streams.values()) {
+      const messages = stream.events.map((e) => e.message);
+      expect(messages[0]).toMatch(/^INIT_START /);
+      const reports = messages.filter((m) => m.startsWith('REPORT RequestId: '));
+      expect(reports.length).toBeGreaterThan(0);
+      expect(reports[0]).toMatch(/Init Duration: [\d.]+ ms/);
+      expect(reports.slice(1).every((m) => !m.includes('Init Duration'))).toBe(true);
+      expect(messages.filter((m) => m.startsWith('START RequestId: ')).length).toBe(reports.length);
+    }
+  });
+
+  it('reclaims environments that stay idle longer than the idle timeout', async () => {
+    const short = await startTestStack({ idleTimeoutMs: 300 });
+    try {
+      expect((await callTool(short.endpoint, short.token, 'ping')).status).toBe(200);
+      expect(short.mcp.stats().environments).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(short.mcp.stats().environments).toBe(0);
+      expect(pingResult(await callTool(short.endpoint, short.token, 'ping')).coldStart).toBe(true);
+    } finally {
+      await short.stop();
+    }
+  });
+});
