@@ -1,0 +1,71 @@
+/**
+ * The authorizer as a plain function of (config, logger): event in, policy out, or one of the two
+ * errors API Gateway tells apart (see errors.ts). The Lambda entry only reads the config from the
+ * environment and calls this once per execution environment; tests call it with their own config.
+ *
+ * Outcomes, as API Gateway answers them:
+ * - no, malformed, unknown or invalid token  → throw Error("Unauthorized")   → 401
+ * - valid token without a required scope     → Deny policy                   → 403
+ * - valid token                              → Allow policy (whole API)      → integration runs
+ * - JWKS unreachable, bad methodArn, bugs    → throw any other error         → 500
+ * The token itself is never logged; a 12-hex-digit SHA-256 fingerprint is.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { parseBearer } from './bearer.ts';
+import { validateAuthorizerConfig, type AuthorizerConfig } from './config.ts';
+import { AuthorizerDependencyError, unauthorized } from './errors.ts';
+import { authorizationFromEvent, methodArnOf } from './event.ts';
+import { tokenFingerprint } from './fingerprint.ts';
+import type { TokenVerifier, Verdict } from './identity.ts';
+import { createJwtVerifier } from './jwt.ts';
+import { apiWideResource, buildPolicy, type AuthorizerResult } from './policy.ts';
+import { createStaticTokenVerifier } from './static-tokens.ts';
+
+export type AuthorizerHandler = (event: unknown, context?: Context) => Promise<AuthorizerResult>;
+
+export interface AuthorizerDependencies {
+  readonly logger: Logger;
+}
+
+function verifierFor(config: AuthorizerConfig): TokenVerifier {
+  return config.mode === 'static' ? createStaticTokenVerifier(config.tokens) : createJwtVerifier(config);
+}
+
+export function createAuthorizer(config: AuthorizerConfig, { logger }: AuthorizerDependencies): AuthorizerHandler {
+  validateAuthorizerConfig(config);
+  const verify = verifierFor(config);
+  const authMode = config.mode;
+
+  return async function handler(event, context) {
+    if (context) logger.addContext(context);
+    const methodArn = methodArnOf(event);
+    const header = authorizationFromEvent(event);
+    const bearer = header === null ? ({ ok: false, reason: 'duplicate-header' } as const) : parseBearer(header);
+    if (!bearer.ok) {
+      logger.info('Authorization refused', { outcome: 'unauthorized', reason: bearer.reason, authMode, methodArn });
+      throw unauthorized();
+    }
+    const fingerprint = tokenFingerprint(bearer.token);
+    let verdict: Verdict;
+    try {
+      verdict = await verify(bearer.token);
+    } catch (error) {
+      const reason = error instanceof AuthorizerDependencyError ? 'dependency-unavailable' : 'internal-error';
+      logger.error('Authorization failed', { outcome: 'error', reason, authMode, tokenFingerprint: fingerprint, methodArn, error });
+      throw error;
+    }
+    if (verdict.kind === 'unauthorized') {
+      logger.info('Authorization refused', { outcome: 'unauthorized', reason: verdict.reason, authMode, tokenFingerprint: fingerprint, methodArn });
+      throw unauthorized();
+    }
+    const resource = apiWideResource(methodArn);
+    const { principalId, clientId, scopes } = verdict.identity;
+    if (verdict.kind === 'deny') {
+      logger.info('Authorization denied', { outcome: 'deny', reason: verdict.reason, authMode, tokenFingerprint: fingerprint, principalId, clientId, methodArn });
+      return buildPolicy('Deny', verdict.identity, resource, authMode);
+    }
+    logger.info('Authorization allowed', { outcome: 'allow', authMode, tokenFingerprint: fingerprint, principalId, clientId, scopes: scopes.join(' '), methodArn });
+    return buildPolicy('Allow', verdict.identity, resource, authMode);
+  };
+}
