@@ -1,5 +1,4 @@
 import { originValidation, hostHeaderValidation } from '@modelcontextprotocol/express';
-import { toWebRequest } from '@modelcontextprotocol/node';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ServerConfig } from '../config.ts';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
@@ -8,6 +7,7 @@ import { recordInvocation } from '../runtime/environment-stats.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { METADATA_PATH, protectedResourceMetadata } from './protected-resource-metadata.ts';
+import { readRequestBody, requestHeaders, requestUrl } from './node-request.ts';
 import { sendWebResponse } from './web-response.ts';
 
 /** Lambda's synchronous invocation payload quota (6 MB); larger bodies never reach the function on AWS. */
@@ -58,17 +58,16 @@ export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
 
   app.post('/mcp', ...dnsRebindingGuards, (req: Request, res: Response, next: NextFunction) => {
     const abort = new AbortController();
-    res.once('close', () => abort.abort());
-    toWebRequest(req, undefined, { signal: abort.signal, maxRequestBodySize: MAX_REQUEST_BODY_BYTES })
-      .then((request) => serveMcp(request, authInfoFromAuthorizer(req.requestContext?.authorizer)))
-      .then((response) => sendWebResponse(res, response))
-      .catch((error: unknown) => {
-        if ((error as { status?: unknown }).status === 413) {
-          sendJsonRpcError(res, 413, JSON_RPC.invalidRequest, 'Request body too large');
-          return;
-        }
-        next(error);
-      });
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    readRequestBody(req, MAX_REQUEST_BODY_BYTES)
+      .then(async (body) => {
+        if (body === undefined) return sendJsonRpcError(res, 413, JSON_RPC.invalidRequest, 'Request body too large');
+        const request = { url: requestUrl(req), method: 'POST', headers: requestHeaders(req), body: body.toString('utf8'), signal: abort.signal };
+        await sendWebResponse(res, await serveMcp(request, authInfoFromAuthorizer(req.requestContext?.authorizer)));
+      })
+      .catch(next);
   });
   app.all('/mcp', methodNotAllowed);
 

@@ -6,8 +6,17 @@ import {
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
 
+/** One HTTP request to the MCP route, body already read (the HTTP layer enforces its size limit). */
+export interface McpHttpRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** A web-standard MCP endpoint: one request in, one response out, nothing kept in between. */
-export type McpEndpoint = (request: Request, authInfo?: AuthInfo) => Promise<Response>;
+export type McpEndpoint = (request: McpHttpRequest, authInfo?: AuthInfo) => Promise<Response>;
 
 export interface McpEndpointOptions {
   readonly maxRequestBodyBytes: number;
@@ -71,14 +80,15 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     return new Response(body, { status: response.status, headers: response.headers });
   }
 
-  return async (request, authInfo) => {
-    const text = await request.text();
-    const rebuilt = (): Request => new Request(request.url, { method: request.method, headers: request.headers, body: text, signal: request.signal });
-    const parsed = parseJson(text);
+  return async (incoming, authInfo) => {
+    // One Request per exchange; with the parsed body supplied, neither the classifier nor the
+    // transports read it again.
+    const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.body, signal: incoming.signal ?? null });
+    const parsed = parseJson(incoming.body);
     // Unparseable bodies go to the modern path, which owns the -32700 answer for both eras.
-    if (parsed.ok && (await isLegacyRequest(rebuilt(), parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }))) {
-      return serveLegacy(rebuilt(), parsed.value, authInfo);
+    if (parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }))) {
+      return serveLegacy(request, parsed.value, authInfo);
     }
-    return modern.fetch(rebuilt(), { ...(authInfo ? { authInfo } : {}), ...(parsed.ok ? { parsedBody: parsed.value } : {}) });
+    return modern.fetch(request, { ...(authInfo ? { authInfo } : {}), ...(parsed.ok ? { parsedBody: parsed.value } : {}) });
   };
 }

@@ -1,5 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { withCachedJsonSchema } from './cached-json-schema.ts';
+
+const rolloutArguments = withCachedJsonSchema(
+  z.object({
+    service: z.string().min(1).describe('The service to roll out'),
+    regions: z.string().optional().describe('Comma-separated region codes; all known regions when omitted'),
+  }),
+);
 
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(
@@ -7,10 +15,7 @@ export function registerPrompts(server: McpServer): void {
     {
       title: 'Plan a multi-region rollout',
       description: 'Asks the model to plan rolling a service out across AWS regions, using the lookup_region tool.',
-      argsSchema: z.object({
-        service: z.string().min(1).describe('The service to roll out'),
-        regions: z.string().optional().describe('Comma-separated region codes; all known regions when omitted'),
-      }),
+      argsSchema: rolloutArguments,
     },
     ({ service, regions }) => ({
       messages: [

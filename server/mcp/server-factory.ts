@@ -1,5 +1,6 @@
 import { McpServer, type McpRequestContext } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../config.ts';
+import { createFixtureStateCodec, registerConformanceFixtures } from './conformance/index.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { SERVER_INFO } from './server-info.ts';
@@ -19,7 +20,13 @@ const INSTRUCTIONS =
  * eras, so no state survives between requests (the server is stateless by construction).
  */
 export function createServerFactory(config: ServerConfig): (ctx: McpRequestContext) => McpServer {
-  return () => {
+  // Multi round-trip requestState is signed with the deployment's key, the same in every
+  // execution environment, so a retry may land on any of them.
+  const stateCodec = config.requestStateKey === undefined ? undefined : createFixtureStateCodec(config.requestStateKey);
+  if (config.profile === 'conformance' && stateCodec === undefined) {
+    throw new Error('MCP_PROFILE=conformance needs MCP_REQUEST_STATE_KEY (at least 32 bytes) to sign requestState');
+  }
+  return (ctx) => {
     const server = new McpServer(SERVER_INFO, {
       instructions: INSTRUCTIONS,
       // A per-request server can never send list_changed (no stream outlives the request), so it
@@ -31,6 +38,7 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
         prompts: { listChanged: false },
         resources: { listChanged: false },
       },
+      ...(stateCodec ? { requestState: { verify: stateCodec.verify } } : {}),
     });
     registerPing(server, config);
     registerTextStats(server);
@@ -40,6 +48,7 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
     if (config.faultToolsEnabled) registerFaultInjection(server);
     registerResources(server, config);
     registerPrompts(server);
+    if (config.profile === 'conformance' && stateCodec) registerConformanceFixtures(server, { era: ctx.era, codec: stateCodec });
     return server;
   };
 }

@@ -1,6 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { structuredResult } from './structured-result.ts';
+
+const noArguments = withCachedJsonSchema(z.object({}));
+const sleepInput = withCachedJsonSchema(z.object({ ms: z.number().int().min(0).max(120_000) }));
+const sleepOutput = withCachedJsonSchema(z.object({ sleptMs: z.number().int() }));
 
 /**
  * Tools that break the execution environment on purpose, so the embedded stack's reliability
@@ -12,7 +17,7 @@ export function registerFaultInjection(server: McpServer): void {
     'fault_crash',
     {
       description: 'Crashes the execution environment (uncaught exception on the next tick).',
-      inputSchema: z.object({}),
+      inputSchema: noArguments,
     },
     () => {
       setImmediate(() => {
@@ -27,8 +32,8 @@ export function registerFaultInjection(server: McpServer): void {
     'fault_sleep',
     {
       description: 'Sleeps for `ms` milliseconds, to exceed the function timeout.',
-      inputSchema: z.object({ ms: z.number().int().min(0).max(120_000) }),
-      outputSchema: z.object({ sleptMs: z.number().int() }),
+      inputSchema: sleepInput,
+      outputSchema: sleepOutput,
     },
     async ({ ms }) => {
       await new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,16 +1,17 @@
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { structuredResult, toolError } from './structured-result.ts';
 
-const longTaskInput = z.object({
+const longTaskInput = withCachedJsonSchema(z.object({
   steps: z.number().int().min(1).max(50).default(5).describe('Number of steps to run'),
   stepMs: z.number().int().min(0).max(5_000).default(200).describe('Milliseconds each step takes'),
-});
+}));
 
-const longTaskOutput = z.object({
+const longTaskOutput = withCachedJsonSchema(z.object({
   stepsCompleted: z.number().int(),
   elapsedMs: z.number().int(),
-});
+}));
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,22 +1,23 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { AWS_REGIONS, findRegion } from '../aws-regions.ts';
 import { structuredResult, toolError } from './structured-result.ts';
 
-const lookupRegionInput = z.object({
+const lookupRegionInput = withCachedJsonSchema(z.object({
   code: z
     .string()
     .regex(/^[a-z]{2}-[a-z]+-\d$/i, 'must look like an AWS region code, e.g. eu-west-1')
     .describe('AWS region code, e.g. eu-west-1'),
-});
+}));
 
-const lookupRegionOutput = z.object({
+const lookupRegionOutput = withCachedJsonSchema(z.object({
   code: z.string(),
   name: z.string(),
   geography: z.string(),
   availabilityZones: z.number().int(),
   launched: z.number().int(),
-});
+}));
 
 export function registerLookupRegion(server: McpServer): void {
   server.registerTool(

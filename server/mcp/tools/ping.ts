@@ -1,10 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import type { ServerConfig } from '../../config.ts';
 import { currentInvocation } from '../../runtime/environment-stats.ts';
 import { structuredResult } from './structured-result.ts';
 
-const pingOutput = z.object({
+const pingOutput = withCachedJsonSchema(z.object({
   message: z.literal('pong'),
   logStream: z.string().describe('AWS_LAMBDA_LOG_STREAM_NAME: one per execution environment'),
   functionName: z.string(),
@@ -13,7 +14,7 @@ const pingOutput = z.object({
   coldStart: z.boolean().describe('True when this request started the execution environment'),
   environmentAgeMs: z.number().int(),
   timestamp: z.string(),
-});
+}));
 
 export function registerPing(server: McpServer, config: ServerConfig): void {
   server.registerTool(

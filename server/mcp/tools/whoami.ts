@@ -1,14 +1,15 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { structuredResult } from './structured-result.ts';
 
-const whoamiOutput = z.object({
+const whoamiOutput = withCachedJsonSchema(z.object({
   authenticated: z.boolean(),
   principal: z.string().nullable(),
   clientId: z.string().nullable(),
   scopes: z.array(z.string()),
   authMode: z.string().nullable(),
-});
+}));
 
 /** Shows the identity the API Gateway authorizer attached to this request (its policy context). */
 export function registerWhoami(server: McpServer): void {

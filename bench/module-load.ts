@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../scripts/lambda-artifacts.ts';
+
+/** The dependencies the MCP bundle contains, imported from node_modules as an unbundled function would. */
+export const UNBUNDLED_DEPENDENCIES = ['express', 'serverless-http', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'zod', '@aws-lambda-powertools/logger'];
+
+function timeImport(specifiers: readonly string[]): number {
+  const script = `const t=performance.now();for(const s of ${JSON.stringify(specifiers)}) await import(s);process.stdout.write(String(performance.now()-t));`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Median of fresh processes, alternating the two cases so machine noise hits both alike. */
+export function measureModuleLoad(bundlePath: string, runs: number): { bundleMs: number; unbundledMs: number; bundleBytes: number } {
+  const bundle: number[] = [];
+  const unbundled: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    bundle.push(timeImport([pathToFileURL(bundlePath).href]));
+    unbundled.push(timeImport(UNBUNDLED_DEPENDENCIES));
+  }
+  return { bundleMs: median(bundle), unbundledMs: median(unbundled), bundleBytes: statSync(bundlePath).size };
+}
