@@ -10,8 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST_DIR, EMULATOR_RUNTIME, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
 
-// DOS epoch start: zip timestamps cannot be earlier, and a constant keeps the bytes stable.
-const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
+// The DOS epoch: zip timestamps cannot be earlier. fflate encodes local time, so this is local
+// midnight, which gives the same bytes in every time zone.
+const FIXED_MTIME = new Date(1980, 0, 1);
 
 async function bundle(entry: string, outfile: string): Promise<Metafile> {
   const result = await build({

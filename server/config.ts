@@ -20,6 +20,8 @@ export interface ServerConfig {
   readonly requestStateKey: string | undefined;
   /** Fault-injection tools for the emulator's reliability tests; never enabled by Terraform. */
   readonly faultToolsEnabled: boolean;
+  /** API Gateway response streaming (`streaming_enabled` in Terraform): SSE reaches clients as written. */
+  readonly streamingEnabled: boolean;
   /** Hosts allowed in `Host`/`Origin` (DNS-rebinding defence); empty means "do not check". */
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
@@ -46,6 +48,7 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
     profile: env.MCP_PROFILE === 'conformance' ? 'conformance' : 'default',
     requestStateKey: env.MCP_REQUEST_STATE_KEY || undefined,
     faultToolsEnabled: env.MCP_FAULT_TOOLS === 'on',
+    streamingEnabled: env.STREAMING_ENABLED === 'true',
     allowedHosts: list(env.MCP_ALLOWED_HOSTS),
     allowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
   };

@@ -180,3 +180,23 @@ export function fromProxyResult(result: unknown): GatewayHttpResponse {
     body: Buffer.from(text, isBase64Encoded === true ? 'base64' : 'utf8'),
   };
 }
+
+/**
+ * The request a proxy event describes, with every header value: API Gateway keeps only the last
+ * value of a repeated header in `headers` and all of them in `multiValueHeaders`.
+ */
+export function headersFromProxyEvent(event: ProxyEvent): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  const multi = event.multiValueHeaders ?? {};
+  for (const [name, values] of Object.entries(multi)) for (const value of values ?? []) pairs.push([name, value]);
+  const seen = new Set(Object.keys(multi).map((name) => name.toLowerCase()));
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (!seen.has(name.toLowerCase()) && value !== undefined) pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+export function bodyFromProxyEvent(event: ProxyEvent): Buffer {
+  if (event.body === null || event.body === undefined) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}

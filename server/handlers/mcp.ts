@@ -1,22 +1,26 @@
 /**
- * Lambda entry of the MCP function: API Gateway REST proxy events in, proxy results out, through
- * serverless-http and the express app. Everything here runs once per execution environment.
+ * Lambda entry of the MCP function: API Gateway REST proxy events in; a proxy result out, or a
+ * response stream when Terraform's `streaming_enabled` is on. Runs once per execution environment.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import serverless from 'serverless-http';
 import { readServerConfig } from '../config.ts';
 import type { ProxyEvent, ProxyResult } from '../gateway/proxy-event.ts';
-import { createApp } from '../http/app.ts';
+import { createApp, createConfiguredEndpoint } from '../http/app.ts';
+import { createBufferedHandler } from '../lambda/buffered-handler.ts';
+import { createStreamingHandler } from '../lambda/streaming-handler.ts';
 
 const logger = new Logger({ serviceName: 'mcp-server' });
 const config = readServerConfig();
-const app = createApp(config, {
-  onError: (error) => logger.warn('MCP request rejected or failed', { error }),
-});
-const serve = serverless(app, { binary: false });
+const onError = (error: Error): void => logger.warn('MCP request rejected or failed', { error });
+const endpoint = createConfiguredEndpoint(config, onError);
+const buffered = createBufferedHandler(createApp(config, { onError, endpoint }));
 
-export async function handler(event: ProxyEvent, context: Context): Promise<ProxyResult> {
+async function bufferedHandler(event: ProxyEvent, context: Context): Promise<ProxyResult> {
   logger.addContext(context);
-  return (await serve(event, context)) as ProxyResult;
+  return buffered(event, context);
 }
+
+// A streamified handler is called by the runtime with a response stream; its type is the
+// runtime's business, so the export keeps the buffered signature that callers and tests use.
+export const handler = (config.streamingEnabled ? createStreamingHandler(endpoint, buffered) : bufferedHandler) as typeof bufferedHandler;

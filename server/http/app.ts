@@ -1,11 +1,10 @@
-import { originValidation, hostHeaderValidation } from '@modelcontextprotocol/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ServerConfig } from '../config.ts';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import { createServerFactory } from '../mcp/server-factory.ts';
 import { recordInvocation } from '../runtime/environment-stats.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
-import { createMcpEndpoint } from './mcp-endpoint.ts';
+import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.ts';
 import { METADATA_PATH, protectedResourceMetadata } from './protected-resource-metadata.ts';
 import { readRequestBody, requestHeaders, requestUrl } from './node-request.ts';
 import { sendWebResponse } from './web-response.ts';
@@ -16,6 +15,18 @@ export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 export interface AppHooks {
   /** Reports errors the SDK handled itself (rejected requests, transport faults). */
   readonly onError?: (error: Error) => void;
+  /** The MCP endpoint to serve; built from the config when not given. */
+  readonly endpoint?: McpEndpoint;
+}
+
+/** The MCP endpoint of this function, built once per execution environment. */
+export function createConfiguredEndpoint(config: ServerConfig, onError?: (error: Error) => void): McpEndpoint {
+  return createMcpEndpoint(createServerFactory(config), {
+    maxRequestBodyBytes: MAX_REQUEST_BODY_BYTES,
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+    onError,
+  });
 }
 
 function methodNotAllowed(_req: Request, res: Response): void {
@@ -29,10 +40,7 @@ function methodNotAllowed(_req: Request, res: Response): void {
  * unauthenticated health and RFC 9728 metadata routes. Built once per execution environment.
  */
 export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
-  const serveMcp = createMcpEndpoint(createServerFactory(config), {
-    maxRequestBodyBytes: MAX_REQUEST_BODY_BYTES,
-    onError: hooks.onError,
-  });
+  const serveMcp = hooks.endpoint ?? createConfiguredEndpoint(config, hooks.onError);
 
   const app = express();
   app.disable('x-powered-by');
@@ -51,12 +59,7 @@ export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
     res.set('Cache-Control', 'max-age=300').json(protectedResourceMetadata(req, config));
   });
 
-  const dnsRebindingGuards = [
-    ...(config.allowedHosts.length > 0 ? [hostHeaderValidation([...config.allowedHosts])] : []),
-    ...(config.allowedOrigins.length > 0 ? [originValidation([...config.allowedOrigins])] : []),
-  ];
-
-  app.post('/mcp', ...dnsRebindingGuards, (req: Request, res: Response, next: NextFunction) => {
+  app.post('/mcp', (req: Request, res: Response, next: NextFunction) => {
     const abort = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();

@@ -1,5 +1,7 @@
 import {
   createMcpHandler,
+  hostHeaderValidationResponse,
+  originValidationResponse,
   isLegacyRequest,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
@@ -20,6 +22,9 @@ export type McpEndpoint = (request: McpHttpRequest, authInfo?: AuthInfo) => Prom
 
 export interface McpEndpointOptions {
   readonly maxRequestBodyBytes: number;
+  /** DNS-rebinding defence: hosts and origins allowed in `Host`/`Origin`; empty lists check nothing. */
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
   readonly onError?: ((error: Error) => void) | undefined;
 }
 
@@ -84,6 +89,10 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     // One Request per exchange; with the parsed body supplied, neither the classifier nor the
     // transports read it again.
     const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.body, signal: incoming.signal ?? null });
+    const rejected =
+      (options.allowedHosts.length > 0 ? hostHeaderValidationResponse(request, [...options.allowedHosts]) : undefined) ??
+      (options.allowedOrigins.length > 0 ? originValidationResponse(request, [...options.allowedOrigins]) : undefined);
+    if (rejected) return rejected;
     const parsed = parseJson(incoming.body);
     // Unparseable bodies go to the modern path, which owns the -32700 answer for both eras.
     if (parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }))) {
