@@ -115,7 +115,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const challenge = { 'WWW-Authenticate': `Bearer resource_metadata="${baseUrl}/.well-known/oauth-protected-resource"` };
   const restApi = new RestApi({
     config,
-    invokeMcp: (event, requestId) => mcp.invoke(event, requestId),
+    invokeMcp: (event, requestId, onChunk) => mcp.invoke(event, requestId, onChunk),
     authorizer,
     gatewayResponseHeaders: { UNAUTHORIZED: challenge, ACCESS_DENIED: challenge },
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),

@@ -34,8 +34,10 @@ export interface StackConfig {
   readonly authorizerFunction: FunctionSettings;
   readonly authorizer: AuthorizerSettings;
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
-  /** API Gateway's integration timeout for REST APIs (29 s unless raised by quota). */
+  /** API Gateway's integration timeout (terraform/api_gateway.tf computes the same value). */
   readonly integrationTimeoutMs: number;
+  /** `streaming_enabled`: STREAM response transfer mode for the MCP function's integrations. */
+  readonly streamingEnabled: boolean;
 }
 
 export interface EmulatorSettings {
@@ -55,6 +57,8 @@ export interface EmulatorSettings {
 export const ACCOUNT_CONCURRENCY_LIMIT = 1000;
 /** https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (integration timeout). */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
+/** Streamed integrations may be configured up to 15 minutes (response-transfer-mode.html). */
+export const STREAMING_INTEGRATION_TIMEOUT_MAX_MS = 15 * 60_000;
 const LOCAL_ACCOUNT_ID = '000000000000';
 const LOCAL_API_ID = 'local';
 
@@ -93,6 +97,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
   const validation = authorizerType === 'TOKEN' ? str(vars, 'authorizer_identity_validation_expression') : '';
   const logLevel = typeof vars.log_level === 'string' ? vars.log_level : 'INFO';
 
+  const streamingEnabled = vars.streaming_enabled === true;
   const mcpFunctionName = `${name}-mcp-server`;
   const authorizerFunctionName = `${name}-authorizer`;
   // The same variables terraform/lambda.tf sets.
@@ -100,7 +105,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     STAGE_NAME: stageName,
     AUTHORIZATION_SERVERS: strings(vars, 'authorization_servers').join(','),
     SCOPES_SUPPORTED: strings(vars, 'scopes_supported').join(','),
-    STREAMING_ENABLED: String(vars.streaming_enabled === true),
+    STREAMING_ENABLED: String(streamingEnabled),
     POWERTOOLS_SERVICE_NAME: mcpFunctionName,
     LOG_LEVEL: logLevel,
     ...emulator.extraMcpEnvironment,
@@ -146,6 +151,9 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
       resultTtlSeconds: num(vars, 'authorizer_result_ttl_seconds'),
     },
     throttling: { rateLimit: num(vars, 'throttling_rate_limit'), burstLimit: num(vars, 'throttling_burst_limit') },
-    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
+    integrationTimeoutMs: streamingEnabled
+      ? Math.min(STREAMING_INTEGRATION_TIMEOUT_MAX_MS, Math.max(INTEGRATION_TIMEOUT_MS, num(vars, 'mcp_timeout_seconds') * 1000))
+      : INTEGRATION_TIMEOUT_MS,
+    streamingEnabled,
   };
 }

@@ -17,6 +17,7 @@ import type { InvokeOutcome } from '../lambda/function-pool.ts';
 import { gatewayResponse, type GatewayResponseHeaders, type GatewayResponseType } from './gateway-responses.ts';
 import type { LambdaAuthorizer } from './lambda-authorizer.ts';
 import { TokenBucket } from './stage-throttle.ts';
+import { streamIntegration } from './streamed-integration.ts';
 
 /** API Gateway's maximum request payload (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -54,7 +55,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { resourcePath: '/.well-known/oauth-protected-resource', methods: ['GET'], authorized: false },
 ];
 
-export type InvokeFunction = (event: unknown, requestId: string) => Promise<InvokeOutcome>;
+export type InvokeFunction = (event: unknown, requestId: string, onChunk?: (chunk: Buffer) => void) => Promise<InvokeOutcome>;
 
 export interface RestApiDependencies {
   readonly config: StackConfig;
@@ -209,6 +210,20 @@ export class RestApi {
     if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_INVOKE_REJECTED');
 
     const integrationStarted = performance.now();
+    if (this.deps.config.streamingEnabled) {
+      const start = await streamIntegration(res, (onChunk) => this.deps.invokeMcp(event, requestId, onChunk), {
+        integrationTimeoutMs: this.deps.config.integrationTimeoutMs,
+        extraHeaders: [['x-amzn-RequestId', requestId]],
+        remap: remapIntegrationHeaders,
+      });
+      integrationLatencyMs = performance.now() - integrationStarted;
+      if (start.kind === 'timed-out') return fail('INTEGRATION_TIMEOUT');
+      if (start.kind === 'throttled') return fail('LAMBDA_INVOKE_REJECTED');
+      if (start.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
+      await start.done;
+      this.deps.onAccess?.({ requestId, method, path: url.pathname, status: start.statusCode, latencyMs: performance.now() - started, integrationLatencyMs, responseType });
+      return;
+    }
     const outcome = await this.withIntegrationTimeout(this.deps.invokeMcp(event, requestId));
     integrationLatencyMs = performance.now() - integrationStarted;
     if (outcome === 'timed-out') return fail('INTEGRATION_TIMEOUT');

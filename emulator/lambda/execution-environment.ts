@@ -148,7 +148,7 @@ export class ExecutionEnvironment {
    * Runs one invocation. A function error keeps the environment; a timeout or a crash destroys it
    * (Lambda resets the environment), and the caller must not reuse it.
    */
-  async invoke(requestId: string, event: unknown): Promise<InvocationOutcome> {
+  async invoke(requestId: string, event: unknown, onChunk?: (chunk: Buffer) => void): Promise<InvocationOutcome> {
     this.busy = true;
     try {
       await this.ready;
@@ -212,7 +212,9 @@ export class ExecutionEnvironment {
         settle(finish({ kind: 'function-error', error: { errorType: 'Runtime.ExitError', errorMessage } }, 0, 'error', 'Runtime.ExitError'));
       });
       this.messageListener = (reply) => {
-        if (reply.type === 'result' && reply.requestId === requestId) {
+        if (reply.type === 'chunk' && reply.requestId === requestId) {
+          onChunk?.(Buffer.from(reply.data, 'base64'));
+        } else if (reply.type === 'result' && reply.requestId === requestId) {
           settle(finish({ kind: 'result', result: reply.result }, reply.maxRssBytes));
         } else if (reply.type === 'error' && reply.requestId === requestId) {
           settle(finish({ kind: 'function-error', error: reply.error }, reply.maxRssBytes, 'error', reply.error.errorType));

@@ -73,7 +73,8 @@ export class FunctionPool {
     return best;
   }
 
-  async invoke(event: unknown, requestId: string = randomUUID()): Promise<InvokeOutcome> {
+  /** `onChunk` receives a streaming handler's output as it is written (InvokeWithResponseStream). */
+  async invoke(event: unknown, requestId: string = randomUUID(), onChunk?: (chunk: Buffer) => void): Promise<InvokeOutcome> {
     if (this.closed) throw new Error(`${this.functionName} pool is closed`);
     let env = this.takeIdle();
     if (!env) {
@@ -87,7 +88,7 @@ export class FunctionPool {
     }
     env.busy = true;
     this.invocations += 1;
-    const outcome = await env.invoke(requestId, event);
+    const outcome = await env.invoke(requestId, event, onChunk);
     if (!env.isAlive || outcome.kind === 'function-error' && (outcome.error.errorType === 'Sandbox.Timedout' || outcome.error.errorType.startsWith('Runtime.'))) {
       // Timed-out, crashed and failed-init environments are not reused.
       env.kill();

@@ -4,11 +4,17 @@
  * Lambda-shaped `context` and console output formatted as the Node.js runtime formats it
  * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
  */
+import { Writable } from 'node:stream';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
 
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
+type StreamingHandler = (event: unknown, responseStream: Writable, context: Record<string, unknown>) => Promise<unknown>;
+
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+/** Separates the HTTP metadata prelude from the body in a streamed proxy response: 8 NUL bytes. */
+const PRELUDE_DELIMITER = Buffer.alloc(8);
 
 const env = process.env;
 let currentRequestId: string | undefined;
@@ -40,6 +46,47 @@ function maxRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
+/**
+ * The `awslambda` global the Node.js runtime provides for response streaming
+ * (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-write-functions.html): a streamified
+ * handler writes to `responseStream`; `HttpResponseStream.from` writes the proxy metadata prelude
+ * API Gateway expects before the body
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode-lambda.html).
+ */
+function installAwsLambdaGlobal(): void {
+  (globalThis as Record<string, unknown>).awslambda = {
+    streamifyResponse(handler: StreamingHandler) {
+      return Object.assign(handler, { [STREAMING]: 'response' });
+    },
+    HttpResponseStream: {
+      from(stream: Writable, metadata: Record<string, unknown>): Writable {
+        stream.write(Buffer.concat([Buffer.from(JSON.stringify(metadata)), PRELUDE_DELIMITER]));
+        return stream;
+      },
+    },
+  };
+}
+
+function responseStreamFor(requestId: string): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      send({ type: 'chunk', requestId, data: Buffer.from(chunk).toString('base64') });
+      callback();
+    },
+  });
+}
+
+async function invokeStreaming(handler: StreamingHandler, message: InvokeMessage): Promise<void> {
+  const stream = responseStreamFor(message.requestId);
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.once('finish', resolve);
+    stream.once('error', reject);
+  });
+  await handler(message.event, stream, contextFor(message));
+  if (!stream.writableEnded) stream.end();
+  await finished;
+}
+
 async function loadHandler(): Promise<Handler> {
   const [file, exportName] = (env._HANDLER ?? 'index.handler').split('.') as [string, string];
   const module = (await import(pathToFileURL(`${env.LAMBDA_TASK_ROOT}/${file}.mjs`).href)) as Record<string, unknown>;
@@ -67,6 +114,7 @@ function contextFor(message: InvokeMessage): Record<string, unknown> {
 
 async function main(): Promise<void> {
   patchConsole();
+  installAwsLambdaGlobal();
   process.on('uncaughtException', (error) => {
     console.error('Uncaught Exception', JSON.stringify(toPayload(error)));
     process.exit(129);
@@ -87,8 +135,9 @@ async function main(): Promise<void> {
   process.on('message', (message: InvokeMessage) => {
     if (message.type !== 'invoke') return;
     currentRequestId = message.requestId;
+    const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING] === 'response';
     Promise.resolve()
-      .then(() => handler(message.event, contextFor(message)))
+      .then(() => (streaming ? invokeStreaming(handler as unknown as StreamingHandler, message) : handler(message.event, contextFor(message))))
       .then(
         (result) => send({ type: 'result', requestId: message.requestId, result, maxRssBytes: maxRssBytes() }),
         (error: unknown) => {
