@@ -60,6 +60,19 @@ describe('the Lambda authorizer in front of /mcp', () => {
     expect(await metadata.json()).toMatchObject({ resource: stack.endpoint, bearer_methods_supported: ['header'] });
   });
 
+  it('runs a REQUEST authorizer with the full request when Terraform chooses that type', async () => {
+    const request = await startTestStack({ overrides: { authorizer_type: 'REQUEST' } });
+    try {
+      expect((await callTool(request.endpoint, undefined, 'ping')).status).toBe(401);
+      expect(request.authorizerFunction.stats().invocations).toBe(0);
+      expect((await callTool(request.endpoint, 'wrong', 'ping')).status).toBe(401);
+      expect((await callTool(request.endpoint, request.token, 'ping')).status).toBe(200);
+      expect(request.authorizerFunction.stats().invocations).toBe(2);
+    } finally {
+      await request.stop();
+    }
+  });
+
   it('answers 500 with a null message when the authorizer fails (JWKS endpoint unreachable)', async () => {
     const jwt = await startTestStack({
       overrides: { auth_mode: 'jwt', jwt_issuer: 'https://issuer.example', jwt_jwks_url: 'http://127.0.0.1:9/jwks.json' },
