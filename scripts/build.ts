@@ -28,6 +28,8 @@ async function bundle(entry: string, outfile: string): Promise<Metafile> {
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
+    // Express's unused body parsers cost a seventh of INIT; see body-parser-unused.ts.
+    alias: { 'body-parser': path.join(repoRoot, 'scripts', 'body-parser-unused.ts') },
     // Several bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
