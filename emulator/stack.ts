@@ -91,6 +91,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     extraMcpEnvironment: {
       // Loopback servers are what DNS rebinding targets; API Gateway's own host needs no list.
       MCP_ALLOWED_HOSTS: '127.0.0.1,localhost,[::1]',
+      MCP_ALLOWED_ORIGINS: '127.0.0.1,localhost,[::1]',
       ...options.mcpEnvironment,
     },
   });

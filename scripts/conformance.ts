@@ -470,11 +470,11 @@ export function summarize(report: RevisionReport): string[] {
   const lines = [
     `[conformance] ${report.revision}: ${passed}/${report.scored.length} scored scenarios pass` +
       (expected.length > 0 ? `, ${expected.length} expected failure(s)` : '') +
-      `; unscored ${report.unscored.length - unscoredFailing.length}/${report.unscored.length} pass` +
+      `; not scored: ${report.unscored.length} run, ${unscoredFailing.length} failing` +
       ` (suite exit ${report.exitCode}, ${(report.durationMs / 1000).toFixed(1)} s, results in ${report.outputDir})`,
   ];
   for (const failure of report.expectedFailures) lines.push(`  ~ expected: ${failure.entry}: ${failure.reason}`);
-  if (unscoredFailing.length > 0) lines.push(`  · unscored failing: ${unscoredFailing.map((outcome) => outcome.scenario).join(', ')}`);
+  if (unscoredFailing.length > 0) lines.push(`  · not scored, failing: ${unscoredFailing.map((outcome) => outcome.scenario).join(', ')}`);
   for (const item of report.unexpected) lines.push(`  ✗ UNEXPECTED: ${item}`);
   for (const item of report.stale) lines.push(`  ✗ STALE baseline entry (now passes; remove it): ${item}`);
   if (report.exitCode !== 0 && report.unexpected.length === 0 && report.stale.length === 0) {

@@ -36,13 +36,80 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** A 2025-era request wants a stream only when it asks for progress notifications. */
-function asksForProgress(message: unknown): boolean {
-  const messages = Array.isArray(message) ? message : [message];
-  return messages.some((m) => {
-    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
-    return meta?.progressToken !== undefined;
+/**
+ * Revisions whose wire has JSON-RPC batches: 2025-06-18 removed them (and 2026-07-28 keeps them
+ * out). A 2025-era request without MCP-Protocol-Version is taken as 2025-03-26, as that spec says.
+ */
+const BATCH_REVISIONS = new Set(['2024-11-05', '2025-03-26']);
+
+function batchRejection(request: Request, message: unknown): Response | undefined {
+  if (!Array.isArray(message)) return undefined;
+  const version = request.headers.get('mcp-protocol-version')?.trim();
+  if (version === undefined || version === '' || BATCH_REVISIONS.has(version)) return undefined;
+  return Response.json(
+    { jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: protocol revision ${version} has no JSON-RPC batches` } },
+    { status: 400 },
+  );
+}
+
+/** The `data:` of one SSE event, or undefined for an event without data. */
+function sseData(event: string): string | undefined {
+  const lines = event.split(/\r?\n/).filter((line) => line.startsWith('data:'));
+  return lines.length === 0 ? undefined : lines.map((line) => line.slice(5).replace(/^ /, '')).join('\n');
+}
+
+function isResponse(data: string | undefined): boolean {
+  if (data === undefined) return false;
+  try {
+    const message = JSON.parse(data) as { id?: unknown; result?: unknown; error?: unknown } | null;
+    return message !== null && message.id !== undefined && (message.result !== undefined || message.error !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The 2025-era twin of the modern leg's `responseMode: 'auto'`: the transport answers over SSE;
+ * when the first event is already the response (the handler emitted nothing before it), the
+ * answer is that response as plain JSON; otherwise the stream goes on from its first event, so
+ * progress and log notifications reach the client.
+ */
+async function jsonUnlessStreamed(response: Response): Promise<{ response: Response; streamed: boolean }> {
+  if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) return { response, streamed: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const seen: Uint8Array[] = [];
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen.push(value);
+    text += decoder.decode(value, { stream: true });
+    const end = text.search(/\r?\n\r?\n/);
+    if (end === -1) continue;
+    const data = sseData(text.slice(0, end));
+    if (isResponse(data)) {
+      await reader.cancel().catch(() => {});
+      const headers = new Headers(response.headers);
+      headers.set('content-type', 'application/json');
+      return { response: new Response(data, { status: response.status, headers }), streamed: false };
+    }
+    break;
+  }
+  const replay = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of seen) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
   });
+  return { response: new Response(replay, { status: response.status, headers: response.headers }), streamed: true };
 }
 
 /**
@@ -51,8 +118,10 @@ function asksForProgress(message: unknown): boolean {
  * 2026-07-28 traffic goes to the SDK's modern per-request path (`responseMode: 'auto'`: JSON
  * unless the handler emits a notification first). 2025-era traffic is served statelessly by a
  * fresh server and transport per request, as the SDK's own `legacy: 'stateless'` fallback does,
- * with one difference: its transport always answers over SSE, while ours answers plain JSON
- * unless the request asks for progress, so both eras get JSON by default.
+ * with one difference: its transport always answers over SSE, while ours answers as the modern
+ * leg does (JSON unless the handler emits a notification before its result: progress, logging),
+ * so both eras get JSON by default and never lose a notification. JSON-RPC batches are answered
+ * only on the revisions that have them (2025-03-26 and earlier).
  */
 export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpointOptions): McpEndpoint {
   const onerror = options.onError;
@@ -67,7 +136,8 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     const server = await factory({ era: 'legacy', requestInfo: request, ...(authInfo ? { authInfo } : {}) });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
-      enableJsonResponse: !asksForProgress(parsedBody),
+      // Batches (2025-03-26 only) are answered as one JSON array; single requests use 'auto' below.
+      enableJsonResponse: Array.isArray(parsedBody),
     });
     if (onerror) transport.onerror = onerror;
     await server.connect(transport);
@@ -75,8 +145,10 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
       transport.close().catch(() => {});
       server.close().catch(() => {});
     };
-    const response = await transport.handleRequest(request, { parsedBody, ...(authInfo ? { authInfo } : {}) });
-    if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    const { response, streamed } = await jsonUnlessStreamed(
+      await transport.handleRequest(request, { parsedBody, ...(authInfo ? { authInfo } : {}) }),
+    );
+    if (!streamed || response.body === null) {
       teardown();
       return response;
     }
@@ -95,6 +167,8 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     if (rejected) return rejected;
     const parsed = parseJson(incoming.body);
     // Unparseable bodies go to the modern path, which owns the -32700 answer for both eras.
+    const batch = parsed.ok ? batchRejection(request, parsed.value) : undefined;
+    if (batch) return batch;
     if (parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }))) {
       return serveLegacy(request, parsed.value, authInfo);
     }
