@@ -9,6 +9,7 @@ import type { ProxyEvent, ProxyResult } from '../gateway/proxy-event.ts';
 import { createApp, createConfiguredEndpoint } from '../http/app.ts';
 import { createBufferedHandler } from '../lambda/buffered-handler.ts';
 import { createStreamingHandler } from '../lambda/streaming-handler.ts';
+import { recordInvocation } from '../runtime/environment-stats.ts';
 
 const logger = new Logger({ serviceName: 'mcp-server' });
 const config = readServerConfig();
@@ -17,6 +18,7 @@ const endpoint = createConfiguredEndpoint(config, onError);
 const buffered = createBufferedHandler(createApp(config, { onError, endpoint }));
 
 async function bufferedHandler(event: ProxyEvent, context: Context): Promise<ProxyResult> {
+  recordInvocation();
   logger.addContext(context);
   return buffered(event, context);
 }

@@ -2,7 +2,6 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { ServerConfig } from '../config.ts';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import { createServerFactory } from '../mcp/server-factory.ts';
-import { recordInvocation } from '../runtime/environment-stats.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
 import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.ts';
 import { METADATA_PATH, protectedResourceMetadata } from './protected-resource-metadata.ts';
@@ -45,11 +44,6 @@ export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-
-  app.use((_req, _res, next) => {
-    recordInvocation();
-    next();
-  });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', logStream: config.logStreamName });

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import { bodyFromProxyEvent, headersFromProxyEvent, type ProxyEvent, type ProxyResult } from '../gateway/proxy-event.ts';
 import type { McpEndpoint } from '../http/mcp-endpoint.ts';
+import { recordInvocation } from '../runtime/environment-stats.ts';
 
 /**
  * The global the Lambda Node.js runtime provides for response streaming (typed by @types/aws-lambda;
@@ -37,6 +38,7 @@ export function createStreamingHandler(endpoint: McpEndpoint, buffered: (event: 
   const runtime = lambdaRuntime();
   if (!runtime) throw new Error('STREAMING_ENABLED=true needs the Lambda Node.js runtime (global awslambda is missing)');
   return runtime.streamifyResponse(async (event, responseStream, context) => {
+    recordInvocation();
     if (event.httpMethod === 'POST' && event.path === '/mcp') {
       const headers = new Headers();
       for (const [name, value] of headersFromProxyEvent(event)) headers.append(name, value);

@@ -15,14 +15,9 @@ export interface InvocationStats {
   readonly environmentAgeMs: number;
 }
 
-/** Counts one more invocation; call once per Lambda invocation, not per MCP message. */
-export function recordInvocation(): InvocationStats {
+/** Counts one more invocation; the Lambda entry calls it once per invocation, whatever the route. */
+export function recordInvocation(): void {
   requestsServed += 1;
-  return {
-    requestNumber: requestsServed,
-    coldStart: requestsServed === 1,
-    environmentAgeMs: Date.now() - loadedAt,
-  };
 }
 
 export function currentInvocation(): InvocationStats {
