@@ -7,6 +7,8 @@ import {
   type AuthInfo,
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
+import { asBatchAnswer, batchRejection } from './json-rpc-batch.ts';
+import { jsonUnlessStreamed } from './sse-or-json.ts';
 
 /** One HTTP request to the MCP route, body already read (the HTTP layer enforces its size limit). */
 export interface McpHttpRequest {
@@ -30,86 +32,11 @@ export interface McpEndpointOptions {
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // RFC 8259 section 8.1 lets a parser ignore a leading byte order mark; the SDK's modern path does.
+    return { ok: true, value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
   } catch {
     return { ok: false };
   }
-}
-
-/**
- * Revisions whose wire has JSON-RPC batches: 2025-06-18 removed them (and 2026-07-28 keeps them
- * out). A 2025-era request without MCP-Protocol-Version is taken as 2025-03-26, as that spec says.
- */
-const BATCH_REVISIONS = new Set(['2024-11-05', '2025-03-26']);
-
-function batchRejection(request: Request, message: unknown): Response | undefined {
-  if (!Array.isArray(message)) return undefined;
-  const version = request.headers.get('mcp-protocol-version')?.trim();
-  if (version === undefined || version === '' || BATCH_REVISIONS.has(version)) return undefined;
-  return Response.json(
-    { jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: protocol revision ${version} has no JSON-RPC batches` } },
-    { status: 400 },
-  );
-}
-
-/** The `data:` of one SSE event, or undefined for an event without data. */
-function sseData(event: string): string | undefined {
-  const lines = event.split(/\r?\n/).filter((line) => line.startsWith('data:'));
-  return lines.length === 0 ? undefined : lines.map((line) => line.slice(5).replace(/^ /, '')).join('\n');
-}
-
-function isResponse(data: string | undefined): boolean {
-  if (data === undefined) return false;
-  try {
-    const message = JSON.parse(data) as { id?: unknown; result?: unknown; error?: unknown } | null;
-    return message !== null && message.id !== undefined && (message.result !== undefined || message.error !== undefined);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The 2025-era twin of the modern leg's `responseMode: 'auto'`: the transport answers over SSE;
- * when the first event is already the response (the handler emitted nothing before it), the
- * answer is that response as plain JSON; otherwise the stream goes on from its first event, so
- * progress and log notifications reach the client.
- */
-async function jsonUnlessStreamed(response: Response): Promise<{ response: Response; streamed: boolean }> {
-  if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) return { response, streamed: false };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const seen: Uint8Array[] = [];
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    seen.push(value);
-    text += decoder.decode(value, { stream: true });
-    const end = text.search(/\r?\n\r?\n/);
-    if (end === -1) continue;
-    const data = sseData(text.slice(0, end));
-    if (isResponse(data)) {
-      await reader.cancel().catch(() => {});
-      const headers = new Headers(response.headers);
-      headers.set('content-type', 'application/json');
-      return { response: new Response(data, { status: response.status, headers }), streamed: false };
-    }
-    break;
-  }
-  const replay = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of seen) controller.enqueue(chunk);
-    },
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return { response: new Response(replay, { status: response.status, headers: response.headers }), streamed: true };
 }
 
 /**
@@ -150,7 +77,7 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     );
     if (!streamed || response.body === null) {
       teardown();
-      return response;
+      return Array.isArray(parsedBody) ? asBatchAnswer(response) : response;
     }
     // The stream ends after the terminal response; release the per-request server then.
     const body = response.body.pipeThrough(new TransformStream({ flush: teardown }));

@@ -1,0 +1,294 @@
+/**
+ * Faults injected while a bounded load runs against the embedded stack (loopback only).
+ *
+ * autocannon keeps 8 keep-alive connections busy with `tools/call ping` (rate-capped, a fixed
+ * number of requests, so the run ends by itself once every request sent has been answered) while
+ * the test injects, one after another:
+ *   1. an execution environment crash (`fault_crash`)               → that call 502, the rest served
+ *   2. a call that outlives the function timeout (`fault_sleep`)    → that call 502, the rest served
+ *   3. the concurrency limit reached (12 slow calls on top of the   → requests throttled: 500
+ *      load, reserved concurrency 12)                                  {"message":"Internal server error"}
+ *   4. the authorizer failing: the JWKS endpoint is stopped and the → 500 {"message":null}
+ *      clients switch to a token the gateway has not cached, so a
+ *      fresh authorizer environment must fetch the key set
+ *   5. the JWKS endpoint back                                        → 200 again
+ * After each fault clears, a good request answers 200. At the end: every request sent was answered
+ * (autocannon errors and timeouts 0, sent = answered), statuses are only the documented ones, and
+ * no execution environment of either function is left busy.
+ */
+import autocannon from 'autocannon';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningStack } from '../../emulator/stack.ts';
+import { JwksServer } from '../authorizer/helpers.ts';
+import { callTool, type RawResponse } from '../support/mcp-http.ts';
+import { startTestStack } from '../support/stack.ts';
+
+const ISSUER = 'https://issuer.reliability.test/';
+const AUDIENCE = 'https://mcp.reliability.test/dev/mcp';
+const CONNECTIONS = 8;
+/** Requests per second over all connections (12 per connection); the run lasts at least AMOUNT / RATE seconds. */
+const RATE = 96;
+const AMOUNT = RATE * 20;
+const RESERVED_CONCURRENCY = 12;
+/**
+ * Low enough to inject a timeout quickly, high enough that a cold start on a busy 2-core machine
+ * does not time out by itself (the timer starts after INIT, as Lambda's does).
+ */
+const FUNCTION_TIMEOUT_SECONDS = 6;
+/** How long each slow call of phase 3 holds its environment (under the function timeout). */
+const HOLD_MS = 2_500;
+/** Authorizer (and MCP) environments idle this long are reclaimed, so phase 4 meets a cold one. */
+const IDLE_TIMEOUT_MS = 3_000;
+
+const PING_BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping', arguments: {} } });
+const INTERNAL_SERVER_ERROR = '{"message":"Internal server error"}';
+const AUTHORIZER_FAILURE = '{"message":null}';
+
+let stack: RunningStack;
+let jwks: JwksServer;
+let signingKey: CryptoKey;
+
+function sign(subject: string): Promise<string> {
+  return new SignJWT({ scope: 'mcp:invoke', client_id: 'reliability-load' })
+    .setProtectedHeader({ alg: 'RS256', kid: 'load-1' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(signingKey);
+}
+
+beforeAll(async () => {
+  const keys = await generateKeyPair('RS256', { extractable: true });
+  signingKey = keys.privateKey;
+  jwks = new JwksServer({ keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'load-1', alg: 'RS256', use: 'sig' }] });
+  await jwks.start();
+  stack = await startTestStack({
+    overrides: {
+      auth_mode: 'jwt',
+      jwt_issuer: ISSUER,
+      jwt_jwks_url: jwks.url,
+      jwt_audience: AUDIENCE,
+      mcp_reserved_concurrency: RESERVED_CONCURRENCY,
+      mcp_timeout_seconds: FUNCTION_TIMEOUT_SECONDS,
+      // The stage throttle (429) is not under test here: keep it out of the way of the load.
+      throttling_rate_limit: 100_000,
+      throttling_burst_limit: 100_000,
+    },
+    mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+    idleTimeoutMs: IDLE_TIMEOUT_MS,
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await jwks?.stop();
+});
+
+/** What the load saw, by status and (for 5xx) by which gateway response it was. */
+class Tally {
+  readonly byStatus = new Map<number, number>();
+  throttled = 0;
+  authorizerFailures = 0;
+  otherServerErrors: string[] = [];
+
+  record(status: number, body: string): void {
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    if (status === 500 && body === INTERNAL_SERVER_ERROR) this.throttled += 1;
+    else if (status === 500 && body === AUTHORIZER_FAILURE) this.authorizerFailures += 1;
+    else if (status >= 500) this.otherServerErrors.push(`${status} ${body.slice(0, 200)}`);
+  }
+
+  get answered(): number {
+    return [...this.byStatus.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+interface FaultRecord {
+  readonly fault: string;
+  /** Requests the test sent to inject it. */
+  readonly requests: number;
+  /** Their statuses. */
+  readonly answered: number[];
+  /** Status of the good request sent once the fault had cleared. */
+  readonly recovery: number;
+}
+
+async function goodRequest(token: string): Promise<RawResponse> {
+  return callTool(stack.endpoint, token, 'ping');
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('faults injected under load', () => {
+  it(
+    'answers every request, only with documented statuses, and recovers after each fault',
+    async () => {
+      const tokenA = await sign('load-user-a');
+      const tokenB = await sign('load-user-b');
+      // Warm up as many environments as the load uses; token A is authorized and then cached by
+      // the gateway (authorizer result TTL 300 s), so the authorizer sits idle during phases 1–3.
+      const warm = await Promise.all(Array.from({ length: CONNECTIONS }, () => callTool(stack.endpoint, tokenA, 'long_task', { steps: 1, stepMs: 200 })));
+      expect(warm.map((r) => r.status)).toEqual(Array.from({ length: CONNECTIONS }, () => 200));
+
+      let loadToken = tokenA;
+      let sent = 0;
+      const tally = new Tally();
+      const load = autocannon({
+        url: stack.endpoint,
+        connections: CONNECTIONS,
+        amount: AMOUNT,
+        overallRate: RATE,
+        // A request still unanswered after 20 s would count as a timeout (and fail the test).
+        timeout: 20,
+        // Counts every request written, the first one of each connection included: the client's
+        // 'request' event is what autocannon itself counts `requests.sent` from (its typings omit it).
+        setupClient: (client) => {
+          (client as unknown as NodeJS.EventEmitter).on('request', () => {
+            sent += 1;
+          });
+        },
+        requests: [
+          {
+            method: 'POST',
+            path: new URL(stack.endpoint).pathname,
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              'mcp-protocol-version': '2025-11-25',
+            },
+            body: PING_BODY,
+            setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${loadToken}` } }),
+            onResponse: (status, body) => tally.record(status, body),
+          },
+        ],
+      });
+      const loadStarted = Date.now();
+      const faults: FaultRecord[] = [];
+      const steady = (): Promise<unknown> => sleep(1_000);
+
+      // 1. An execution environment crashes mid-invocation.
+      await steady();
+      const crash = await callTool(stack.endpoint, tokenA, 'fault_crash');
+      expect(crash.status, crash.text).toBe(502);
+      expect(crash.text).toBe(INTERNAL_SERVER_ERROR);
+      const afterCrash = await goodRequest(tokenA);
+      expect(afterCrash.status, afterCrash.text).toBe(200);
+      faults.push({ fault: 'environment crash (fault_crash)', requests: 1, answered: [crash.status], recovery: afterCrash.status });
+
+      // 2. A call outlives the function timeout: Lambda stops it and resets its environment.
+      await steady();
+      const slow = await callTool(stack.endpoint, tokenA, 'fault_sleep', { ms: FUNCTION_TIMEOUT_SECONDS * 1000 + 2_000 });
+      expect(slow.status, slow.text).toBe(502);
+      expect(slow.text).toBe(INTERNAL_SERVER_ERROR);
+      const afterTimeout = await goodRequest(tokenA);
+      expect(afterTimeout.status, afterTimeout.text).toBe(200);
+      faults.push({ fault: `function timeout (${FUNCTION_TIMEOUT_SECONDS} s)`, requests: 1, answered: [slow.status], recovery: afterTimeout.status });
+
+      // 3. The concurrency limit is reached: as many slow calls as there are reserved environments,
+      // on top of the load. Whoever finds every environment busy (a slow call or a load request) is
+      // throttled; which of them is a matter of timing, that some are is not.
+      await steady();
+      const throttlesBefore = stack.mcp.stats().throttles;
+      const throttledBefore = tally.throttled;
+      const holders = await Promise.all(
+        Array.from({ length: RESERVED_CONCURRENCY }, () => callTool(stack.endpoint, tokenA, 'fault_sleep', { ms: HOLD_MS })),
+      );
+      for (const holder of holders) {
+        expect([200, 500], holder.text).toContain(holder.status);
+        if (holder.status === 500) expect(holder.text).toBe(INTERNAL_SERVER_ERROR);
+      }
+      expect(holders.some((holder) => holder.status === 200)).toBe(true);
+      const throttled = stack.mcp.stats().throttles - throttlesBefore;
+      expect(throttled, 'invocations Lambda throttled while the limit was reached').toBeGreaterThan(0);
+      const afterThrottle = await goodRequest(tokenA);
+      expect(afterThrottle.status, afterThrottle.text).toBe(200);
+      faults.push({
+        fault: `concurrency limit (${RESERVED_CONCURRENCY}) reached: ${RESERVED_CONCURRENCY} slow calls on top of the load (${throttled} throttled, ${tally.throttled - throttledBefore} of them load requests)`,
+        requests: holders.length,
+        answered: holders.map((holder) => holder.status),
+        recovery: afterThrottle.status,
+      });
+
+      // 4. The authorizer fails: the JWKS endpoint is down, and a token the gateway has not cached
+      // reaches authorizer environments that hold no key set (the earlier ones were reclaimed idle).
+      await steady();
+      await waitFor(() => stack.authorizerFunction.stats().environments === 0, 15_000, 'idle authorizer environments to be reclaimed');
+      await jwks.stop();
+      const failuresBefore = tally.authorizerFailures;
+      loadToken = tokenB;
+      const failing = await goodRequest(tokenB);
+      expect(failing.status, failing.text).toBe(500);
+      expect(failing.text).toBe(AUTHORIZER_FAILURE);
+      // Load requests meet the failing authorizer too (each waits for a cold authorizer environment).
+      await waitFor(() => tally.authorizerFailures - failuresBefore >= CONNECTIONS, 15_000, 'load requests answered 500 by the failing authorizer');
+
+      // 5. The JWKS endpoint is back: the same token is authorized again.
+      await jwks.start();
+      const afterJwks = await goodRequest(tokenB);
+      expect(afterJwks.status, afterJwks.text).toBe(200);
+      faults.push({ fault: 'authorizer failing (JWKS endpoint stopped), then JWKS back', requests: 1, answered: [failing.status], recovery: afterJwks.status });
+      const faultsDoneAt = Date.now();
+
+      const result = await load;
+      const answeredByStatus = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0]));
+      const answered = Object.values(answeredByStatus).reduce((a, b) => a + b, 0);
+      console.log(
+        `[faults-under-load] ${JSON.stringify(
+          {
+            load: {
+              connections: CONNECTIONS,
+              rate: RATE,
+              durationSeconds: result.duration,
+              faultsDoneAfterSeconds: (faultsDoneAt - loadStarted) / 1000,
+              sent,
+              // autocannon 9 pre-counts `rate` requests per connection when a rate is set, so its own
+              // figure exceeds the requests written by connections × (rate per connection − 1).
+              autocannonRequestsSent: result.requests.sent,
+              answered,
+              answeredByStatus,
+              errors: result.errors,
+              timeouts: result.timeouts,
+              throttledByLambda: tally.throttled,
+              authorizerFailures: tally.authorizerFailures,
+            },
+            faultsInjected: faults.length,
+            faults,
+            mcp: stack.mcp.stats(),
+            authorizer: stack.authorizerFunction.stats(),
+          },
+          null,
+          2,
+        )}`,
+      );
+
+      // The faults all happened while the load was running.
+      expect(result.finish.getTime()).toBeGreaterThan(faultsDoneAt);
+      // Every request got an HTTP answer: none lost, none timed out, no connection error.
+      expect(result.errors).toBe(0);
+      expect(result.timeouts).toBe(0);
+      expect(sent).toBe(AMOUNT);
+      expect(answered).toBe(sent);
+      expect(tally.answered).toBe(answered);
+      // Only documented answers: 200, and 500 from the Lambda throttle or the failing authorizer.
+      expect(tally.otherServerErrors).toEqual([]);
+      for (const status of Object.keys(answeredByStatus)) expect(['200', '500']).toContain(status);
+      expect(answeredByStatus['500']).toBe(tally.throttled + tally.authorizerFailures);
+      // Nothing hung, and the service is healthy after the load.
+      expect(stack.mcp.stats().busy).toBe(0);
+      expect(stack.authorizerFunction.stats().busy).toBe(0);
+      expect((await goodRequest(tokenA)).status).toBe(200);
+      expect((await goodRequest(tokenB)).status).toBe(200);
+    },
+    120_000,
+  );
+});
