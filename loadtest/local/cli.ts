@@ -1,0 +1,129 @@
+/**
+ * The Node load driver's command line: runs a scenario of loadtest/scenarios.json, prints progress
+ * once a second (stderr) and the summary table (stdout), writes the summary files, and exits 1
+ * when a threshold is breached, as `k6 run` does (exit code 99 there).
+ *
+ *   npx tsx loadtest/local/cli.ts smoke --url http://127.0.0.1:3000/dev/mcp --token <token>
+ *   npx tsx loadtest/local/cli.ts load --rate 40 --duration 20s
+ *   npx tsx loadtest/local/cli.ts load --embedded --rate 40 --duration 20s --report
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { runLoad, type Progress } from './driver.ts';
+import { LOADTEST_DIR, readScenarioFile } from './scenario-file.ts';
+
+function formatProgress(p: Progress): string {
+  const target = p.targetRequestRate === undefined ? '' : `target ${p.targetRequestRate.toFixed(1).padStart(5)} req/s | `;
+  const p95 = p.p95LastSecondMs === undefined ? '   -' : p.p95LastSecondMs.toFixed(1);
+  return (
+    `[${p.elapsedSeconds.toFixed(0).padStart(4)}s] ${target}sent ${String(p.requestsLastSecond).padStart(4)}/s | ` +
+    `total ${String(p.requests).padStart(6)} | p95 ${p95.padStart(6)} ms | in flight ${String(p.inFlight).padStart(3)} | ` +
+    `failed ${p.failed} | check fails ${p.checkFails} | dropped ${p.dropped}`
+  );
+}
+
+const positive = (name: string) => (value: string): string => {
+  if (!(Number(value) > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return value;
+};
+
+async function main(): Promise<number> {
+  const scenarios = await readScenarioFile();
+  const program = new Command()
+    .name('tsx loadtest/local/cli.ts')
+    .description(
+      'Runs a load scenario of loadtest/scenarios.json with Node (the same requests, checks, thresholds and summary as the k6 scripts in loadtest/k6).',
+    )
+    .argument('<scenario>', `one of ${Object.keys(scenarios.scenarios).join(', ')}`)
+    .option('--url <url>', 'MCP endpoint (env MCP_URL)')
+    .option('--token <token>', 'bearer token (env MCP_TOKEN)')
+    .option('--rate <rps>', 'target HTTP requests per second for arrival-rate scenarios (env RATE)', positive('--rate'))
+    .option('--duration <duration>', 'e.g. 20s, 2m (env DURATION)')
+    .option('--era <era>', 'mixed | 2026-07-28 | 2025-11-25 (env ERA)')
+    .option('--vus <n>', 'virtual users for constant-vus scenarios (env VUS)', positive('--vus'))
+    .option('--max-vus <n>', 'cap on iterations in flight for arrival-rate scenarios (env MAX_VUS)', positive('--max-vus'))
+    .option('--pause <seconds>', 'pause after each iteration for constant-vus scenarios (env PAUSE)')
+    .option('--text-bytes <n>', 'size of the text_stats input (env TEXT_BYTES)', positive('--text-bytes'))
+    .option('--target <name>', 'embedded | localstack | aws: picks per-target overrides (env MCP_TARGET)')
+    .option('--p95 <ms>', 'p(95) latency threshold (env P95_MS)', positive('--p95'))
+    .option('--p99 <ms>', 'p(99) latency threshold (env P99_MS)', positive('--p99'))
+    .option('--results-dir <dir>', 'where summaries go (env RESULTS_DIR)')
+    .option('--embedded', 'start a fresh embedded stack for this run (in this process) and point the run at it')
+    .option('--report', 'with --embedded: run the scaling report against the stack afterwards')
+    .option('--quiet', 'no per-second progress')
+    .parse();
+
+  const [scenario] = program.args as [string];
+  const opts = program.opts<Record<string, string | boolean | undefined>>();
+  const env: Record<string, string | undefined> = { ...process.env };
+  const flagToEnv: Record<string, string> = {
+    url: 'MCP_URL',
+    token: 'MCP_TOKEN',
+    rate: 'RATE',
+    duration: 'DURATION',
+    era: 'ERA',
+    vus: 'VUS',
+    maxVus: 'MAX_VUS',
+    pause: 'PAUSE',
+    textBytes: 'TEXT_BYTES',
+    target: 'MCP_TARGET',
+    p95: 'P95_MS',
+    p99: 'P99_MS',
+    resultsDir: 'RESULTS_DIR',
+  };
+  for (const [flag, key] of Object.entries(flagToEnv)) if (typeof opts[flag] === 'string') env[key] = opts[flag] as string;
+
+  let stack: { endpoint: string; logsEndpoint: string; stop(): Promise<void> } | undefined;
+  if (opts.embedded) {
+    const { buildIfStale } = await import('../../scripts/build-if-stale.ts');
+    const { startStack } = await import('../../emulator/stack.ts');
+    await buildIfStale((line) => console.error(line));
+    const token = env.MCP_TOKEN ?? `loadtest-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    const started = await startStack({ port: 0, fallbackTokens: [token] });
+    stack = started;
+    env.MCP_URL = started.endpoint;
+    env.MCP_TOKEN = started.tokens[0] ?? token;
+    env.MCP_TARGET ??= 'embedded';
+    console.error(`embedded stack at ${started.endpoint}`);
+  }
+
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    console.error('interrupted: summarising what ran so far');
+    controller.abort();
+  });
+  try {
+    const result = await runLoad({
+      scenarios,
+      scenario,
+      env,
+      signal: controller.signal,
+      // loadtest/results of this repository, wherever we run from, unless RESULTS_DIR says otherwise.
+      cwd: env.RESULTS_DIR ? process.cwd() : path.dirname(LOADTEST_DIR),
+      onProgress: opts.quiet ? undefined : (p) => console.error(formatProgress(p)),
+      onCheckFailure: (check, reason) => console.error(`check failed: ${check}: ${reason}`),
+    });
+    process.stdout.write(result.text);
+    if (stack && opts.report) {
+      const { runReport } = await import('../report/run.ts');
+      const report = await runReport({
+        endpoint: stack.logsEndpoint,
+        summary: result.summary,
+        ...(result.files[0] ? { outDir: path.dirname(result.files[0]) } : {}),
+        progress: (line) => console.error(line),
+      });
+      process.stdout.write(`\n${report.table}\nchart: ${report.htmlPath}\n`);
+    }
+    return result.summary.ok ? 0 : 1;
+  } finally {
+    await stack?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  },
+);

@@ -1,0 +1,71 @@
+/**
+ * `npm run report -- [options]`: how the MCP function scaled during the last load run (or a
+ * window you name), from its CloudWatch log group on AWS, LocalStack or the embedded stack.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_LOG_GROUP, runReport } from './run.ts';
+import { DEFAULT_RESULTS_DIR } from './window.ts';
+
+const nonNegative = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+};
+
+const program = new Command()
+  .name('npm run report --')
+  .description(
+    'Reads the MCP function\'s log group with @aws-sdk/client-cloudwatch-logs and reports how it scaled: execution environments, cold starts, Init Duration, invocation durations, environments busy at once, requests per environment. Prints a table; writes an HTML chart and a JSON copy.',
+  )
+  .option('--endpoint <url>', 'CloudWatch Logs endpoint: the embedded stack origin (http://127.0.0.1:3000) or LocalStack (http://localhost:4566); omit for AWS')
+  .option('--region <region>', 'AWS region (default AWS_REGION, else us-east-1)')
+  .option('--log-group <name>', 'log group of the MCP function', DEFAULT_LOG_GROUP)
+  .option('--summary <file>', 'load-test summary JSON whose window to read (default: the newest in --results-dir)')
+  .option('--since <time>', 'window start: ISO 8601, epoch ms, or a duration ago (15m)')
+  .option('--until <time>', 'window end: ISO 8601, epoch ms, now, or a duration ago')
+  .option('--results-dir <dir>', 'where load-test summaries are', DEFAULT_RESULTS_DIR)
+  .option('--out-dir <dir>', 'where the HTML and JSON go (default: --results-dir)')
+  .option('--margin <seconds>', "widen a summary's window by this much on both sides", nonNegative, 2)
+  .option('--settle <seconds>', 'wait until the window ended this long ago before reading (CloudWatch ingestion lag)', nonNegative, 0)
+  .option('--filter-pattern <pattern>', "FilterLogEvents pattern ('' for none); results are filtered client-side regardless")
+  .option('--no-html', 'skip the HTML chart')
+  .parse();
+
+const opts = program.opts<{
+  endpoint?: string;
+  region?: string;
+  logGroup: string;
+  summary?: string;
+  since?: string;
+  until?: string;
+  resultsDir: string;
+  outDir?: string;
+  margin: number;
+  settle: number;
+  filterPattern?: string;
+  html: boolean;
+}>();
+
+try {
+  const result = await runReport({
+    endpoint: opts.endpoint,
+    region: opts.region,
+    logGroup: opts.logGroup,
+    summaryFile: opts.summary,
+    since: opts.since,
+    until: opts.until,
+    resultsDir: opts.resultsDir,
+    outDir: opts.outDir,
+    marginSeconds: opts.margin,
+    settleSeconds: opts.settle,
+    filterPattern: opts.filterPattern,
+    html: opts.html,
+    progress: (line) => console.error(line),
+  });
+  process.stdout.write(result.table);
+  if (result.htmlPath) process.stdout.write(`\nchart: ${result.htmlPath}\n`);
+  process.stdout.write(`figures: ${result.jsonPath}\n`);
+} catch (error) {
+  console.error(`report failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,135 @@
+/**
+ * The scaling report end to end: pick the window, read the logs, aggregate, print, write the
+ * HTML chart and a JSON copy of the figures. The CLI and the tests call runReport.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { fileStamp, type LoadSummary } from '../k6/lib/summary.js';
+import { aggregate, type ScalingReport } from './aggregate.ts';
+import { renderReportHtml, type LoadRunContext, type ReportContext } from './chart.ts';
+import { createLogsClient, readLogEvents } from './cloudwatch.ts';
+import { PLATFORM_FILTER_PATTERN } from './platform-lines.ts';
+import { formatReportTable } from './table.ts';
+import { DEFAULT_RESULTS_DIR, findLatestSummary, parseTime, readSummary, windowOfSummary } from './window.ts';
+
+export const DEFAULT_LOG_GROUP = '/aws/lambda/stateless-mcp-mcp-server';
+
+export interface ReportOptions {
+  readonly endpoint?: string | undefined;
+  readonly region?: string | undefined;
+  readonly logGroup?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  /** A summary JSON file; default: the newest in resultsDir. */
+  readonly summaryFile?: string | undefined;
+  /** An in-memory summary (the Node driver's), instead of a file. */
+  readonly summary?: LoadSummary | undefined;
+  readonly resultsDir?: string | undefined;
+  readonly outDir?: string | undefined;
+  /** '' sends none; default PLATFORM_FILTER_PATTERN. Results are filtered client-side anyway. */
+  readonly filterPattern?: string | undefined;
+  readonly marginSeconds?: number | undefined;
+  /** Wait until the window's end is this old before reading (CloudWatch ingestion delay). */
+  readonly settleSeconds?: number | undefined;
+  readonly html?: boolean | undefined;
+  readonly progress?: ((line: string) => void) | undefined;
+  readonly client?: Pick<CloudWatchLogsClient, 'send'> | undefined;
+}
+
+export interface ReportResult {
+  readonly report: ScalingReport;
+  readonly context: ReportContext;
+  readonly table: string;
+  readonly htmlPath: string | undefined;
+  readonly jsonPath: string;
+  readonly summaryFile: string | undefined;
+}
+
+function loadContext(summary: LoadSummary, file: string | undefined): LoadRunContext {
+  return {
+    ...(file ? { file } : {}),
+    tool: summary.tool,
+    scenario: summary.scenario,
+    era: summary.era,
+    requests: summary.http.requests,
+    failed: summary.http.failed,
+    rate: summary.http.rate,
+    p95: summary.latencyMs.overall?.p95 ?? null,
+    p99: summary.latencyMs.overall?.p99 ?? null,
+    checksRate: summary.checks.rate,
+  };
+}
+
+export async function runReport(options: ReportOptions): Promise<ReportResult> {
+  const progress = options.progress ?? (() => undefined);
+  const margin = options.marginSeconds ?? 2;
+  let summary = options.summary;
+  let summaryFile = options.summaryFile;
+  if (!summary && summaryFile) summary = await readSummary(summaryFile);
+  if (!summary && !(options.since || options.until)) {
+    const latest = await findLatestSummary(options.resultsDir ?? DEFAULT_RESULTS_DIR);
+    if (!latest) throw new Error(`no load-test summary in ${options.resultsDir ?? DEFAULT_RESULTS_DIR}: run a load test first or pass --since/--until`);
+    summary = latest.summary;
+    summaryFile = latest.file;
+  }
+  const now = Date.now();
+  const fromSummary = summary ? windowOfSummary(summary, margin) : undefined;
+  const startMs = options.since ? parseTime(options.since, now) : (fromSummary?.startMs ?? now - 15 * 60_000);
+  const endMs = options.until ? parseTime(options.until, now) : (fromSummary?.endMs ?? now);
+  if (!(endMs > startMs)) throw new Error('the window is empty: --until must be after --since');
+
+  const settle = options.settleSeconds ?? 0;
+  const wait = endMs + settle * 1000 - Date.now();
+  if (settle > 0 && wait > 0) {
+    progress(`waiting ${Math.ceil(wait / 1000)} s for log ingestion (--settle ${settle})`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const logGroup = options.logGroup ?? DEFAULT_LOG_GROUP;
+  const source = options.endpoint ?? `AWS (${region})`;
+  progress(
+    `reading ${logGroup} from ${source}, ${new Date(startMs).toISOString()} -> ${new Date(endMs).toISOString()}` +
+      (summaryFile ? ` (window of ${path.basename(summaryFile)})` : summary ? ` (window of the ${summary.scenario} run)` : ''),
+  );
+  const client = options.client ?? createLogsClient({ endpoint: options.endpoint, region });
+  let records;
+  try {
+    records = await readLogEvents(client, {
+      logGroupName: logGroup,
+      startTime: startMs,
+      endTime: endMs,
+      filterPattern: options.filterPattern ?? PLATFORM_FILTER_PATTERN,
+      progress,
+    });
+  } finally {
+    if (!options.client) (client as CloudWatchLogsClient).destroy();
+  }
+
+  const report = aggregate(records, { startMs, endMs });
+  const context: ReportContext = {
+    logGroup,
+    source,
+    generatedAt: new Date(),
+    load: summary ? loadContext(summary, summaryFile) : undefined,
+  };
+  const outDir = options.outDir ?? options.resultsDir ?? DEFAULT_RESULTS_DIR;
+  await mkdir(outDir, { recursive: true });
+  const base = path.join(outDir, `scaling-${fileStamp(new Date(startMs))}`);
+  const jsonPath = `${base}.json`;
+  await writeFile(jsonPath, `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, ...report }, null, 2)}\n`);
+  let htmlPath: string | undefined;
+  if (options.html !== false) {
+    htmlPath = `${base}.html`;
+    await writeFile(htmlPath, renderReportHtml(report, context));
+  }
+  if (report.invocations === 0) {
+    progress(
+      options.endpoint
+        ? 'no invocations found in the window: is this the right stack, log group and window?'
+        : 'no invocations found: CloudWatch Logs can lag by seconds to minutes; retry, or pass --settle 30',
+    );
+  }
+  return { report, context, table: formatReportTable(report, context), htmlPath, jsonPath, summaryFile };
+}
