@@ -54,9 +54,15 @@ export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
   });
 
   app.post('/mcp', (req: Request, res: Response, next: NextFunction) => {
+    // Cancel the MCP exchange only if the client goes away before the response is complete;
+    // aborting a finished exchange costs an AbortError per request.
     const abort = new AbortController();
+    let finished = false;
+    res.once('finish', () => {
+      finished = true;
+    });
     res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (!finished) abort.abort();
     });
     readRequestBody(req, MAX_REQUEST_BODY_BYTES)
       .then(async (body) => {

@@ -39,6 +39,14 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/** Methods whose handlers run our code, which may send progress or log notifications first. */
+const METHODS_THAT_MAY_NOTIFY = new Set(['tools/call', 'prompts/get', 'resources/read', 'completion/complete']);
+
+function mayNotifyBeforeResult(message: unknown): boolean {
+  const method = (message as { method?: unknown } | null)?.method;
+  return typeof method === 'string' && METHODS_THAT_MAY_NOTIFY.has(method);
+}
+
 /**
  * Serves both protocol eras from one POST route.
  *
@@ -63,8 +71,9 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     const server = await factory({ era: 'legacy', requestInfo: request, ...(authInfo ? { authInfo } : {}) });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
-      // Batches (2025-03-26 only) are answered as one JSON array; single requests use 'auto' below.
-      enableJsonResponse: Array.isArray(parsedBody),
+      // Batches (2025-03-26 only) are answered as one JSON array, and requests whose handlers never
+      // notify (lists, initialize, ping) as plain JSON; the rest get 'auto' below.
+      enableJsonResponse: Array.isArray(parsedBody) || !mayNotifyBeforeResult(parsedBody),
     });
     if (onerror) transport.onerror = onerror;
     await server.connect(transport);
