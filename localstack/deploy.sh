@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# One-shot deployer of the `deploy` Compose service: builds the Lambda bundles
+# from a copy of the repository, applies ../terraform to LocalStack with
+# tflocal, and writes the MCP endpoint URL for the client and k6 services.
+# Safe to re-run: the Terraform working directory and state live in their own
+# volume (never the AWS state in terraform/), so a second run is a no-op apply.
+set -euo pipefail
+
+SRC_DIR=${SRC_DIR:-/src}             # the repository, mounted read-only
+BUILD_DIR=${BUILD_DIR:-/build}       # copy of the repository where bundles are built
+TF_DIR=${TF_DIR:-/state/terraform}   # LocalStack-only Terraform working dir + state
+SHARED_DIR=${SHARED_DIR:-/shared}    # read by client, k6 and report
+LOCALSTACK_ENDPOINT=${LOCALSTACK_ENDPOINT:-http://localstack:4566}
+: "${MCP_TOKEN:?MCP_TOKEN must be set (the static bearer token to deploy)}"
+
+export AWS_ENDPOINT_URL=${AWS_ENDPOINT_URL:-$LOCALSTACK_ENDPOINT}
+export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test}
+export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-test}
+export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
+
+log() { printf '[deploy] %s\n' "$*"; }
+
+log "copying sources from ${SRC_DIR} to ${BUILD_DIR}"
+mkdir -p "$BUILD_DIR"
+# Keep node_modules between runs (npm ci replaces it anyway, from a warm cache).
+find "$BUILD_DIR" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
+tar -C "$SRC_DIR" \
+  --exclude=./.git --exclude=./node_modules --exclude=./dist \
+  --exclude=./terraform/.terraform --exclude='./terraform/terraform.tfstate*' \
+  --exclude=./terraform/terraform.tfvars --exclude=./localstack/.state \
+  --exclude=./loadtest/results --exclude=./.local \
+  -cf - . | tar -C "$BUILD_DIR" -xf -
+
+log "building the Lambda bundles"
+cd "$BUILD_DIR"
+npm ci --no-audit --no-fund --loglevel=error
+npm run build
+for zip in dist/mcp-server.zip dist/authorizer.zip; do
+  [ -s "$zip" ] || { log "missing ${BUILD_DIR}/${zip} after npm run build"; exit 1; }
+done
+
+log "preparing ${TF_DIR}"
+mkdir -p "$TF_DIR" "${TF_PLUGIN_CACHE_DIR:-/state/plugin-cache}"
+# Replace our configuration; keep .terraform, the lock file, the state and
+# tflocal's generated provider override.
+find "$TF_DIR" -maxdepth 1 -name '*.tf' ! -name 'localstack_providers_override.tf' -delete
+cp "$BUILD_DIR"/terraform/*.tf "$TF_DIR"/
+cd "$TF_DIR"
+
+tf_vars=(
+  -var "region=${AWS_DEFAULT_REGION}"
+  -var "mcp_zip_path=${BUILD_DIR}/dist/mcp-server.zip"
+  -var "authorizer_zip_path=${BUILD_DIR}/dist/authorizer.zip"
+)
+# The token goes through the environment rather than the command line.
+TF_VAR_static_tokens=$(printf '["%s"]' "$MCP_TOKEN")
+export TF_VAR_static_tokens
+
+log "tflocal init"
+tflocal init -input=false -no-color
+
+log "tflocal apply"
+if ! tflocal apply -auto-approve -input=false -no-color "${tf_vars[@]}"; then
+  # The state outlives LocalStack (whose free edition keeps nothing across
+  # restarts); if it no longer matches, start again from an empty state.
+  log "apply failed; retrying once from an empty LocalStack state"
+  rm -f terraform.tfstate terraform.tfstate.backup
+  tflocal apply -auto-approve -input=false -no-color "${tf_vars[@]}"
+fi
+
+api_id=$(tflocal output -raw api_id)
+stage=$(tflocal output -raw stage_name)
+# Path-style invoke URL: resolvable from every container on the network,
+# unlike <api-id>.execute-api.localhost.localstack.cloud (127.0.0.1).
+endpoint="${LOCALSTACK_ENDPOINT}/_aws/execute-api/${api_id}/${stage}/mcp"
+
+mkdir -p "$SHARED_DIR"
+tflocal output -json -no-color > "$SHARED_DIR/outputs.json.tmp"
+mv "$SHARED_DIR/outputs.json.tmp" "$SHARED_DIR/outputs.json"
+printf '%s\n' "$endpoint" > "$SHARED_DIR/endpoint.tmp"
+mv "$SHARED_DIR/endpoint.tmp" "$SHARED_DIR/endpoint"
+
+log "MCP endpoint: ${endpoint}"
+log "done"

@@ -1,0 +1,88 @@
+# One execution role per function, each allowed only to write to its own log
+# group. The functions call no other AWS API.
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "mcp" {
+  name               = "${var.name}-mcp-server"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+}
+
+resource "aws_iam_role" "authorizer" {
+  name               = "${var.name}-authorizer"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+}
+
+data "aws_iam_policy_document" "mcp_logs" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.mcp.arn}:*"]
+  }
+}
+
+data "aws_iam_policy_document" "authorizer_logs" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.authorizer.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "mcp_logs" {
+  name   = "write-own-log-group"
+  role   = aws_iam_role.mcp.id
+  policy = data.aws_iam_policy_document.mcp_logs.json
+}
+
+resource "aws_iam_role_policy" "authorizer_logs" {
+  name   = "write-own-log-group"
+  role   = aws_iam_role.authorizer.id
+  policy = data.aws_iam_policy_document.authorizer_logs.json
+}
+
+# API Gateway writes access logs through a role set once per account and
+# Region (aws_api_gateway_account). Because that role serves every REST API of
+# the account in the Region, it gets the AWS managed policy meant for it rather
+# than one scoped to this stack's log group, which would break other APIs.
+data "aws_iam_policy_document" "apigateway_assume_role" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "apigateway_cloudwatch" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  name               = "${var.name}-apigateway-cloudwatch"
+  assume_role_policy = data.aws_iam_policy_document.apigateway_assume_role[0].json
+}
+
+resource "aws_iam_role_policy_attachment" "apigateway_cloudwatch" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  role       = aws_iam_role.apigateway_cloudwatch[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.apigateway_cloudwatch[0].arn
+
+  depends_on = [aws_iam_role_policy_attachment.apigateway_cloudwatch]
+}

