@@ -4,7 +4,7 @@
  */
 import { roundMs } from './checks.ts';
 import { clientDescription, type ClientConfig } from './config.ts';
-import { diagnose, EXIT_CODES, type ExitCode } from './diagnose.ts';
+import { contextFor, diagnose, EXIT_CODES, type ExitCode } from './diagnose.ts';
 import { HttpObserver } from './http-observer.ts';
 import { createProgressDisplay } from './progress.ts';
 import type { Output } from './report.ts';
@@ -33,13 +33,7 @@ export interface CallReport {
 
 export async function runCall(config: ClientConfig, options: CallOptions, out: Output): Promise<CallReport> {
   const observer = new HttpObserver();
-  const context = (phase: 'connect' | 'request') => ({
-    url: config.url,
-    tokenGiven: config.token !== undefined,
-    timeoutMs: config.timeoutMs,
-    phase,
-    exchange: observer.lastFailure,
-  });
+  const context = contextFor(config, observer);
   const base = {
     command: 'call' as const,
     url: config.url.href,

@@ -42,6 +42,20 @@ export interface DiagnoseContext {
   readonly exchange?: HttpExchange | undefined;
 }
 
+/** The diagnosis context of a command: its target, and what its HTTP observer last saw fail. */
+export function contextFor(
+  config: { readonly url: URL; readonly token?: string | undefined; readonly timeoutMs: number },
+  observer: { readonly lastFailure: HttpExchange | undefined },
+): (phase: DiagnoseContext['phase']) => DiagnoseContext {
+  return (phase) => ({
+    url: config.url,
+    tokenGiven: config.token !== undefined,
+    timeoutMs: config.timeoutMs,
+    phase,
+    exchange: observer.lastFailure,
+  });
+}
+
 const URL_SHAPE = 'an API Gateway endpoint looks like https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/mcp';
 
 const WRONG_URL_HINT =

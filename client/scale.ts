@@ -6,7 +6,7 @@
  */
 import { roundMs } from './checks.ts';
 import { clientDescription, type ClientConfig } from './config.ts';
-import { diagnose, EXIT_CODES, type ExitCode } from './diagnose.ts';
+import { contextFor, diagnose, EXIT_CODES, type ExitCode } from './diagnose.ts';
 import { HttpObserver } from './http-observer.ts';
 import type { ProtocolInfo } from './smoke.ts';
 import { loadConnector } from './session.ts';
@@ -78,13 +78,7 @@ const NOTE =
 export async function runScale(config: ClientConfig, options: ScaleOptions): Promise<ScaleReport> {
   const observer = new HttpObserver();
   const protocol: ProtocolInfo = { requested: config.protocol, negotiated: null, client: clientDescription(config.protocol) };
-  const context = (phase: 'connect' | 'request') => ({
-    url: config.url,
-    tokenGiven: config.token !== undefined,
-    timeoutMs: config.timeoutMs,
-    phase,
-    exchange: observer.lastFailure,
-  });
+  const context = contextFor(config, observer);
   const base = { command: 'scale' as const, url: config.url.href, parallel: options.parallel, requests: options.requests, note: NOTE };
 
   const connect = await loadConnector(config.protocol);

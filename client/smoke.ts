@@ -5,7 +5,7 @@
 import { checkResourceMetadata, probeWithoutToken, probeWrongToken } from './auth-probe.ts';
 import { roundMs, skipped, summarise, timed, type CheckOutcome, type CheckResult, type CheckSummary } from './checks.ts';
 import { clientDescription, usesModernClient, type ClientConfig, type ProtocolVersion } from './config.ts';
-import { diagnose, EXIT_CODES, type Diagnosis, type ExitCode } from './diagnose.ts';
+import { contextFor, diagnose, EXIT_CODES, type Diagnosis, type ExitCode } from './diagnose.ts';
 import { HttpObserver } from './http-observer.ts';
 import { planArguments, promptArguments, type ExpectationProblem } from './sample-args.ts';
 import { validate } from './schema-validator.ts';
@@ -104,13 +104,7 @@ export async function runSmoke(config: ClientConfig): Promise<SmokeReport> {
   const started = performance.now();
   const observer = new HttpObserver();
   const checks: CheckResult[] = [];
-  const context = (phase: 'connect' | 'request') => ({
-    url: config.url,
-    tokenGiven: config.token !== undefined,
-    timeoutMs: config.timeoutMs,
-    phase,
-    exchange: observer.lastFailure,
-  });
+  const context = contextFor(config, observer);
   let connected = false;
   const onError = (error: unknown): Omit<CheckOutcome, 'status'> => {
     const diagnosis = diagnose(error, context('request'));
