@@ -2,6 +2,8 @@
  * Typed configuration of the MCP function, read once per execution environment from the
  * variables Lambda (or the embedded stack) sets. Terraform is the source of these values.
  */
+import { commaList, type Env } from './env.ts';
+
 export interface ServerConfig {
   readonly functionName: string;
   readonly functionVersion: string;
@@ -27,14 +29,6 @@ export interface ServerConfig {
   readonly allowedOrigins: readonly string[];
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
 
 export function readServerConfig(env: Env = process.env): ServerConfig {
   return {
@@ -43,13 +37,13 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? `local/${process.pid}`,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     memorySizeMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '0'),
-    authorizationServers: list(env.AUTHORIZATION_SERVERS),
-    scopesSupported: list(env.SCOPES_SUPPORTED),
+    authorizationServers: commaList(env.AUTHORIZATION_SERVERS),
+    scopesSupported: commaList(env.SCOPES_SUPPORTED),
     profile: env.MCP_PROFILE === 'conformance' ? 'conformance' : 'default',
     requestStateKey: env.MCP_REQUEST_STATE_KEY || undefined,
     faultToolsEnabled: env.MCP_FAULT_TOOLS === 'on',
     streamingEnabled: env.STREAMING_ENABLED === 'true',
-    allowedHosts: list(env.MCP_ALLOWED_HOSTS),
-    allowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
+    allowedHosts: commaList(env.MCP_ALLOWED_HOSTS),
+    allowedOrigins: commaList(env.MCP_ALLOWED_ORIGINS),
   };
 }

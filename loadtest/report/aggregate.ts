@@ -4,19 +4,14 @@
  * `Init Duration`, and an environment busy from an invocation's START to its END line, so the
  * number of environments busy at once is the function's concurrency. Pure.
  */
+import type { ParsedReport } from '../../emulator/lambda/lambda-log-lines.ts';
 import { parsePlatformLine, type LogRecord, type PlatformEvent } from './platform-lines.ts';
 
-export interface Invocation {
+/** One invocation: its REPORT line's fields, where it ran and when. */
+export interface Invocation extends ParsedReport {
   readonly logStreamName: string;
-  readonly requestId: string;
   readonly startMs: number;
   readonly endMs: number;
-  readonly durationMs: number;
-  readonly billedDurationMs: number;
-  readonly memorySizeMb: number;
-  readonly maxMemoryUsedMb: number;
-  readonly initDurationMs: number | undefined;
-  readonly status: string | undefined;
 }
 
 export interface Stats {

@@ -4,6 +4,7 @@
  * configuration fails the Lambda init with a message naming every problem at once; API Gateway then
  * answers 500 (AUTHORIZER_FAILURE) instead of letting anyone in.
  */
+import { commaList, type Env } from '../env.ts';
 import { isAsymmetricAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.ts';
 import { isBearerTokenSyntax } from './bearer.ts';
 
@@ -56,14 +57,6 @@ export class AuthorizerConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
 
 function text(value: string | undefined): string {
   return (value ?? '').trim();
@@ -123,7 +116,7 @@ function parseJwksUrl(env: Env, problems: string[]): URL | undefined {
 }
 
 function parseAlgorithms(raw: string | undefined, problems: string[]): string[] {
-  const algorithms = raw === undefined || text(raw) === '' ? [...DEFAULT_ALLOWED_ALGORITHMS] : list(raw);
+  const algorithms = raw === undefined || text(raw) === '' ? [...DEFAULT_ALLOWED_ALGORITHMS] : commaList(raw);
   for (const alg of algorithms) {
     if (alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg)) {
       problems.push(`JWT_ALLOWED_ALGORITHMS must not contain ${alg}: only asymmetric algorithms verify against a public JWKS`);
@@ -148,7 +141,7 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
 function readJwtConfig(env: Env, problems: string[]): JwtAuthConfig {
   const issuer = text(env.JWT_ISSUER);
   if (issuer === '') problems.push('JWT_ISSUER is required when AUTH_MODE=jwt');
-  const audience = list(env.JWT_AUDIENCE);
+  const audience = commaList(env.JWT_AUDIENCE);
   if (audience.length === 0) problems.push('JWT_AUDIENCE is required when AUTH_MODE=jwt (the MCP endpoint URL, RFC 8707)');
   const jwksUrl = parseJwksUrl(env, problems);
   const audienceClaim = text(env.JWT_AUDIENCE_CLAIM) || 'aud';
@@ -161,7 +154,7 @@ function readJwtConfig(env: Env, problems: string[]): JwtAuthConfig {
     jwksUrl: jwksUrl ?? new URL('https://invalid.invalid/'),
     audience,
     audienceClaim: audienceClaim === 'client_id' ? 'client_id' : 'aud',
-    requiredScopes: list(env.JWT_REQUIRED_SCOPES),
+    requiredScopes: commaList(env.JWT_REQUIRED_SCOPES),
     allowedAlgorithms: parseAlgorithms(env.JWT_ALLOWED_ALGORITHMS, problems),
     clockToleranceSeconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
     jwksTimeoutMs: positiveInteger('JWT_JWKS_TIMEOUT_MS', env.JWT_JWKS_TIMEOUT_MS, DEFAULT_JWKS_TIMEOUT_MS, problems),
