@@ -41,9 +41,10 @@ done
 
 log "preparing ${TF_DIR}"
 mkdir -p "$TF_DIR" "${TF_PLUGIN_CACHE_DIR:-/state/plugin-cache}"
-# Replace our configuration; keep .terraform, the lock file, the state and
-# tflocal's generated provider override.
-find "$TF_DIR" -maxdepth 1 -name '*.tf' ! -name 'localstack_providers_override.tf' -delete
+# Replace our configuration; keep .terraform, the lock file and the state.
+# This also removes a provider override left by an interrupted tflocal run,
+# which would make tflocal refuse to start.
+find "$TF_DIR" -maxdepth 1 -name '*.tf' -delete
 cp "$BUILD_DIR"/terraform/*.tf "$TF_DIR"/
 cd "$TF_DIR"
 

@@ -15,8 +15,11 @@
 #   AWS_PROVIDER_GO_VERSION    Go module version of the provider source to build
 #   AWS_PROVIDER_VERSION       version it is installed as (must satisfy versions.tf)
 #   GO_BUILD_PARALLELISM       go build -p (default 2)
-# The first run builds the provider: tens of minutes and a few GB (see the
-# numbers printed at the end); later runs reuse the binary.
+#   KEEP_GO_BUILD_CACHE=1      keep the Go build cache (about 8 GB) after building
+# The first run builds the provider. Measured on 2 shared cores at nice 19:
+# 1.5 min to fetch the source (1.4 GB module cache), 86 min to build (83 min of
+# CPU, 9.4 GB peak RAM when linking, 8 GB build cache, 0.9 GB binary). Later
+# runs reuse the binary and take about 20 s.
 set -euo pipefail
 
 FMT_ONLY=0
@@ -98,6 +101,10 @@ EOF
   end=$(date +%s)
   log "provider source fetched in $((fetched - start)) s, built in $((end - fetched)) s"
   log "disk: $(du -sh "$CACHE" | cut -f1) in $CACHE (module cache $(du -sh "$GOMODCACHE" | cut -f1), build cache $(du -sh "$GOCACHE" | cut -f1), binary $(du -sh "$PROVIDER_BIN" | cut -f1))"
+  if [ "${KEEP_GO_BUILD_CACHE:-0}" != 1 ]; then
+    go clean -cache
+    log "removed the Go build cache (KEEP_GO_BUILD_CACHE=1 keeps it)"
+  fi
 else
   log "using cached provider $PROVIDER_BIN"
 fi

@@ -53,6 +53,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { resourcePath: '/mcp', methods: 'ANY', authorized: true },
   { resourcePath: '/health', methods: ['GET'], authorized: false },
   { resourcePath: '/.well-known/oauth-protected-resource', methods: ['GET'], authorized: false },
+  { resourcePath: '/.well-known/oauth-protected-resource/mcp', methods: ['GET'], authorized: false },
 ];
 
 export type InvokeFunction = (event: unknown, requestId: string, onChunk?: (chunk: Buffer) => void) => Promise<InvokeOutcome>;

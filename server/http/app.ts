@@ -4,7 +4,7 @@ import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import { createServerFactory } from '../mcp/server-factory.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
 import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.ts';
-import { METADATA_PATH, protectedResourceMetadata } from './protected-resource-metadata.ts';
+import { METADATA_PATHS, protectedResourceMetadata } from './protected-resource-metadata.ts';
 import { readRequestBody, requestHeaders, requestUrl } from './node-request.ts';
 import { sendWebResponse } from './web-response.ts';
 
@@ -49,7 +49,7 @@ export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
     res.json({ status: 'ok', logStream: config.logStreamName });
   });
 
-  app.get(METADATA_PATH, (req, res) => {
+  app.get(METADATA_PATHS, (req, res) => {
     res.set('Cache-Control', 'max-age=300').json(protectedResourceMetadata(req, config));
   });
 

@@ -2,6 +2,11 @@ import type { Request } from 'express';
 import type { ServerConfig } from '../config.ts';
 
 export const METADATA_PATH = '/.well-known/oauth-protected-resource';
+/**
+ * Where RFC 9728 section 3.1 puts the metadata of a resource with a path: the well-known segment
+ * inserted before `/mcp`. Behind a custom domain that is where clients look first.
+ */
+export const METADATA_PATHS = [METADATA_PATH, `${METADATA_PATH}/mcp`];
 
 /**
  * The MCP endpoint's resource URI (RFC 8707), derived from the request because a Lambda cannot know
@@ -13,7 +18,8 @@ export function resourceUrl(req: Request): string {
   const proto = req.get('x-forwarded-proto') ?? 'http';
   const host = req.get('host') ?? 'localhost';
   const clientPath: string = req.requestContext?.path ?? req.path;
-  const base = clientPath.endsWith(METADATA_PATH) ? clientPath.slice(0, -METADATA_PATH.length) : '';
+  const at = clientPath.indexOf(METADATA_PATH);
+  const base = at >= 0 ? clientPath.slice(0, at) : '';
   return `${proto}://${host}${base}/mcp`;
 }
 

@@ -58,6 +58,10 @@ describe('the Lambda authorizer in front of /mcp', () => {
     const metadata = await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`);
     expect(metadata.status).toBe(200);
     expect(await metadata.json()).toMatchObject({ resource: stack.endpoint, bearer_methods_supported: ['header'] });
+    // RFC 9728 §3.1: the path-inserted location of the same document, as clients derive it.
+    const inserted = await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource/mcp`);
+    expect(inserted.status).toBe(200);
+    expect(await inserted.json()).toMatchObject({ resource: stack.endpoint });
   });
 
   it('runs a REQUEST authorizer with the full request when Terraform chooses that type', async () => {
