@@ -5,22 +5,15 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
  */
 import { randomUUID } from 'node:crypto';
-import type { FunctionSettings } from '../config/stack-config.ts';
-import type { LogStore } from '../logs/log-store.ts';
-import { ExecutionEnvironment, logGroupName, type InvocationOutcome } from './execution-environment.ts';
+import { ExecutionEnvironment, logGroupName, type EnvironmentContext, type InvocationOutcome } from './execution-environment.ts';
 
 export type InvokeOutcome =
   | InvocationOutcome
   /** Lambda rejected the invocation: no environment could be had (TooManyRequestsException). */
   | { readonly kind: 'throttled' };
 
-export interface PoolOptions {
-  readonly fn: FunctionSettings;
-  readonly region: string;
-  readonly accountId: string;
-  readonly logs: LogStore;
-  readonly runtimePath: string;
-  readonly nodePath: string;
+/** What each environment needs, plus the pool's own settings. */
+export interface PoolOptions extends EnvironmentContext {
   readonly idleTimeoutMs: number;
   readonly logRetentionDays?: number;
 }
