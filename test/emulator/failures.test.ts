@@ -90,6 +90,24 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
     expect((await callTool(stack.endpoint, stack.token, 'ping')).status).toBe(200);
   });
 
+  it('answers 429 Too Many Requests once the stage burst is spent, and serves again as the bucket refills', async () => {
+    const throttled = await startTestStack({ overrides: { throttling_burst_limit: 3, throttling_rate_limit: 2 } });
+    try {
+      const health = `${throttled.endpoint.replace(/\/mcp$/, '')}/health`;
+      const burst = [];
+      for (let i = 0; i < 4; i++) burst.push(await fetch(health));
+      expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+      expect(await burst[3]!.json()).toEqual({ message: 'Too Many Requests' });
+      // Refill at 2 tokens/s: one token is back after 500 ms.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect((await fetch(health)).status).toBe(200);
+      // /health is served by the function: four answered requests, the throttled one never reached it.
+      expect(throttled.mcp.stats().invocations).toBe(4);
+    } finally {
+      await throttled.stop();
+    }
+  });
+
   it('answers 403 Missing Authentication Token for paths and methods the API does not define', async () => {
     for (const [method, path] of [
       ['GET', '/dev/nope'],
