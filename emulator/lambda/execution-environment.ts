@@ -46,6 +46,8 @@ export class ExecutionEnvironment {
   private initDurationMs: number | undefined;
   private pendingInitReport = true;
   private exited = false;
+  /** Set by kill(): the process may not have exited yet, but it must never be invoked again. */
+  private killed = false;
   private exitListeners: Array<(code: number | null) => void> = [];
   private messageListener: ((message: RuntimeMessage) => void) | undefined;
   busy = false;
@@ -106,7 +108,13 @@ export class ExecutionEnvironment {
   }
 
   get isAlive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.killed;
+  }
+
+  /** Tells the owner when the process is gone, whether it crashed idle, mid-invocation or was killed. */
+  onGone(listener: () => void): void {
+    if (this.exited) listener();
+    else this.onExit(() => listener());
   }
 
   private log(message: string): void {
@@ -153,7 +161,9 @@ export class ExecutionEnvironment {
     try {
       await this.ready;
     } catch (error) {
+      // A failed INIT resets the environment: it is never reused and holds no concurrency.
       this.kill();
+      this.busy = false;
       const payload = (error as { payload?: FunctionErrorPayload }).payload;
       return { kind: 'function-error', error: payload ?? { errorType: 'Runtime.Unknown', errorMessage: (error as Error).message } };
     }
@@ -225,6 +235,7 @@ export class ExecutionEnvironment {
   }
 
   kill(): void {
+    this.killed = true;
     if (!this.exited) this.child.kill('SIGKILL');
   }
 

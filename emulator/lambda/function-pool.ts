@@ -75,14 +75,17 @@ export class FunctionPool {
         this.throttles += 1;
         return { kind: 'throttled' };
       }
-      env = new ExecutionEnvironment(this.options);
+      const created = new ExecutionEnvironment(this.options);
+      // An environment whose process dies (even while idle) stops counting toward concurrency.
+      created.onGone(() => this.environments.delete(created));
+      env = created;
       this.environments.add(env);
       this.coldStarts += 1;
     }
     env.busy = true;
     this.invocations += 1;
     const outcome = await env.invoke(requestId, event, onChunk);
-    if (!env.isAlive || outcome.kind === 'function-error' && (outcome.error.errorType === 'Sandbox.Timedout' || outcome.error.errorType.startsWith('Runtime.'))) {
+    if (!env.isAlive || (outcome.kind === 'function-error' && (outcome.error.errorType === 'Sandbox.Timedout' || outcome.error.errorType.startsWith('Runtime.')))) {
       // Timed-out, crashed and failed-init environments are not reused.
       env.kill();
       this.environments.delete(env);

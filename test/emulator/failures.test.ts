@@ -32,29 +32,53 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
     expect(stack.mcp.stats().environments).toBe(2);
   });
 
-  it('answers 502 when the function times out, and serves the next request from a fresh environment', async () => {
-    const before = stack.mcp.stats().coldStarts;
+  it('answers 502 when the function times out, discards that environment, and keeps serving', async () => {
+    const before = stack.mcp.stats();
+    expect(before.environments).toBe(2);
     const timedOut = await callTool(stack.endpoint, stack.token, 'fault_sleep', { ms: 6_000 });
     expect(timedOut.status).toBe(502);
     expect(timedOut.json).toEqual(INTERNAL_SERVER_ERROR);
     const messages = stack.logs.messages(stack.mcp.logGroupName);
     expect(messages.some((m) => /Task timed out after 4\.00 seconds/.test(m))).toBe(true);
     expect(messages.some((m) => m.startsWith('REPORT') && m.includes('Status: timeout'))).toBe(true);
+    // Lambda resets a timed-out environment: it no longer counts, and nothing new was started.
+    expect(stack.mcp.stats()).toMatchObject({ environments: 1, busy: 0, coldStarts: before.coldStarts });
 
     const next = await callTool(stack.endpoint, stack.token, 'ping');
     expect(next.status).toBe(200);
-    expect(stack.mcp.stats().environments).toBeLessThanOrEqual(2);
-    expect(stack.mcp.stats().coldStarts).toBeGreaterThanOrEqual(before);
+    expect(pingResult(next).coldStart).toBe(false);
   });
 
   it('answers 502 when the environment crashes, replaces it, and the next request succeeds', async () => {
+    // Make sure two environments exist, so the crash leaves exactly one behind.
+    await Promise.all([0, 1].map(() => callTool(stack.endpoint, stack.token, 'long_task', { steps: 1, stepMs: 300 })));
+    const before = stack.mcp.stats();
+    expect(before.environments).toBe(2);
     const crashed = await callTool(stack.endpoint, stack.token, 'fault_crash');
     expect(crashed.status).toBe(502);
     expect(crashed.json).toEqual(INTERNAL_SERVER_ERROR);
     expect(stack.logs.messages(stack.mcp.logGroupName).some((m) => m.includes('Runtime.ExitError'))).toBe(true);
+    expect(stack.mcp.stats()).toMatchObject({ environments: 1, busy: 0 });
     const next = await callTool(stack.endpoint, stack.token, 'ping');
     expect(next.status).toBe(200);
     expect(pingResult(next).logStream).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+  });
+
+  it('answers 502 for every request while the function fails INIT, without using up its concurrency', async () => {
+    // The conformance profile refuses to start without a requestState key: a real INIT failure.
+    const broken = await startTestStack({ overrides: { mcp_reserved_concurrency: 2 }, mcpEnvironment: { MCP_PROFILE: 'conformance' } });
+    try {
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        const response = await callTool(broken.endpoint, broken.token, 'ping');
+        expect(response.status, `attempt ${attempt}`).toBe(502);
+        expect(response.json).toEqual(INTERNAL_SERVER_ERROR);
+        expect(broken.mcp.stats()).toMatchObject({ busy: 0, throttles: 0 });
+      }
+      expect(broken.mcp.stats().coldStarts).toBe(4);
+      expect(broken.logs.messages(broken.mcp.logGroupName).filter((m) => m.startsWith('INIT_REPORT') && m.includes('Status: error'))).toHaveLength(4);
+    } finally {
+      await broken.stop();
+    }
   });
 
   it('answers 504 when the integration takes longer than the integration timeout', async () => {
