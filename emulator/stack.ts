@@ -11,6 +11,7 @@ import { stackConfigFromTerraform, type StackConfig } from './config/stack-confi
 import { readTerraformVariables, type TerraformVariables } from './config/terraform-variables.ts';
 import { gatewayResponse } from './gateway/gateway-responses.ts';
 import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
+import { readGatewayResponses } from './gateway/terraform-gateway-responses.ts';
 import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
 import { FunctionPool } from './lambda/function-pool.ts';
 import { createLogsApi } from './logs/cloudwatch-logs-api.ts';
@@ -55,7 +56,8 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
-  const variables = await readTerraformVariables(options.terraformDir ?? path.join(repoRoot, 'terraform'), {
+  const terraformDir = options.terraformDir ?? path.join(repoRoot, 'terraform');
+  const variables = await readTerraformVariables(terraformDir, {
     varFiles: options.varFiles ?? [],
     overrides: options.overrides ?? {},
   });
@@ -112,13 +114,17 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const authorizerFunction = new FunctionPool({ ...poolOptions, fn: config.authorizerFunction });
   const authorizer = new LambdaAuthorizer(config.authorizer, (event) => authorizerFunction.invoke(event));
   const logsApi = createLogsApi(logs, config.region, config.accountId);
-  // As terraform/gateway_responses.tf: 401 and 403 point clients at the RFC 9728 metadata.
-  const challenge = { 'WWW-Authenticate': `Bearer resource_metadata="${baseUrl}/.well-known/oauth-protected-resource"` };
+  // terraform/gateway_responses.tf itself: 401 and 403 point clients at the RFC 9728 metadata.
+  const gatewayResponses = await readGatewayResponses(terraformDir, {
+    stage_url: baseUrl,
+    mcp_url: `${baseUrl}/mcp`,
+    protected_resource_metadata_url: `${baseUrl}/.well-known/oauth-protected-resource`,
+  });
   const restApi = new RestApi({
     config,
     invokeMcp: (event, requestId, onChunk) => mcp.invoke(event, requestId, onChunk),
     authorizer,
-    gatewayResponseHeaders: { UNAUTHORIZED: challenge, ACCESS_DENIED: challenge },
+    gatewayResponses,
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),
   });
   route = (req, res) => (logsApi.accepts(req) ? logsApi.handle(req, res) : restApi.handle(req, res));

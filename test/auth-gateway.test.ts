@@ -150,6 +150,8 @@ describe('auth through the gateway: JWT', () => {
     const response = await post(stack, `Bearer ${await sign({ claims: { scope: 'openid' } })}`);
     expect(response.status, response.text).toBe(403);
     expectChallenge(stack, response);
+    // terraform/gateway_responses.tf's template, not API Gateway's default `{"Message": ...}`.
+    expect(JSON.parse(response.text)).toEqual({ message: 'User is not authorized to access this resource with an explicit deny' });
   });
 
   const rejected: Array<[string, () => Promise<string>]> = [

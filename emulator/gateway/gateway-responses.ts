@@ -4,6 +4,7 @@
  * and the `{"message": ...}` bodies of the default template.
  */
 import type { GatewayHttpResponse } from '../../server/gateway/proxy-event.ts';
+import type { GatewayResponseCustomisations } from './terraform-gateway-responses.ts';
 
 export type GatewayResponseType =
   | 'UNAUTHORIZED'
@@ -43,19 +44,25 @@ const DEFAULTS: Record<GatewayResponseType, GatewayResponseDefault> = {
   LAMBDA_FUNCTION_ERROR: { statusCode: 502, message: 'Internal server error' },
 };
 
-/** Extra response headers per type, as `aws_api_gateway_gateway_response.response_parameters` set them. */
-export type GatewayResponseHeaders = Partial<Record<GatewayResponseType, Readonly<Record<string, string>>>>;
-
-export function gatewayResponse(type: GatewayResponseType, requestId: string, custom: GatewayResponseHeaders = {}): GatewayHttpResponse {
+/**
+ * Renders a gateway response: the default status and body of its type, or what Terraform's
+ * `aws_api_gateway_gateway_response` sets instead (status, headers, JSON template). The one
+ * template variable our Terraform uses, `$context.error.messageString`, is the quoted message.
+ */
+export function gatewayResponse(type: GatewayResponseType, requestId: string, customisations: GatewayResponseCustomisations = {}): GatewayHttpResponse {
   const defaults = DEFAULTS[type];
-  const body = JSON.stringify({ [defaults.messageKey ?? 'message']: defaults.message });
+  const custom = customisations[type];
+  const body =
+    custom?.jsonTemplate !== undefined
+      ? custom.jsonTemplate.replaceAll('$context.error.messageString', JSON.stringify(defaults.message))
+      : JSON.stringify({ [defaults.messageKey ?? 'message']: defaults.message });
   return {
-    statusCode: defaults.statusCode,
+    statusCode: custom?.statusCode ?? defaults.statusCode,
     headers: [
       ['content-type', 'application/json'],
       ['x-amzn-requestid', requestId],
       ['x-amzn-errortype', errorTypeHeader(type)],
-      ...Object.entries(custom[type] ?? {}),
+      ...Object.entries(custom?.headers ?? {}),
     ],
     body: Buffer.from(body),
   };

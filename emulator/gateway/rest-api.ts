@@ -14,7 +14,8 @@ import {
 } from '../../server/gateway/proxy-event.ts';
 import type { StackConfig } from '../config/stack-config.ts';
 import type { InvokeOutcome } from '../lambda/function-pool.ts';
-import { gatewayResponse, type GatewayResponseHeaders, type GatewayResponseType } from './gateway-responses.ts';
+import { gatewayResponse, type GatewayResponseType } from './gateway-responses.ts';
+import type { GatewayResponseCustomisations } from './terraform-gateway-responses.ts';
 import type { LambdaAuthorizer } from './lambda-authorizer.ts';
 import { TokenBucket } from './stage-throttle.ts';
 import { streamIntegration } from './streamed-integration.ts';
@@ -62,7 +63,8 @@ export interface RestApiDependencies {
   readonly config: StackConfig;
   readonly invokeMcp: InvokeFunction;
   readonly authorizer: LambdaAuthorizer;
-  readonly gatewayResponseHeaders: GatewayResponseHeaders;
+  /** From terraform/'s aws_api_gateway_gateway_response resources. */
+  readonly gatewayResponses: GatewayResponseCustomisations;
   readonly onAccess?: (entry: AccessLogEntry) => void;
 }
 
@@ -153,7 +155,7 @@ export class RestApi {
     };
     const fail = (type: GatewayResponseType): void => {
       responseType = type;
-      respond(gatewayResponse(type, requestId, this.deps.gatewayResponseHeaders));
+      respond(gatewayResponse(type, requestId, this.deps.gatewayResponses));
     };
 
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
