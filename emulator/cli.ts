@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       ...(config.authorizerFunction.environment.AUTH_MODE === 'jwt' ? [] : [`  Token            ${stack.tokens[0]}`]),
       `  Try it           npm run client -- smoke --url ${stack.endpoint} --token <token>`,
       `  Logs API         ${stack.logsEndpoint}  (npm run report -- --endpoint ${stack.logsEndpoint})`,
+      `  Runtime          ${stack.runtime.lambdaRuntime} on Node ${stack.runtime.nodeVersion}${stack.runtime.matches ? '' : ' (MISMATCH: run `npm run tools:install` for the matching Node)'}`,
       `  Functions        ${config.mcp.functionName} (${config.mcp.memorySizeMb} MB, ${config.mcp.timeoutSeconds} s, concurrency ${config.mcp.concurrencyLimit}), ${config.authorizerFunction.functionName}`,
       ...(opts.logDir ? [`  Log files        ${opts.logDir}`] : []),
       '  Stop             Ctrl+C',

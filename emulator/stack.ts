@@ -14,6 +14,7 @@ import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
 import { readGatewayResponses } from './gateway/terraform-gateway-responses.ts';
 import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
 import { FunctionPool } from './lambda/function-pool.ts';
+import { resolveNodeRuntime, type NodeRuntime } from './lambda/node-runtime.ts';
 import { createLogsApi } from './logs/cloudwatch-logs-api.ts';
 import { LogStore } from './logs/log-store.ts';
 
@@ -33,7 +34,6 @@ export interface StartStackOptions {
   readonly mcpEnvironment?: Readonly<Record<string, string>>;
   /** Only for tests that cannot wait 29 s; the default is API Gateway's. */
   readonly integrationTimeoutMs?: number;
-  readonly nodePath?: string;
   readonly onAccess?: (entry: AccessLogEntry) => void;
 }
 
@@ -48,6 +48,8 @@ export interface RunningStack {
   readonly mcp: FunctionPool;
   readonly authorizerFunction: FunctionPool;
   readonly authorizer: LambdaAuthorizer;
+  /** The Node.js binary the execution environments run on, and whether it matches `lambda_runtime`. */
+  readonly runtime: NodeRuntime;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   });
   const config: StackConfig = { ...baseConfig, integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs };
 
+  const runtime: NodeRuntime = resolveNodeRuntime(String(variables.lambda_runtime));
   const logs = new LogStore(options.logDir);
   const retention = typeof variables.log_retention_days === 'number' ? variables.log_retention_days : undefined;
   const poolOptions = {
@@ -106,7 +109,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     accountId: config.accountId,
     logs,
     runtimePath: EMULATOR_RUNTIME.bundle,
-    nodePath: options.nodePath ?? process.execPath,
+    nodePath: runtime.nodePath,
+    nodeVersion: runtime.nodeVersion,
+    lambdaRuntime: runtime.lambdaRuntime,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     ...(retention === undefined ? {} : { logRetentionDays: retention }),
   };
@@ -139,6 +144,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     mcp,
     authorizerFunction,
     authorizer,
+    runtime,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

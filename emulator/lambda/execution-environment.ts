@@ -26,6 +26,10 @@ export interface EnvironmentContext {
   readonly logs: LogStore;
   readonly runtimePath: string;
   readonly nodePath: string;
+  /** The Lambda runtime the function is configured with, e.g. `nodejs22.x`. */
+  readonly lambdaRuntime: string;
+  /** Version of the Node.js binary at `nodePath`. */
+  readonly nodeVersion: string;
 }
 
 function logStreamName(now = new Date()): string {
@@ -57,7 +61,7 @@ export class ExecutionEnvironment {
   constructor(private readonly ctx: EnvironmentContext) {
     this.logGroupName = logGroupName(ctx.fn.functionName);
     ctx.logs.createStream(this.logGroupName, this.logStreamName);
-    this.log(`INIT_START Runtime Version: nodejs:${process.versions.node.split('.')[0]}.emulated\tRuntime Version ARN: emulated`);
+    this.log(`INIT_START Runtime Version: nodejs:${ctx.nodeVersion.split('.')[0]}.v${ctx.nodeVersion}\tRuntime Version ARN: emulated`);
     this.child = fork(ctx.runtimePath, [], {
       execPath: ctx.nodePath,
       // Lambda's Node.js runtime caps the heap below the function's memory size.
@@ -90,7 +94,7 @@ export class ExecutionEnvironment {
       _HANDLER: 'index.handler',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_EXECUTION_ENV: `AWS_Lambda_${this.ctx.lambdaRuntime}`,
       AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
       AWS_LAMBDA_FUNCTION_VERSION: FUNCTION_VERSION,

@@ -13,6 +13,9 @@ const pingOutput = withCachedJsonSchema(z.object({
   requestNumber: z.number().int().describe('Requests this execution environment has served, this one included'),
   coldStart: z.boolean().describe('True when this request started the execution environment'),
   environmentAgeMs: z.number().int(),
+  region: z.string(),
+  memorySizeMb: z.number().int().describe('AWS_LAMBDA_FUNCTION_MEMORY_SIZE'),
+  nodeVersion: z.string().describe('The Node.js version of the runtime, e.g. v22.23.3'),
   timestamp: z.string(),
 }));
 
@@ -36,6 +39,9 @@ export function registerPing(server: McpServer, config: ServerConfig): void {
         requestNumber: invocation.requestNumber,
         coldStart: invocation.coldStart,
         environmentAgeMs: invocation.environmentAgeMs,
+        region: config.region,
+        memorySizeMb: config.memorySizeMb,
+        nodeVersion: process.version,
         timestamp: new Date().toISOString(),
       });
     },
