@@ -75,6 +75,9 @@ stage=$(tflocal output -raw stage_name)
 # unlike <api-id>.execute-api.localhost.localstack.cloud (127.0.0.1).
 endpoint="${LOCALSTACK_ENDPOINT}/_aws/execute-api/${api_id}/${stage}/mcp"
 
+log "invoking the authorizer Lambda directly (LocalStack's API Gateway never calls it)"
+node "$BUILD_DIR/localstack/check-authorizer.mjs" "$(tflocal output -raw authorizer_function_name)" "$api_id" "$stage"
+
 mkdir -p "$SHARED_DIR"
 tflocal output -json -no-color > "$SHARED_DIR/outputs.json.tmp"
 mv "$SHARED_DIR/outputs.json.tmp" "$SHARED_DIR/outputs.json"
