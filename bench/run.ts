@@ -23,11 +23,17 @@ const opts = new Command()
   .parse()
   .opts<{ seconds: number; connections: number; samples: number; markdown?: string }>();
 
-const rows: Array<{ figure: string; ours: string; baseline: string; ratio: string }> = [];
+const rows: Array<{ figure: string; ours: string; baseline: string; ratio: string; target: string }> = [];
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-function row(figure: string, ours: string, baseline: string, ratio: number, unit = '×'): void {
-  rows.push({ figure, ours, baseline, ratio: `${fmt(ratio, 2)}${unit}` });
-  console.log(`  ${figure}: ${ours} vs ${baseline} → ${fmt(ratio, 2)}${unit}`);
+/** Issue #9's targets, printed next to the figure they judge; a benchmark reports, it never fails. */
+interface Target {
+  readonly text: string;
+  readonly met: boolean;
+}
+function row(figure: string, ours: string, baseline: string, ratio: number, unit = '×', target?: Target): void {
+  const verdict = target ? `${target.text}: ${target.met ? 'met' : 'MISSED'}` : '';
+  rows.push({ figure, ours, baseline, ratio: `${fmt(ratio, 2)}${unit}`, target: verdict });
+  console.log(`  ${figure}: ${ours} vs ${baseline} → ${fmt(ratio, 2)}${unit}${verdict ? `  [target ${verdict}]` : ''}`);
 }
 
 await buildIfStale();
@@ -43,7 +49,10 @@ const raw = await startServer('bench/servers/raw-server.ts', [sample]);
 const ours = await load(appUrl, opts);
 const floor = await load(`http://127.0.0.1:${raw.port}/`, opts);
 raw.child.kill();
-row('requests/s', fmt(ours.requestsPerSecond), `${fmt(floor.requestsPerSecond)} (raw node:http)`, ours.requestsPerSecond / floor.requestsPerSecond);
+row('requests/s', fmt(ours.requestsPerSecond), `${fmt(floor.requestsPerSecond)} (raw node:http)`, ours.requestsPerSecond / floor.requestsPerSecond, '×', {
+  text: '≥ 10,000 req/s',
+  met: ours.requestsPerSecond >= 10_000,
+});
 row('p50 / p99 latency', `${ours.p50Ms} / ${ours.p99Ms} ms`, `${floor.p50Ms} / ${floor.p99Ms} ms`, ours.p99Ms / Math.max(floor.p99Ms, 1), '× at p99');
 if (ours.errors + ours.non2xx > 0) console.log(`  (our server answered ${ours.non2xx} non-2xx and ${ours.errors} errors)`);
 
@@ -75,7 +84,11 @@ row('invocations/s', fmt(perSecond), `${fmt(ours.requestsPerSecond)} (same app o
 // 3. Module load (cold start proxy): the bundle vs the same dependencies from node_modules.
 console.log('\n3. Module load, fresh process each (median of 9)');
 const loadTimes = measureModuleLoad(mcpBundle, 9);
-row('module load', `${fmt(loadTimes.bundleMs, 1)} ms (bundle, ${fmt(loadTimes.bundleBytes / 1024)} KiB)`, `${fmt(loadTimes.unbundledMs, 1)} ms (unbundled dependencies)`, loadTimes.bundleMs / loadTimes.unbundledMs);
+const loadRatio = loadTimes.bundleMs / loadTimes.unbundledMs;
+row('module load', `${fmt(loadTimes.bundleMs, 1)} ms (bundle, ${fmt(loadTimes.bundleBytes / 1024)} KiB)`, `${fmt(loadTimes.unbundledMs, 1)} ms (unbundled dependencies)`, loadRatio, '×', {
+  text: '≤ 0.25×',
+  met: loadRatio <= 0.25,
+});
 const zipBytes = statSync(distPaths('mcp-server').zip).size;
 const authorizerBytes = statSync(distPaths('authorizer').bundle).size;
 console.log(`  sizes: mcp-server.zip ${fmt(zipBytes / 1024)} KiB, authorizer bundle ${fmt(authorizerBytes / 1024)} KiB`);
@@ -91,14 +104,15 @@ for (let i = 0; i < 20; i += 1) await direct();
 const stackLatency = await sequentialLatency(viaStack, opts.samples);
 const directLatency = await sequentialLatency(direct, opts.samples);
 row('p50 latency', `${fmt(stackLatency.p50Ms, 2)} ms (stack)`, `${fmt(directLatency.p50Ms, 2)} ms (direct)`, stackLatency.p50Ms / directLatency.p50Ms);
-row('p99 latency', `${fmt(stackLatency.p99Ms, 2)} ms (stack)`, `${fmt(directLatency.p99Ms, 2)} ms (direct)`, stackLatency.p99Ms / directLatency.p99Ms);
+const p99Ratio = stackLatency.p99Ms / directLatency.p99Ms;
+row('p99 latency', `${fmt(stackLatency.p99Ms, 2)} ms (stack)`, `${fmt(directLatency.p99Ms, 2)} ms (direct)`, p99Ratio, '×', { text: '≤ 2×', met: p99Ratio <= 2 });
 const stackLoad = await load(stack.endpoint, { ...opts, headers: { authorization: 'Bearer bench-token' } });
 console.log(`  stack under load: ${fmt(stackLoad.requestsPerSecond)} req/s, p99 ${stackLoad.p99Ms} ms, ${stack.mcp.stats().environments} environments, ${stackLoad.non2xx} non-2xx`);
 
 // 5. Peak RSS of one warm environment (REPORT "Max Memory Used" after the load above).
 const peakMb = Math.max(...stack.logs.messages(stack.mcp.logGroupName).map((m) => parseReportLine(m)?.maxMemoryUsedMb ?? 0));
 console.log('\n5. Peak memory of one warm execution environment');
-row('Max Memory Used', `${peakMb} MB`, `${stack.config.mcp.memorySizeMb} MB configured`, peakMb / stack.config.mcp.memorySizeMb);
+row('Max Memory Used', `${peakMb} MB`, `${stack.config.mcp.memorySizeMb} MB configured`, peakMb / stack.config.mcp.memorySizeMb, '×', { text: '≤ 80 MB', met: peakMb <= 80 });
 await stack.stop();
 app.child.kill();
 
@@ -106,7 +120,7 @@ const resultsDir = path.join(repoRoot, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, rows }, null, 2)}\n`);
 if (opts.markdown) {
-  const table = ['| figure | ours | baseline | ratio |', '|---|---|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.baseline} | ${r.ratio} |`)].join('\n');
+  const table = ['| figure | ours | baseline | ratio | target |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.target} |`)].join('\n');
   writeFileSync(opts.markdown, `${table}\n`);
 }
 process.exit(0);
