@@ -41,9 +41,9 @@ const mcpBundle = distPaths('mcp-server').bundle;
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
 
 // 1. Warm HTTP throughput: our express app vs a raw node:http responder, same harness and request.
-console.log(`\n1. Warm HTTP throughput (autocannon, ${opts.connections} connections, ${opts.seconds} s, tools/list)`);
+console.log(`\n1. Warm HTTP throughput (autocannon, ${opts.connections} connections, ${opts.seconds} s, tools/list; Lambda handler from the bundle behind the proxy-event mapping)`);
 const app = await startServer('bench/servers/app-server.ts');
-const appUrl = `http://127.0.0.1:${app.port}/mcp`;
+const appUrl = `http://127.0.0.1:${app.port}/dev/mcp`;
 const sample = await (await fetch(appUrl, { method: 'POST', headers: LEGACY_HEADERS, body: TOOLS_LIST })).text();
 const raw = await startServer('bench/servers/raw-server.ts', [sample]);
 const ours = await load(appUrl, opts);
@@ -94,7 +94,7 @@ const authorizerBytes = statSync(distPaths('authorizer').bundle).size;
 console.log(`  sizes: mcp-server.zip ${fmt(zipBytes / 1024)} KiB, authorizer bundle ${fmt(authorizerBytes / 1024)} KiB`);
 
 // 4. Embedded stack overhead: gateway + cached authorizer + warm environment vs the direct app.
-console.log(`\n4. Embedded stack vs direct HTTP app (${opts.samples} sequential tools/list each)`);
+console.log(`\n4. Embedded stack (gateway + cached authorizer + warm environment) vs the handler over HTTP directly (${opts.samples} sequential tools/list each)`);
 const stack = await startStack({ port: 0, fallbackTokens: ['bench-token'], overrides: { throttling_rate_limit: 100_000, throttling_burst_limit: 100_000 } });
 const post = (url: string, headers: Record<string, string>) => () => fetch(url, { method: 'POST', headers: { ...LEGACY_HEADERS, ...headers }, body: TOOLS_LIST }).then((r) => r.text());
 const viaStack = post(stack.endpoint, { authorization: 'Bearer bench-token' });

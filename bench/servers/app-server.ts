@@ -1,8 +1,11 @@
-/** Our express app on node:http, as a bench target in its own process; prints its port. */
-import { readServerConfig } from '../../server/config.ts';
-import { createApp } from '../../server/http/app.ts';
+/**
+ * The deployed MCP bundle's Lambda handler over node:http, each request mapped to a REST proxy event
+ * and back by the project's one mapping module (as API Gateway would, minus the gateway's own
+ * work), as a bench target in its own process; prints its port. The stage is `dev`.
+ */
+import { distPaths } from '../../scripts/lambda-artifacts.ts';
+import { serveLambda, type ProxyHandler } from '../../test/server/support/lambda-http-server.ts';
 
-const server = createApp(readServerConfig()).listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
-});
+const { handler } = (await import(distPaths('mcp-server').bundle)) as { handler: ProxyHandler };
+const server = await serveLambda(handler);
+process.stdout.write(`${new URL(server.baseUrl).port}\n`);

@@ -200,3 +200,26 @@ export function bodyFromProxyEvent(event: ProxyEvent): Buffer {
   if (event.body === null || event.body === undefined) return Buffer.alloc(0);
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
+
+/** Bodies API Gateway passes through as text; anything else travels base64 (`isBase64Encoded`). */
+function isTextual(mediaType: string): boolean {
+  return mediaType.startsWith('text/') || mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === '';
+}
+
+/**
+ * Maps an HTTP response to a Lambda proxy result ("Output format of a Lambda function for proxy
+ * integration"): single headers in `headers`, repeated ones (several Set-Cookie) in
+ * `multiValueHeaders`, a textual body as text, any other body base64 with `isBase64Encoded`.
+ */
+export function toProxyResult(response: GatewayHttpResponse): ProxyResult {
+  const text = isTextual(mediaTypeOf(headerValue(response.headers, 'content-type')));
+  // A name in both maps would be sent with the values of both, so each name goes in exactly one.
+  const grouped = Object.entries(groupPairs(response.headers));
+  return {
+    statusCode: response.statusCode,
+    headers: Object.fromEntries(grouped.filter(([, values]) => values.length === 1).map(([name, values]) => [name, values[0]!])),
+    multiValueHeaders: Object.fromEntries(grouped.filter(([, values]) => values.length > 1)),
+    body: response.body.toString(text ? 'utf8' : 'base64'),
+    isBase64Encoded: !text,
+  };
+}

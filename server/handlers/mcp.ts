@@ -15,7 +15,7 @@ const logger = new Logger({ serviceName: 'mcp-server' });
 const config = readServerConfig();
 const onError = (error: Error): void => logger.warn('MCP request rejected or failed', { error });
 const endpoint = createConfiguredEndpoint(config, onError);
-const buffered = createBufferedHandler(createApp(config, { onError, endpoint }));
+const buffered = createBufferedHandler(createApp(config, { onError, endpoint }), endpoint, onError);
 
 async function bufferedHandler(event: ProxyEvent, context: Context): Promise<ProxyResult> {
   recordInvocation();

@@ -8,9 +8,14 @@ export const JSON_RPC = {
   internalError: -32603,
 } as const;
 
+/** A transport-level JSON-RPC error: no request id could be tied to it. */
+export function jsonRpcErrorBody(code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
 export function sendJsonRpcError(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
   res
     .status(status)
     .set({ 'Content-Type': 'application/json', ...headers })
-    .send(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+    .send(jsonRpcErrorBody(code, message));
 }

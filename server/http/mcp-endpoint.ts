@@ -8,6 +8,7 @@ import {
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
 import { asBatchAnswer, batchRejection } from './json-rpc-batch.ts';
+import { JSON_RPC, jsonRpcErrorBody } from './json-rpc-error.ts';
 import { jsonUnlessStreamed } from './sse-or-json.ts';
 
 /** One HTTP request to the MCP route, body already read (the HTTP layer enforces its size limit). */
@@ -94,6 +95,9 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
   }
 
   return async (incoming, authInfo) => {
+    if (Buffer.byteLength(incoming.body) > options.maxRequestBodyBytes) {
+      return new Response(jsonRpcErrorBody(JSON_RPC.invalidRequest, 'Request body too large'), { status: 413, headers: { 'content-type': 'application/json' } });
+    }
     // One Request per exchange; with the parsed body supplied, neither the classifier nor the
     // transports read it again.
     const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.body, signal: incoming.signal ?? null });

@@ -1,9 +1,10 @@
 import type { Context } from 'aws-lambda';
 import type { Writable } from 'node:stream';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
-import { bodyFromProxyEvent, headersFromProxyEvent, type ProxyEvent, type ProxyResult } from '../gateway/proxy-event.ts';
+import type { ProxyEvent, ProxyResult } from '../gateway/proxy-event.ts';
 import type { McpEndpoint } from '../http/mcp-endpoint.ts';
 import { recordInvocation } from '../runtime/environment-stats.ts';
+import { isMcpPost, mcpRequestFromProxyEvent } from './mcp-route.ts';
 
 /**
  * The global the Lambda Node.js runtime provides for response streaming (typed by @types/aws-lambda;
@@ -39,12 +40,8 @@ export function createStreamingHandler(endpoint: McpEndpoint, buffered: (event: 
   if (!runtime) throw new Error('STREAMING_ENABLED=true needs the Lambda Node.js runtime (global awslambda is missing)');
   return runtime.streamifyResponse(async (event, responseStream, context) => {
     recordInvocation();
-    if (event.httpMethod === 'POST' && event.path === '/mcp') {
-      const headers = new Headers();
-      for (const [name, value] of headersFromProxyEvent(event)) headers.append(name, value);
-      const host = headers.get('host') ?? 'localhost';
-      const request = { url: `https://${host}${event.path}`, method: 'POST', headers, body: bodyFromProxyEvent(event).toString('utf8') };
-      await writeResponse(responseStream, await endpoint(request, authInfoFromAuthorizer(event.requestContext?.authorizer)));
+    if (isMcpPost(event)) {
+      await writeResponse(responseStream, await endpoint(mcpRequestFromProxyEvent(event), authInfoFromAuthorizer(event.requestContext?.authorizer)));
       return;
     }
     const result = await buffered(event, context);
