@@ -4,10 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
 
 /**
- * The packages the MCP bundle contains (its esbuild metafile's inputs), imported from node_modules
- * as an unbundled function would; nothing the bundle leaves out is counted against it.
+ * The packages the MCP function loads during INIT, imported from node_modules as an unbundled
+ * function would. Express and serverless-http are not among them: the bundle loads them on the
+ * first non-MCP route (a split chunk), and an unbundled function could defer them just the same.
  */
-export const UNBUNDLED_DEPENDENCIES = ['express', 'serverless-http', '@modelcontextprotocol/server', 'zod', '@aws-lambda-powertools/logger'];
+export const UNBUNDLED_DEPENDENCIES = ['@modelcontextprotocol/server', 'zod', '@aws-lambda-powertools/logger'];
 
 function timeImport(specifiers: readonly string[]): number {
   const script = `const t=performance.now();for(const s of ${JSON.stringify(specifiers)}) await import(s);process.stdout.write(String(performance.now()-t));`;

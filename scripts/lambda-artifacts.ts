@@ -25,4 +25,4 @@ export const EMULATOR_RUNTIME = {
 } as const;
 
 /** Sources whose change makes the built artefacts stale. */
-export const BUILD_INPUTS = ['server', 'emulator/lambda', 'package-lock.json'] as const;
+export const BUILD_INPUTS = ['server', 'emulator/lambda', 'scripts/build.ts', 'scripts/body-parser-unused.ts', 'package-lock.json'] as const;

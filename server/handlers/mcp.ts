@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { readServerConfig } from '../config.ts';
 import type { ProxyEvent, ProxyResult } from '../gateway/proxy-event.ts';
-import { createApp, createConfiguredEndpoint } from '../http/app.ts';
+import { createConfiguredEndpoint } from '../http/configured-endpoint.ts';
 import { createBufferedHandler } from '../lambda/buffered-handler.ts';
 import { createStreamingHandler } from '../lambda/streaming-handler.ts';
 import { recordInvocation } from '../runtime/environment-stats.ts';
@@ -15,7 +15,11 @@ const logger = new Logger({ serviceName: 'mcp-server' });
 const config = readServerConfig();
 const onError = (error: Error): void => logger.warn('MCP request rejected or failed', { error });
 const endpoint = createConfiguredEndpoint(config, onError);
-const buffered = createBufferedHandler(createApp(config, { onError, endpoint }), endpoint, onError);
+const buffered = createBufferedHandler(
+  endpoint,
+  async () => (await import('../lambda/express-routes.ts')).createExpressRouteHandler(config, endpoint, onError),
+  onError,
+);
 
 async function bufferedHandler(event: ProxyEvent, context: Context): Promise<ProxyResult> {
   recordInvocation();

@@ -1,31 +1,18 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ServerConfig } from '../config.ts';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
-import { createServerFactory } from '../mcp/server-factory.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
-import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.ts';
+import { createConfiguredEndpoint, MAX_REQUEST_BODY_BYTES } from './configured-endpoint.ts';
+import type { McpEndpoint } from './mcp-endpoint.ts';
 import { METADATA_PATHS, protectedResourceMetadata } from './protected-resource-metadata.ts';
 import { readRequestBody, requestHeaders, requestUrl } from './node-request.ts';
 import { sendWebResponse } from './web-response.ts';
-
-/** Lambda's synchronous invocation payload quota (6 MB); larger bodies never reach the function on AWS. */
-export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface AppHooks {
   /** Reports errors the SDK handled itself (rejected requests, transport faults). */
   readonly onError?: (error: Error) => void;
   /** The MCP endpoint to serve; built from the config when not given. */
   readonly endpoint?: McpEndpoint;
-}
-
-/** The MCP endpoint of this function, built once per execution environment. */
-export function createConfiguredEndpoint(config: ServerConfig, onError?: (error: Error) => void): McpEndpoint {
-  return createMcpEndpoint(createServerFactory(config), {
-    maxRequestBodyBytes: MAX_REQUEST_BODY_BYTES,
-    allowedHosts: config.allowedHosts,
-    allowedOrigins: config.allowedOrigins,
-    onError,
-  });
 }
 
 function methodNotAllowed(_req: Request, res: Response): void {

@@ -1,7 +1,7 @@
 /**
  * The artefacts `npm run build` produces, as Lambda and Terraform consume them: one ESM bundle per
  * function that plain Node (no tsx, no node_modules) can import and invoke, zipped with exactly the
- * bundle and its source map, byte-identical from build to build.
+ * files of its build (entry, chunks, source maps), byte-identical from build to build.
  *
  * The bundles in dist/ are checked as built (the build runs first when they are missing). The
  * determinism checks build a temporary copy of the sources instead of rebuilding dist/ in place, so
@@ -10,7 +10,7 @@
 import { unzipSync } from 'fflate';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { access, cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,14 +107,32 @@ describe('bundles in dist/', () => {
     expect(results[0]).toMatchObject({ policyDocument: { Statement: [expect.objectContaining({ Effect: 'Allow' })] } });
   });
 
-  it.each(ZIP_NAMES)('dist/%s.zip holds exactly index.mjs and index.mjs.map, the bytes of the bundle beside it', async (name) => {
+  it.each(ZIP_NAMES)('dist/%s.zip holds exactly the files built beside it (entry, chunks, source maps), byte for byte', async (name) => {
     const entries = unzipSync(await readFile(path.join(repoRoot, 'dist', `${name}.zip`)));
-    expect(Object.keys(entries).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    const { bundle } = distPaths(name);
-    expect(sha256(entries['index.mjs']!)).toBe(sha256(await readFile(bundle)));
-    expect(sha256(entries['index.mjs.map']!)).toBe(sha256(await readFile(`${bundle}.map`)));
+    const { dir, bundle } = distPaths(name);
+    const built = (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+      .sort();
+    expect(Object.keys(entries).sort()).toEqual(built);
+    expect(built).toContain('index.mjs');
+    expect(built).toContain('index.mjs.map');
+    for (const file of built) expect(sha256(entries[file]!), file).toBe(sha256(await readFile(path.join(dir, file))));
     // The bundle points at its source map, which Lambda ships beside it (sourcemap: 'linked').
     expect((await readFile(bundle, 'utf8')).trimEnd()).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map$/);
+  });
+
+  it('keeps express and serverless-http out of the MCP function\'s INIT: they sit in a chunk loaded by the first non-MCP route', async () => {
+    const { dir, bundle } = distPaths('mcp-server');
+    const chunks = await readdir(path.join(dir, 'chunks'));
+    const expressChunk = chunks.find((file) => /^express-routes-.*\.mjs$/.test(file));
+    expect(expressChunk, chunks.join(', ')).toBeDefined();
+    // Statically imported files are what INIT loads: the entry and its static imports only.
+    const entry = await readFile(bundle, 'utf8');
+    const staticImports = [...entry.matchAll(/import\s*(?:[^'"()]*?from\s*)?["']\.\/chunks\/([^"']+)["']/g)].map((match) => match[1]);
+    expect(staticImports.length).toBeGreaterThan(0);
+    expect(staticImports).not.toContain(expressChunk);
+    expect(entry).toContain(`./chunks/${expressChunk}`);
   });
 });
 
@@ -141,15 +159,8 @@ describe('deterministic build (temporary copy of the sources)', () => {
     expect(await zipHashes(copy)).toEqual(first);
   }, BUILD_TIMEOUT_MS);
 
-  it('the MCP zip built from the copy holds exactly index.mjs and index.mjs.map', async () => {
-    const entries = unzipSync(await readFile(path.join(copy, 'dist', 'mcp-server.zip')));
-    expect(Object.keys(entries).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-  });
-
-  // KNOWN BUG (scripts/build.ts): FIXED_MTIME is 1980-01-01T00:00:00Z, but fflate encodes zip
-  // timestamps in LOCAL time. West of UTC that is 1979-12-31 and zipSync throws "date not in
-  // range 1980-2099" (npm run build fails in the Americas); east of UTC the DOS timestamp differs,
-  // so the zip bytes depend on the builder's time zone. Fix: `new Date(1980, 0, 1)` (local midnight).
+  // fflate writes zip timestamps in local time, so a fixed UTC instant would give other bytes (or
+  // fail, west of UTC) elsewhere; scripts/build.ts uses local midnight of 1980-01-01.
   it(
     'zips are identical whatever the builder time zone (New York builds, and Tokyo gives the UTC bytes)',
     async () => {
