@@ -3,8 +3,10 @@
  * function's execution environments, and a CloudWatch Logs endpoint, all on one loopback port.
  * Settings come from the Terraform variables, so what runs here is what `terraform apply` deploys.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../scripts/lambda-artifacts.ts';
 import { stackConfigFromTerraform, type StackConfig } from './config/stack-config.ts';
@@ -87,11 +89,15 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const stageName = String(variables.stage_name);
   const baseUrl = `${origin}/${stageName}`;
 
+  // One task store per stack, shared by all its MCP execution environments (separate processes),
+  // as one DynamoDB table serves every Lambda environment; removed when the stack stops.
+  const taskStoreDir = variables.tasks_enabled === true ? await mkdtemp(path.join(tmpdir(), 'stateless-mcp-tasks-')) : undefined;
   const baseConfig = stackConfigFromTerraform(variables, {
     mcpBundlePath: distPaths('mcp-server').bundle,
     authorizerBundlePath: distPaths('authorizer').bundle,
     fallbackTokens: options.fallbackTokens ?? [],
     mcpEndpointUrl: `${baseUrl}/mcp`,
+    ...(taskStoreDir ? { taskStoreDir } : {}),
     extraMcpEnvironment: {
       // Loopback servers are what DNS rebinding targets; API Gateway's own host needs no list.
       MCP_ALLOWED_HOSTS: '127.0.0.1,localhost,[::1]',
@@ -149,6 +155,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([mcp.close(), authorizerFunction.close()]);
+      if (taskStoreDir) await rm(taskStoreDir, { recursive: true, force: true });
     },
   };
 }

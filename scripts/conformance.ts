@@ -31,7 +31,7 @@ import { repoRoot } from './lambda-artifacts.ts';
 // Tools installed by scripts/install-tools.sh
 // ---------------------------------------------------------------------------------------------
 
-export const INSTALL_HINT = 'run `bash scripts/install-tools.sh` (installs Node 22, the conformance suite and a Python venv outside the repo)';
+export const INSTALL_HINT = 'run `bash scripts/install-tools.sh` (installs Node 22, the conformance suite, a Python venv and moto outside the repo)';
 
 export interface InstalledTools {
   readonly dir: string;
@@ -57,16 +57,20 @@ export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.STATELESS_MCP_TOOLS ?? path.join(os.homedir(), '.cache', 'stateless-mcp', 'tools');
 }
 
-/** The pins in conformance/tool-versions.env (the install script sources the same file). */
-export async function pinnedToolVersions(): Promise<{ node22: string; conformance: string; pythonMcp: string }> {
+async function readPins(): Promise<Record<string, string | undefined>> {
   const text = await readFile(path.join(repoRoot, 'conformance', 'tool-versions.env'), 'utf8');
-  const pins = Object.fromEntries(
+  return Object.fromEntries(
     text
       .split('\n')
       .map((line) => /^([A-Z0-9_]+)=(\S+)\s*$/.exec(line.trim()))
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => [match[1], match[2]]),
-  );
+  ) as Record<string, string | undefined>;
+}
+
+/** The pins in conformance/tool-versions.env (the install script sources the same file). */
+export async function pinnedToolVersions(): Promise<{ node22: string; conformance: string; pythonMcp: string }> {
+  const pins = await readPins();
   const pin = (key: string): string => {
     const value = pins[key];
     if (!value) throw new Error(`conformance/tool-versions.env has no ${key}`);
@@ -79,17 +83,36 @@ interface ToolsManifest {
   node22?: { version?: string; path?: string };
   conformance?: { version?: string; cli?: string };
   pythonMcp?: { version?: string; python?: string };
+  moto?: { version?: string; server?: string };
+}
+
+async function readManifest(dir: string): Promise<ToolsManifest> {
+  const manifestPath = path.join(dir, 'tools.json');
+  try {
+    return JSON.parse(await readFile(manifestPath, 'utf8')) as ToolsManifest;
+  } catch {
+    throw new ToolsNotInstalledError(`no tools manifest at ${manifestPath}`);
+  }
+}
+
+/**
+ * moto's server (`moto_server`), the local DynamoDB the task store's tests run against. Kept out
+ * of {@link locateTools} so the conformance run does not need it. Throws {@link ToolsNotInstalledError}.
+ */
+export async function locateMoto(dir: string = toolsDir()): Promise<{ server: string; version: string }> {
+  const manifest = await readManifest(dir);
+  const pinned = (await readPins()).MOTO_VERSION;
+  if (!pinned) throw new Error('conformance/tool-versions.env has no MOTO_VERSION');
+  const installed = manifest.moto?.version;
+  if (installed !== pinned) throw new ToolsNotInstalledError(`moto ${installed ?? '(none)'} is installed in ${dir}, ${pinned} is pinned`);
+  const server = manifest.moto?.server;
+  if (!server || !existsSync(server)) throw new ToolsNotInstalledError(`moto_server is missing from ${dir} (${server ?? 'no path'})`);
+  return { server, version: pinned };
 }
 
 /** Finds the installed tools and checks them against the pins; throws {@link ToolsNotInstalledError} otherwise. */
 export async function locateTools(dir: string = toolsDir()): Promise<InstalledTools> {
-  const manifestPath = path.join(dir, 'tools.json');
-  let manifest: ToolsManifest;
-  try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ToolsManifest;
-  } catch {
-    throw new ToolsNotInstalledError(`no tools manifest at ${manifestPath}`);
-  }
+  const manifest = await readManifest(dir);
   const pins = await pinnedToolVersions();
   const check = (name: string, installed: string | undefined, pinned: string, file: string | undefined): string => {
     if (installed !== pinned) throw new ToolsNotInstalledError(`${name} ${installed ?? '(none)'} is installed in ${dir}, ${pinned} is pinned`);
@@ -241,6 +264,8 @@ export interface ScenarioOutcome {
   readonly checks: readonly Check[];
   /** No FAILURE check (the suite's own pass rule). */
   readonly passed: boolean;
+  /** Every check SKIPPED: the suite ran nothing (e.g. `tasks-status-notifications`); not a pass. */
+  readonly skipped: boolean;
   readonly failedChecks: readonly string[];
   readonly warnings: readonly string[];
   /** Baseline entries covering this scenario's failures, if every failure is covered. */
@@ -256,7 +281,10 @@ export interface RevisionReport {
   readonly scored: readonly ScenarioOutcome[];
   readonly unscored: readonly ScenarioOutcome[];
   readonly expectedFailures: readonly ExpectedFailure[];
-  /** Scored scenarios with a failure the baseline does not cover (or that never ran). */
+  /**
+   * Scored scenarios with a failure the baseline does not cover (or that never ran), and failing
+   * scenarios of the tasks extension, which the suite does not score but this server implements.
+   */
   readonly unexpected: readonly string[];
   /** Baseline entries that passed (the suite fails the run for these too). */
   readonly stale: readonly string[];
@@ -295,6 +323,7 @@ function judge(
     scored,
     checks: ran,
     passed: failedChecks.length === 0,
+    skipped: ran.length > 0 && ran.every((check) => check.status === 'SKIPPED'),
     failedChecks,
     warnings,
     expected: troubles.length > 0 && troubles.every(covered),
@@ -374,9 +403,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RevisionReport
   const scoredSet = new Set(requirements.scored);
   const scored = requirements.scored.map((scenario) => judge(scenario, true, outcomes.get(scenario), expectedFailures));
   const unscored = [...outcomes.keys()].filter((scenario) => !scoredSet.has(scenario)).map((scenario) => judge(scenario, false, outcomes.get(scenario), []));
-  const unexpected = scored
-    .filter((outcome) => (!outcome.passed || (expectedFailures.length > 0 && outcome.warnings.length > 0)) && !outcome.expected)
-    .map((outcome) => `${outcome.scenario} (${[...outcome.failedChecks, ...outcome.warnings].join(', ') || 'did not run'})`);
+  const unexpected = [
+    ...scored.filter((outcome) => (!outcome.passed || (expectedFailures.length > 0 && outcome.warnings.length > 0)) && !outcome.expected),
+    ...unscored.filter((outcome) => isTasksScenario(outcome.scenario) && !outcome.passed),
+  ].map((outcome) => `${outcome.scenario} (${[...outcome.failedChecks, ...outcome.warnings].join(', ') || 'did not run'})`);
   const stale = expectedFailures
     .filter(({ entry }) => {
       const [scenario, checkId] = entry.split(':') as [string, string | undefined];
@@ -398,6 +428,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RevisionReport
     stale,
     ok: exitCode === 0 && unexpected.length === 0 && stale.length === 0,
   };
+}
+
+/** The tasks extension's scenarios (SEP-2663): run unscored under `--requirements 2026-07-28`. */
+export function isTasksScenario(scenario: string): boolean {
+  return scenario.startsWith('tasks-');
 }
 
 export interface ConformanceOptions {
@@ -429,6 +464,8 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     stack = await startStack({
       port: 0,
       fallbackTokens: [token],
+      // The tasks-* scenarios need the extension (and its shared store), whatever a tfvars file says.
+      overrides: { tasks_enabled: true },
       mcpEnvironment: {
         MCP_PROFILE: 'conformance',
         // Fresh per run; >= 32 bytes. A deployment supplies one shared key to every environment.
@@ -467,12 +504,22 @@ export function summarize(report: RevisionReport): string[] {
   const passed = report.scored.filter((outcome) => outcome.passed).length;
   const expected = report.scored.filter((outcome) => !outcome.passed && outcome.expected);
   const unscoredFailing = report.unscored.filter((outcome) => !outcome.passed);
+  const unscoredSkipped = report.unscored.filter((outcome) => outcome.skipped);
   const lines = [
     `[conformance] ${report.revision}: ${passed}/${report.scored.length} scored scenarios pass` +
       (expected.length > 0 ? `, ${expected.length} expected failure(s)` : '') +
-      `; not scored: ${report.unscored.length} run, ${unscoredFailing.length} failing` +
+      `; not scored: ${report.unscored.length} run, ${unscoredFailing.length} failing, ${unscoredSkipped.length} skipped by the suite` +
       ` (suite exit ${report.exitCode}, ${(report.durationMs / 1000).toFixed(1)} s, results in ${report.outputDir})`,
   ];
+  const tasks = report.unscored.filter((outcome) => isTasksScenario(outcome.scenario));
+  if (tasks.length > 0) {
+    const ran = tasks.filter((outcome) => !outcome.skipped);
+    const skipped = tasks.filter((outcome) => outcome.skipped).map((outcome) => outcome.scenario);
+    lines.push(
+      `  · tasks extension: ${ran.filter((outcome) => outcome.passed).length}/${ran.length} tasks-* scenarios pass` +
+        (skipped.length > 0 ? `, ${skipped.length} skipped by the suite (${skipped.join(', ')})` : ''),
+    );
+  }
   for (const failure of report.expectedFailures) lines.push(`  ~ expected: ${failure.entry}: ${failure.reason}`);
   if (unscoredFailing.length > 0) lines.push(`  · not scored, failing: ${unscoredFailing.map((outcome) => outcome.scenario).join(', ')}`);
   for (const item of report.unexpected) lines.push(`  ✗ UNEXPECTED: ${item}`);

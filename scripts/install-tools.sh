@@ -3,6 +3,8 @@
 #   <dir>/node22       Node 22 from the npm `node` package (the conformance CLI needs Node >= 22)
 #   <dir>/conformance  @modelcontextprotocol/conformance (the official MCP conformance suite)
 #   <dir>/venv         a Python venv with the `mcp` SDK (an independent client implementation)
+#   <dir>/moto-venv    a Python venv with moto's server (`moto[server]`, Apache-2.0), a local
+#                      DynamoDB endpoint for the task store's tests (test/tasks/dynamo-store.test.ts)
 # and writes <dir>/tools.json, which scripts/conformance.ts and the tests read.
 # <dir> is ${STATELESS_MCP_TOOLS:-$HOME/.cache/stateless-mcp/tools}. Idempotent: a tool already
 # at its pinned version is left alone. Versions: conformance/tool-versions.env.
@@ -90,11 +92,27 @@ else
 fi
 python_version="$("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
 
+# --- moto server (DynamoDB for the task store's tests) --------------------------------------
+# A venv of its own: moto pins botocore/werkzeug ranges that must not move the mcp venv.
+moto_venv="$tools_dir/moto-venv"
+installed_moto="$([ -x "$moto_venv/bin/python" ] && "$moto_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true)"
+if [ "$installed_moto" = "$MOTO_VERSION" ]; then
+  log "moto $MOTO_VERSION already installed"
+else
+  python="${PYTHON:-python3}"
+  log "creating $moto_venv with $("$python" --version) and installing moto[server]==$MOTO_VERSION"
+  [ -x "$moto_venv/bin/python" ] || "$python" -m venv "$moto_venv"
+  "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  took "moto $MOTO_VERSION"
+fi
+[ -x "$moto_venv/bin/moto_server" ] || { log "ERROR: $moto_venv/bin/moto_server is missing"; exit 1; }
+
 cat >"$tools_dir/tools.json" <<JSON
 {
   "node22": { "version": "$NODE22_VERSION", "path": "$tools_dir/bin/node22" },
   "conformance": { "version": "$CONFORMANCE_VERSION", "cli": "$conformance_cli" },
-  "pythonMcp": { "version": "$PYTHON_MCP_VERSION", "python": "$venv/bin/python", "pythonVersion": "$python_version" }
+  "pythonMcp": { "version": "$PYTHON_MCP_VERSION", "python": "$venv/bin/python", "pythonVersion": "$python_version" },
+  "moto": { "version": "$MOTO_VERSION", "server": "$moto_venv/bin/moto_server" }
 }
 JSON
 
@@ -102,4 +120,5 @@ log "tools in $tools_dir:"
 log "  node22       $("$tools_dir/bin/node22" --version)  $tools_dir/bin/node22"
 log "  conformance  $CONFORMANCE_VERSION  $conformance_cli"
 log "  python mcp   $PYTHON_MCP_VERSION (Python $python_version)  $venv/bin/python"
+log "  moto server  $MOTO_VERSION  $moto_venv/bin/moto_server"
 log "done in $((SECONDS - started))s"

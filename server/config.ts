@@ -4,6 +4,13 @@
  */
 import { commaList, type Env } from './env.ts';
 
+/**
+ * Where the tasks extension keeps its tasks, shared by every execution environment:
+ * `MCP_TASKS_TABLE` (DynamoDB, set by terraform/lambda.tf) or `MCP_TASK_STORE_DIR` (a directory,
+ * set by the embedded stack). Neither: the extension is not offered at all.
+ */
+export type TaskStoreSettings = { readonly kind: 'dynamodb'; readonly tableName: string } | { readonly kind: 'file'; readonly dir: string };
+
 export interface ServerConfig {
   readonly functionName: string;
   readonly functionVersion: string;
@@ -27,8 +34,16 @@ export interface ServerConfig {
   /** Hosts allowed in `Host`/`Origin` (DNS-rebinding defence); empty means "do not check". */
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** The tasks extension's store; undefined disables the extension. */
+  readonly taskStore: TaskStoreSettings | undefined;
 }
 
+function taskStoreOf(env: Env): TaskStoreSettings | undefined {
+  // A deployed table wins over a directory: a directory is never shared between real Lambda environments.
+  if (env.MCP_TASKS_TABLE) return { kind: 'dynamodb', tableName: env.MCP_TASKS_TABLE };
+  if (env.MCP_TASK_STORE_DIR) return { kind: 'file', dir: env.MCP_TASK_STORE_DIR };
+  return undefined;
+}
 
 export function readServerConfig(env: Env = process.env): ServerConfig {
   return {
@@ -45,5 +60,6 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
     streamingEnabled: env.STREAMING_ENABLED === 'true',
     allowedHosts: commaList(env.MCP_ALLOWED_HOSTS),
     allowedOrigins: commaList(env.MCP_ALLOWED_ORIGINS),
+    taskStore: taskStoreOf(env),
   };
 }

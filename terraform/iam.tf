@@ -1,5 +1,6 @@
 # One execution role per function, each allowed only to write to its own log
-# group. The functions call no other AWS API.
+# group. The MCP function may also read and write items of the task table
+# (tasks.tf) when tasks are enabled; the functions call no other AWS API.
 
 data "aws_iam_policy_document" "lambda_assume_role" {
   statement {
@@ -40,6 +41,24 @@ resource "aws_iam_role_policy" "mcp_logs" {
   name   = "write-own-log-group"
   role   = aws_iam_role.mcp.id
   policy = data.aws_iam_policy_document.mcp_logs.json
+}
+
+# Item-level calls on the one table, no Scan/Query and no table management.
+data "aws_iam_policy_document" "mcp_tasks" {
+  count = var.tasks_enabled ? 1 : 0
+
+  statement {
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.tasks[0].arn]
+  }
+}
+
+resource "aws_iam_role_policy" "mcp_tasks" {
+  count = var.tasks_enabled ? 1 : 0
+
+  name   = "read-write-task-items"
+  role   = aws_iam_role.mcp.id
+  policy = data.aws_iam_policy_document.mcp_tasks[0].json
 }
 
 resource "aws_iam_role_policy" "authorizer_logs" {

@@ -30,12 +30,15 @@ resource "aws_lambda_function" "mcp" {
       STREAMING_ENABLED       = tostring(var.streaming_enabled)
       POWERTOOLS_SERVICE_NAME = local.mcp_function_name
       LOG_LEVEL               = var.log_level
+      # The task table (tasks.tf); empty when tasks are off, and the function then does not offer the extension.
+      MCP_TASKS_TABLE = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""
     }
   }
 
   depends_on = [
     aws_cloudwatch_log_group.mcp,
     aws_iam_role_policy.mcp_logs,
+    aws_iam_role_policy.mcp_tasks,
   ]
 }
 

@@ -42,3 +42,8 @@ output "protected_resource_metadata_url" {
   description = "RFC 9728 protected resource metadata URL, as advertised in WWW-Authenticate on 401/403."
   value       = local.protected_resource_metadata_url
 }
+
+output "tasks_table_name" {
+  description = "DynamoDB table of the MCP tasks extension (null when tasks_enabled is false)."
+  value       = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : null
+}

@@ -343,3 +343,17 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
   }
 }
+
+# ---------------------------------------------------------------- tasks
+
+variable "tasks_enabled" {
+  description = "Offer the MCP tasks extension (io.modelcontextprotocol/tasks): a DynamoDB table holds the tasks so that every execution environment sees them. The embedded emulator uses a shared directory instead."
+  type        = bool
+  default     = true
+}
+
+variable "tasks_point_in_time_recovery" {
+  description = "Point-in-time recovery (continuous backups) for the task table. Tasks live for an hour at most, so this mainly matters if tools keep results worth restoring; it is billed per GB-month of table size."
+  type        = bool
+  default     = true
+}

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
 import { readTerraformVariables } from '../emulator/config/terraform-variables.ts';
+import { TASK_TABLE_HASH_KEY, TASK_TABLE_TTL_ATTRIBUTE } from '../server/mcp/tasks/dynamo-store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TF_DIR = path.join(ROOT, 'terraform');
@@ -69,7 +70,7 @@ beforeAll(async () => {
 
 describe('terraform/ layout', () => {
   it('splits resources by concern like terraform-aws-modules', () => {
-    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'lambda.tf', 'iam.tf', 'logs.tf', 'api_gateway.tf', 'gateway_responses.tf']) {
+    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'lambda.tf', 'iam.tf', 'logs.tf', 'api_gateway.tf', 'gateway_responses.tf', 'tasks.tf']) {
       expect(files[file], file).toBeDefined();
     }
     expect(existsSync(path.join(TF_DIR, 'terraform.tfvars.example'))).toBe(true);
@@ -140,6 +141,8 @@ describe('variables: the contract shared with the embedded emulator', () => {
     throttling_burst_limit: ['number', 50],
     log_retention_days: ['number', 14],
     streaming_enabled: ['bool', false],
+    tasks_enabled: ['bool', true],
+    tasks_point_in_time_recovery: ['bool', true],
     tags: ['map(string)', {}],
   };
 
@@ -183,6 +186,7 @@ describe('variables: the contract shared with the embedded emulator', () => {
       authorizerBundlePath: 'authorizer.mjs',
       fallbackTokens: ['fallback-token-for-the-test'],
       mcpEndpointUrl: 'http://127.0.0.1:3000/dev/mcp',
+      taskStoreDir: '/tmp/tasks',
     });
     expect(config.stageName).toBe('dev');
     expect(config.mcp.memorySizeMb).toBe(512);
@@ -226,8 +230,12 @@ describe('Lambda functions', () => {
       authorizerBundlePath: 'authorizer.mjs',
       fallbackTokens: ['fallback-token-for-the-test'],
       mcpEndpointUrl: 'http://127.0.0.1:3000/dev/mcp',
+      taskStoreDir: '/tmp/tasks',
     });
-    expect(envOf('mcp')).toEqual(Object.keys(config.mcp.environment).sort());
+    // The one deliberate difference: the task table is a shared directory in the emulator.
+    const emulated = Object.keys(config.mcp.environment).map((name) => (name === 'MCP_TASK_STORE_DIR' ? 'MCP_TASKS_TABLE' : name));
+    expect(envOf('mcp')).toEqual(emulated.sort());
+    expect(config.mcp.environment.MCP_TASK_STORE_DIR).toBe('/tmp/tasks');
     expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
     expect(envOf('authorizer')).toEqual(
       ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
@@ -262,10 +270,44 @@ describe('IAM is least privilege', () => {
     }
   });
 
+  it('lets the MCP function only get, put, update and delete items of the task table', () => {
+    const document = parsed['iam.tf']!.data!.aws_iam_policy_document!.mcp_tasks![0]!;
+    expect(document.count).toBe('${var.tasks_enabled ? 1 : 0}');
+    const statements = document.statement as Block[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+    expect(statements[0]!.resources).toEqual(['${aws_dynamodb_table.tasks[0].arn}']);
+    const policy = resource('aws_iam_role_policy', 'mcp_tasks');
+    expect(policy.role).toBe('${aws_iam_role.mcp.id}');
+    expect(policy.policy).toBe('${data.aws_iam_policy_document.mcp_tasks[0].json}');
+  });
+
   it('has no wildcard action anywhere', () => {
     const text = Object.values(files).join('\n');
     expect(text).not.toMatch(/"[a-z0-9-]+:\*"/);
     expect(text).not.toMatch(/actions\s*=\s*\[\s*"\*"/);
+  });
+});
+
+describe('tasks table (tasks_enabled)', () => {
+  it('is an on-demand table keyed by taskId with TTL, encryption and point-in-time recovery, created only when tasks are enabled', () => {
+    const table = resource('aws_dynamodb_table', 'tasks');
+    expect(table.count).toBe('${var.tasks_enabled ? 1 : 0}');
+    expect(table.billing_mode).toBe('PAY_PER_REQUEST');
+    // The names the store writes (server/mcp/tasks/dynamo-store.ts).
+    expect(table.hash_key).toBe(TASK_TABLE_HASH_KEY);
+    expect(table.attribute).toEqual([{ name: TASK_TABLE_HASH_KEY, type: 'S' }]);
+    expect(table.ttl).toEqual([{ attribute_name: TASK_TABLE_TTL_ATTRIBUTE, enabled: true }]);
+    expect(table.server_side_encryption).toEqual([{ enabled: true }]);
+    expect(table.point_in_time_recovery).toEqual([{ enabled: '${var.tasks_point_in_time_recovery}' }]);
+  });
+
+  it('tells the MCP function the table name (empty when tasks are off) and outputs it', () => {
+    const environment = (resource('aws_lambda_function', 'mcp').environment as Block[])[0]!.variables as Record<string, string>;
+    expect(environment.MCP_TASKS_TABLE).toBe('${var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""}');
+    expect(JSON.stringify(resource('aws_lambda_function', 'mcp').depends_on)).toContain('aws_iam_role_policy.mcp_tasks');
+    const output = parsed['outputs.tf']!.output!.tasks_table_name![0]!;
+    expect(output.value).toBe('${var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : null}');
   });
 });
 
@@ -356,7 +398,7 @@ describe('outputs', () => {
   it('lists mcp_endpoint first, then the ids and names tools need, each described', () => {
     const names = [...files['outputs.tf']!.matchAll(/^output "([^"]+)"/gm)].map((m) => m[1]);
     expect(names[0]).toBe('mcp_endpoint');
-    for (const name of ['api_id', 'stage_name', 'mcp_function_name', 'authorizer_function_name', 'mcp_log_group_name', 'authorizer_log_group_name', 'protected_resource_metadata_url']) {
+    for (const name of ['api_id', 'stage_name', 'mcp_function_name', 'authorizer_function_name', 'mcp_log_group_name', 'authorizer_log_group_name', 'protected_resource_metadata_url', 'tasks_table_name']) {
       expect(names).toContain(name);
     }
     for (const [name, blocks] of Object.entries(parsed['outputs.tf']!.output!)) expect(blocks[0]!.description, name).toBeTruthy();

@@ -38,6 +38,8 @@ export interface StackConfig {
   readonly integrationTimeoutMs: number;
   /** `streaming_enabled`: STREAM response transfer mode for the MCP function's integrations. */
   readonly streamingEnabled: boolean;
+  /** `tasks_enabled`: the MCP function offers the tasks extension, with a store every environment shares. */
+  readonly tasksEnabled: boolean;
 }
 
 export interface EmulatorSettings {
@@ -48,6 +50,12 @@ export interface EmulatorSettings {
   readonly extraMcpEnvironment?: Readonly<Record<string, string>>;
   /** The stage's MCP endpoint URL: the JWT audience when `jwt_audience` is empty, as in Terraform. */
   readonly mcpEndpointUrl: string;
+  /**
+   * The directory that stands in for Terraform's DynamoDB task table (terraform/tasks.tf): every
+   * execution environment of the stack gets the same one, as every Lambda environment reaches the
+   * same table. Needed when `tasks_enabled` is true.
+   */
+  readonly taskStoreDir?: string;
 }
 
 /**
@@ -98,9 +106,12 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
   const logLevel = typeof vars.log_level === 'string' ? vars.log_level : 'INFO';
 
   const streamingEnabled = vars.streaming_enabled === true;
+  const tasksEnabled = vars.tasks_enabled === true;
+  if (tasksEnabled && !emulator.taskStoreDir) throw new ConfigError('tasks_enabled needs a task store directory shared by the execution environments');
   const mcpFunctionName = `${name}-mcp-server`;
   const authorizerFunctionName = `${name}-authorizer`;
-  // The same variables terraform/lambda.tf sets.
+  // The same variables terraform/lambda.tf sets, except that the task table (MCP_TASKS_TABLE)
+  // is a directory here (MCP_TASK_STORE_DIR); both are empty when tasks are off.
   const mcpEnvironment: Record<string, string> = {
     STAGE_NAME: stageName,
     AUTHORIZATION_SERVERS: strings(vars, 'authorization_servers').join(','),
@@ -108,6 +119,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     STREAMING_ENABLED: String(streamingEnabled),
     POWERTOOLS_SERVICE_NAME: mcpFunctionName,
     LOG_LEVEL: logLevel,
+    MCP_TASK_STORE_DIR: tasksEnabled ? (emulator.taskStoreDir ?? '') : '',
     ...emulator.extraMcpEnvironment,
   };
   const authorizerEnvironment: Record<string, string> = {
@@ -155,5 +167,6 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
       ? Math.min(STREAMING_INTEGRATION_TIMEOUT_MAX_MS, Math.max(INTEGRATION_TIMEOUT_MS, num(vars, 'mcp_timeout_seconds') * 1000))
       : INTEGRATION_TIMEOUT_MS,
     streamingEnabled,
+    tasksEnabled,
   };
 }

@@ -1,9 +1,10 @@
 import { McpServer, type McpRequestContext } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../config.ts';
-import { createFixtureStateCodec, registerConformanceFixtures } from './conformance/index.ts';
+import { CONFORMANCE_TASK_TOOLS, createFixtureStateCodec, registerConformanceFixtures } from './conformance/index.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { SERVER_INFO } from './server-info.ts';
+import { createTasksRuntime, installTasksExtension, openTaskStore, type TaskTool, type TasksRuntime } from './tasks/index.ts';
 import { registerFaultInjection } from './tools/fault-injection.ts';
 import { registerLongTask } from './tools/long-task.ts';
 import { registerLookupRegion } from './tools/lookup-region.ts';
@@ -26,20 +27,22 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
   if (config.profile === 'conformance' && stateCodec === undefined) {
     throw new Error('MCP_PROFILE=conformance needs MCP_REQUEST_STATE_KEY (at least 32 bytes) to sign requestState');
   }
+  const tasks = tasksRuntimeFor(config);
   return (ctx) => {
+    // A per-request server can never send list_changed (no stream outlives the request), so it
+    // must not advertise it: the SDK's default `listChanged: true` would hold a buffered
+    // Lambda response open on `subscriptions/listen`.
     const server = new McpServer(SERVER_INFO, {
       instructions: INSTRUCTIONS,
-      // A per-request server can never send list_changed (no stream outlives the request), so it
-      // must not advertise it: the SDK's default `listChanged: true` would hold a buffered
-      // Lambda response open on `subscriptions/listen`.
-      capabilities: {
-        logging: {},
-        tools: { listChanged: false },
-        prompts: { listChanged: false },
-        resources: { listChanged: false },
-      },
+      // `tools` is registered below, after the tasks extension has hooked the tools/call handler
+      // the SDK installs with it.
+      capabilities: { logging: {}, prompts: { listChanged: false }, resources: { listChanged: false } },
       ...(stateCodec ? { requestState: { verify: stateCodec.verify } } : {}),
     });
+    // Tasks are a 2026-07-28 extension; the 2025 wire's v1 tasks are a different protocol.
+    const modernTasks = ctx.era === 'modern' ? tasks : undefined;
+    if (modernTasks) installTasksExtension(server, modernTasks);
+    server.server.registerCapabilities({ tools: { listChanged: false } });
     registerPing(server, config);
     registerTextStats(server);
     registerLookupRegion(server);
@@ -48,7 +51,17 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
     if (config.faultToolsEnabled) registerFaultInjection(server);
     registerResources(server, config);
     registerPrompts(server);
-    if (config.profile === 'conformance' && stateCodec) registerConformanceFixtures(server, { era: ctx.era, codec: stateCodec });
+    if (config.profile === 'conformance' && stateCodec) registerConformanceFixtures(server, { era: ctx.era, codec: stateCodec, tasks: modernTasks });
     return server;
   };
+}
+
+/**
+ * The tasks extension, built once per execution environment when a shared store is configured
+ * (see TaskStoreSettings); undefined leaves it unadvertised and tasks/* unregistered.
+ */
+function tasksRuntimeFor(config: ServerConfig): TasksRuntime | undefined {
+  if (!config.taskStore) return undefined;
+  const tools = new Map<string, TaskTool>(config.profile === 'conformance' ? CONFORMANCE_TASK_TOOLS : []);
+  return createTasksRuntime({ store: openTaskStore(config.taskStore, config.region), tools });
 }

@@ -2,7 +2,8 @@
  * The official MCP conformance suite (@modelcontextprotocol/conformance) against the embedded
  * stack, through the emulated API Gateway and Lambda authorizer (a loopback proxy adds the token
  * the suite does not send): every scenario 2026-07-28 requires passes; every scenario 2025-11-25
- * requires passes except those conformance/expected-failures.2025-11-25.yml lists with a reason.
+ * requires passes except those conformance/expected-failures.2025-11-25.yml lists with a reason;
+ * and the tasks extension's scenarios, which 2026-07-28 runs without scoring, pass too.
  *
  * Needs tools installed outside the repo; without them this test FAILS (never skips) and says
  * to run `bash scripts/install-tools.sh`.
@@ -34,6 +35,14 @@ describe('MCP conformance suite through the embedded stack', () => {
     expect(failing(item).join('\n'), `failing scenarios; see ${item.logFile}`).toBe('');
     expect(item.scored.length).toBeGreaterThanOrEqual(37);
     expect(item.exitCode).toBe(0);
+  });
+
+  it('2026-07-28: every tasks-* scenario (run, not scored) passes, except the one the suite itself skips', () => {
+    const tasks = revision('2026-07-28').unscored.filter((outcome) => outcome.scenario.startsWith('tasks-'));
+    const failures = tasks.filter((outcome) => !outcome.passed).map((outcome) => `${outcome.scenario}: ${outcome.failedChecks.join(', ')}`);
+    expect(failures.join('\n')).toBe('');
+    expect(tasks.filter((outcome) => outcome.skipped).map((outcome) => outcome.scenario)).toEqual(['tasks-status-notifications']);
+    expect(tasks.filter((outcome) => !outcome.skipped).length).toBeGreaterThanOrEqual(9);
   });
 
   it('2025-11-25: every required scenario passes except the recorded stateless limits', () => {

@@ -11,6 +11,9 @@ import { Client as ModernClient, StreamableHTTPClientTransport as ModernTranspor
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readServerConfig } from '../../server/config.ts';
 import { createServerFactory } from '../../server/mcp/server-factory.ts';
@@ -45,13 +48,16 @@ const FIXTURE_TOOLS = [
   'json_schema_2020_12_tool',
   'test_custom_header',
 ];
+/** The tasks extension's fixtures (`tasks-*` scenarios): 2026-07-28 only, and only with a task store. */
+const TASK_FIXTURE_TOOLS = ['greet', 'slow_compute', 'failing_job', 'protocol_error_job', 'confirm_delete', 'multi_input', 'test_tool_with_task'];
 const FIXTURE_RESOURCES = ['test://static-text', 'test://static-binary', 'test://watched-resource'];
 const FIXTURE_PROMPTS = ['test_simple_prompt', 'test_prompt_with_arguments', 'test_prompt_with_embedded_resource', 'test_prompt_with_image', 'test_input_required_result_prompt'];
 
 type Profile = 'default' | 'conformance';
+const TASK_STORE_DIR = mkdtempSync(path.join(tmpdir(), 'profile-tasks-'));
 
 function handlerFor(profile: Profile, authInfo?: AuthInfo) {
-  const config = readServerConfig({ MCP_PROFILE: profile, MCP_REQUEST_STATE_KEY: KEY });
+  const config = readServerConfig({ MCP_PROFILE: profile, MCP_REQUEST_STATE_KEY: KEY, MCP_TASK_STORE_DIR: TASK_STORE_DIR });
   const handler = createMcpHandler(createServerFactory(config), { legacy: 'stateless' });
   const fetchLike = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     handler.fetch(new Request(input, init), authInfo ? { authInfo } : undefined);
@@ -89,7 +95,7 @@ describe('conformance profile (MCP_PROFILE=conformance)', () => {
   it('registers every fixture tool, resource, template and prompt the suite calls, next to the default tools', async () => {
     const client = await modernClient('conformance');
     const tools = (await client.listTools()).tools.map((tool) => tool.name);
-    expect(tools).toEqual(expect.arrayContaining([...FIXTURE_TOOLS, 'ping']));
+    expect(tools).toEqual(expect.arrayContaining([...FIXTURE_TOOLS, ...TASK_FIXTURE_TOOLS, 'ping']));
     const resources = (await client.listResources()).resources.map((resource) => resource.uri);
     expect(resources).toEqual(expect.arrayContaining(FIXTURE_RESOURCES));
     const templates = (await client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate);
@@ -120,6 +126,18 @@ describe('conformance profile (MCP_PROFILE=conformance)', () => {
     expect(modern.getServerCapabilities()?.resources?.subscribe).toBeUndefined();
   });
 
+  it('registers the task fixtures on the 2026-07-28 wire only (the 2025 wire has v1 task semantics)', async () => {
+    const legacy = await legacyClient('conformance');
+    const tools = (await legacy.listTools()).tools.map((tool) => tool.name);
+    expect(tools).toContain('test_simple_text');
+    expect(tools.filter((name) => TASK_FIXTURE_TOOLS.includes(name))).toEqual([]);
+  });
+
+  it('answers greet synchronously with the exact text the suite checks', async () => {
+    const client = await modernClient('conformance');
+    expect((await client.callTool({ name: 'greet', arguments: { name: 'sep-2243' } })).content).toEqual([{ type: 'text', text: 'Hello, sep-2243!' }]);
+  });
+
   it('refuses to start without a requestState key', () => {
     expect(() => createServerFactory(readServerConfig({ MCP_PROFILE: 'conformance' }))).toThrow(/MCP_REQUEST_STATE_KEY/);
   });
@@ -130,7 +148,7 @@ describe('default profile', () => {
     for (const client of [await modernClient('default'), await legacyClient('default')]) {
       const tools = (await client.listTools()).tools.map((tool) => tool.name);
       expect(tools).toContain('ping');
-      expect(tools.filter((name) => FIXTURE_TOOLS.includes(name))).toEqual([]);
+      expect(tools.filter((name) => [...FIXTURE_TOOLS, ...TASK_FIXTURE_TOOLS].includes(name))).toEqual([]);
       const resources = (await client.listResources()).resources.map((resource) => resource.uri);
       expect(resources.filter((uri) => uri.startsWith('test://'))).toEqual([]);
       const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);

@@ -1,5 +1,6 @@
-import { createRequestStateCodec, type RequestStateCodec, type ServerContext } from '@modelcontextprotocol/server';
+import { createRequestStateCodec, type RequestStateCodec } from '@modelcontextprotocol/server';
 import { randomUUID } from 'node:crypto';
+import { ownerOf } from '../tasks/owner.ts';
 
 /**
  * What a conformance fixture carries between multi-round-trip rounds. The codec signs it (HMAC),
@@ -14,20 +15,13 @@ export interface FixtureState {
 
 export type FixtureStateCodec = RequestStateCodec<FixtureState>;
 
-/** The authenticated caller a state was minted for; a state only verifies for the same caller. */
-function principalOf(ctx: ServerContext): string {
-  const auth = ctx.http?.authInfo;
-  const principal = (auth?.extra as { principal?: unknown } | undefined)?.principal;
-  return typeof principal === 'string' ? principal : (auth?.clientId ?? '');
-}
-
 /**
  * The `requestState` codec, built once per execution environment from the deployment's key (the
  * same on every environment, so a retry may land anywhere). States expire after 10 minutes and are
- * bound to the caller.
+ * bound to the caller (a state only verifies for the caller it was minted for).
  */
 export function createFixtureStateCodec(key: string): FixtureStateCodec {
-  return createRequestStateCodec<FixtureState>({ key, ttlSeconds: 600, bind: principalOf });
+  return createRequestStateCodec<FixtureState>({ key, ttlSeconds: 600, bind: ownerOf });
 }
 
 export function freshState(tool: string, round: number, extra: { name?: string } = {}): FixtureState {
