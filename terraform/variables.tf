@@ -298,7 +298,7 @@ variable "scopes_supported" {
 # ---------------------------------------------------------------- API Gateway
 
 variable "throttling_rate_limit" {
-  description = "Stage-wide steady-state request rate limit (requests per second)."
+  description = "Steady-state request rate limit of each API method of the stage (requests per second; the stage method settings for */*)."
   type        = number
   default     = 100
 
@@ -309,7 +309,7 @@ variable "throttling_rate_limit" {
 }
 
 variable "throttling_burst_limit" {
-  description = "Stage-wide burst limit (token bucket size, requests)."
+  description = "Burst limit of each API method of the stage (token bucket size, requests; the stage method settings for */*)."
   type        = number
   default     = 50
 

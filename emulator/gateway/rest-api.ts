@@ -123,10 +123,23 @@ export function writeResponse(res: ServerResponse, response: GatewayHttpResponse
 }
 
 export class RestApi {
-  private readonly throttle: TokenBucket;
+  /**
+   * The stage's method settings for every method throttle each API method on its own: "Per-API, per-stage
+   * throttling limits are applied at the API method level for a stage"
+   * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+   * `ANY /mcp` is one method, whatever verb reaches it.
+   */
+  private readonly buckets = new Map<RouteDefinition, TokenBucket>();
 
-  constructor(private readonly deps: RestApiDependencies) {
-    this.throttle = new TokenBucket(deps.config.throttling.rateLimit, deps.config.throttling.burstLimit);
+  constructor(private readonly deps: RestApiDependencies) {}
+
+  private bucketOf(route: RouteDefinition): TokenBucket {
+    let bucket = this.buckets.get(route);
+    if (!bucket) {
+      bucket = new TokenBucket(this.deps.config.throttling.rateLimit, this.deps.config.throttling.burstLimit);
+      this.buckets.set(route, bucket);
+    }
+    return bucket;
   }
 
   /** Handles a request whose path starts with `/<stage>`; anything else is not this stage's. */
@@ -165,7 +178,7 @@ export class RestApi {
     const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
     const route = ROUTES.find((r) => r.resourcePath === resourcePath && (r.methods === 'ANY' || r.methods.includes(method)));
     if (!route || resourcePath === undefined) return fail('MISSING_AUTHENTICATION_TOKEN');
-    if (!this.throttle.tryTake()) return fail('THROTTLED');
+    if (!this.bucketOf(route).tryTake()) return fail('THROTTLED');
 
     const request: GatewayHttpRequest = {
       method,

@@ -114,19 +114,21 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
     expect((await callTool(stack.endpoint, stack.token, 'ping')).status).toBe(200);
   });
 
-  it('answers 429 Too Many Requests once the stage burst is spent, and serves again as the bucket refills', async () => {
+  it('answers 429 Too Many Requests once a method spent its burst, other methods unaffected, and serves again as the bucket refills', async () => {
     const throttled = await startTestStack({ overrides: { throttling_burst_limit: 3, throttling_rate_limit: 2 } });
     try {
-      const health = `${throttled.endpoint.replace(/\/mcp$/, '')}/health`;
+      const health = `${throttled.baseUrl}/health`;
       const burst = [];
       for (let i = 0; i < 4; i++) burst.push(await fetch(health));
       expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 429]);
       expect(await burst[3]!.json()).toEqual({ message: 'Too Many Requests' });
+      // Each API method has its own bucket: the metadata route still has its whole burst.
+      expect((await fetch(`${throttled.baseUrl}/.well-known/oauth-protected-resource`)).status).toBe(200);
       // Refill at 2 tokens/s: one token is back after 500 ms.
       await new Promise((resolve) => setTimeout(resolve, 700));
       expect((await fetch(health)).status).toBe(200);
-      // /health is served by the function: four answered requests, the throttled one never reached it.
-      expect(throttled.mcp.stats().invocations).toBe(4);
+      // /health and the metadata are served by the function: five answered requests, the throttled one never reached it.
+      expect(throttled.mcp.stats().invocations).toBe(5);
     } finally {
       await throttled.stop();
     }
