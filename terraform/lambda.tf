@@ -25,7 +25,7 @@ resource "aws_lambda_function" "mcp" {
       # The function derives its public URL from each request (Host header and
       # stage): passing the stage URL here would create a dependency cycle.
       STAGE_NAME              = var.stage_name
-      AUTHORIZATION_SERVERS   = join(",", var.authorization_servers)
+      AUTHORIZATION_SERVERS   = join(",", local.authorization_servers)
       SCOPES_SUPPORTED        = join(",", var.scopes_supported)
       STREAMING_ENABLED       = tostring(var.streaming_enabled)
       POWERTOOLS_SERVICE_NAME = local.mcp_function_name
@@ -67,6 +67,7 @@ resource "aws_lambda_function" "authorizer" {
       JWT_ISSUER              = var.jwt_issuer
       JWT_JWKS_URL            = var.jwt_jwks_url
       JWT_AUDIENCE            = var.jwt_audience != "" ? var.jwt_audience : local.mcp_url
+      JWT_AUDIENCE_CLAIM      = var.jwt_audience_claim
       JWT_REQUIRED_SCOPES     = join(",", var.jwt_required_scopes)
       JWT_ALLOWED_ALGORITHMS  = join(",", var.jwt_allowed_algorithms)
       POWERTOOLS_SERVICE_NAME = local.authorizer_function_name

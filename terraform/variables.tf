@@ -188,7 +188,8 @@ variable "authorizer_identity_source" {
 variable "authorizer_identity_validation_expression" {
   description = "TOKEN authorizers only: a regular expression the identity must match, or API Gateway answers 401 without invoking the authorizer. Empty disables it."
   type        = string
-  default     = "^Bearer [-0-9a-zA-Z._~+/]+=*$"
+  # The scheme is case-insensitive (RFC 9110 section 11.1); server/authorizer/bearer.ts accepts the same.
+  default = "^[Bb][Ee][Aa][Rr][Ee][Rr] +[-A-Za-z0-9._~+/]+=*$"
 
   validation {
     condition     = var.authorizer_identity_validation_expression == "" || can(regexall(var.authorizer_identity_validation_expression, ""))
@@ -258,6 +259,17 @@ variable "jwt_audience" {
   default     = ""
 }
 
+variable "jwt_audience_claim" {
+  description = "auth_mode = jwt: the claim that must hold jwt_audience. `aud` (RFC 8707, the default) or `client_id` for issuers whose access tokens carry no `aud`, such as Amazon Cognito (set jwt_audience to the app client id then)."
+  type        = string
+  default     = "aud"
+
+  validation {
+    condition     = contains(["aud", "client_id"], var.jwt_audience_claim)
+    error_message = "jwt_audience_claim must be \"aud\" or \"client_id\"."
+  }
+}
+
 variable "jwt_required_scopes" {
   description = "auth_mode = jwt: scopes every token must carry (space-separated `scope` or `scp` claim)."
   type        = list(string)
@@ -272,14 +284,14 @@ variable "jwt_allowed_algorithms" {
   validation {
     condition = length(var.jwt_allowed_algorithms) > 0 && alltrue([
       for a in var.jwt_allowed_algorithms :
-      contains(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], a)
+      contains(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"], a)
     ])
-    error_message = "jwt_allowed_algorithms must be a non-empty list of RS*, PS*, ES* or EdDSA algorithms; `none` and HS* are refused."
+    error_message = "jwt_allowed_algorithms must be a non-empty list of RS*, PS*, ES*, EdDSA or Ed25519 algorithms; `none` and HS* are refused."
   }
 }
 
 variable "authorization_servers" {
-  description = "Issuer URLs listed as `authorization_servers` in the RFC 9728 protected resource metadata."
+  description = "Issuer URLs listed as `authorization_servers` in the RFC 9728 protected resource metadata. Empty = [jwt_issuer] when auth_mode = jwt (the MCP spec requires at least one), none for static tokens."
   type        = list(string)
   default     = []
 

@@ -52,6 +52,11 @@ describe('auth through the gateway: static tokens', () => {
     expect(response.status, response.text).toBe(200);
   });
 
+  it('the scheme is case-insensitive (RFC 9110 §11.1): the gateway and the authorizer both accept "bearer"', async () => {
+    const response = await post(stack, `bearer ${stack.token}`);
+    expect(response.status, response.text).toBe(200);
+  });
+
   it('the protected resource metadata is served without a token', async () => {
     const response = await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`);
     expect(response.status).toBe(200);
@@ -184,5 +189,46 @@ describe('auth through the gateway: JWT', () => {
   it('no log stream contains any of the tokens', () => {
     expect(issued.length).toBeGreaterThan(15);
     expectNoSecrets(stack, issued);
+  });
+});
+
+describe('JWT with the audience in client_id (Amazon Cognito access tokens)', () => {
+  const ISSUER_C = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST';
+  const APP_CLIENT = 'app-client-123';
+  let stack: RunningStack & { token: string };
+  let jwks: JwksServer;
+  let key: { privateKey: CryptoKey; publicKey: CryptoKey };
+
+  const accessToken = (clientId: string): Promise<string> =>
+    // Cognito access tokens: token_use=access, client_id, scope, and no `aud` claim.
+    new SignJWT({ token_use: 'access', client_id: clientId, scope: 'mcp/invoke' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'cognito-1' })
+      .setIssuer(ISSUER_C)
+      .setSubject('cognito-user')
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
+      .sign(key.privateKey);
+
+  beforeAll(async () => {
+    key = await generateKeyPair('RS256', { extractable: true });
+    jwks = new JwksServer({ keys: [{ ...(await exportJWK(key.publicKey)), kid: 'cognito-1', alg: 'RS256', use: 'sig' }] });
+    await jwks.start();
+    stack = await startTestStack({
+      overrides: { auth_mode: 'jwt', jwt_issuer: ISSUER_C, jwt_jwks_url: jwks.url, jwt_audience: APP_CLIENT, jwt_audience_claim: 'client_id', authorizer_result_ttl_seconds: 0 },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await jwks?.stop();
+  });
+
+  it('accepts a token whose client_id is the configured app client, refuses another client with 401', async () => {
+    expect((await post(stack, `Bearer ${await accessToken(APP_CLIENT)}`)).status).toBe(200);
+    expect401(stack, await post(stack, `Bearer ${await accessToken('some-other-client')}`));
+  });
+
+  it('names the issuer as the authorization server in the RFC 9728 metadata when none is listed', async () => {
+    const metadata = (await (await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`)).json()) as { authorization_servers: string[] };
+    expect(metadata.authorization_servers).toEqual([ISSUER_C]);
   });
 });

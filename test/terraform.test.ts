@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
 import { readTerraformVariables } from '../emulator/config/terraform-variables.ts';
+import { SUPPORTED_ALGORITHMS } from '../server/authorizer/algorithms.ts';
+import { IDENTITY_VALIDATION_EXPRESSION } from '../server/authorizer/bearer.ts';
 import { TASK_TABLE_HASH_KEY, TASK_TABLE_TTL_ATTRIBUTE } from '../server/mcp/tasks/dynamo-store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,13 +128,14 @@ describe('variables: the contract shared with the embedded emulator', () => {
     authorizer_timeout_seconds: ['number', 5],
     authorizer_type: ['string', 'TOKEN'],
     authorizer_identity_source: ['string', 'method.request.header.Authorization'],
-    authorizer_identity_validation_expression: ['string', '^Bearer [-0-9a-zA-Z._~+/]+=*$'],
+    authorizer_identity_validation_expression: ['string', IDENTITY_VALIDATION_EXPRESSION],
     authorizer_result_ttl_seconds: ['number', 300],
     auth_mode: ['string', 'static'],
     static_tokens: ['list(string)', []],
     jwt_issuer: ['string', ''],
     jwt_jwks_url: ['string', ''],
     jwt_audience: ['string', ''],
+    jwt_audience_claim: ['string', 'aud'],
     jwt_required_scopes: ['list(string)', []],
     jwt_allowed_algorithms: ['list(string)', ['RS256', 'ES256']],
     authorization_servers: ['list(string)', []],
@@ -165,14 +168,16 @@ describe('variables: the contract shared with the embedded emulator', () => {
     const withValidation = [
       'region', 'name', 'stage_name', 'lambda_runtime', 'lambda_architecture', 'mcp_memory_size', 'mcp_timeout_seconds',
       'mcp_reserved_concurrency', 'authorizer_type', 'authorizer_identity_source', 'authorizer_result_ttl_seconds', 'auth_mode',
-      'static_tokens', 'jwt_allowed_algorithms', 'log_retention_days',
+      'static_tokens', 'jwt_allowed_algorithms', 'jwt_audience_claim', 'log_retention_days',
     ];
     for (const name of withValidation) expect(variables()[name]!.validation, name).toBeDefined();
   });
 
-  it('refuses `none` and HMAC algorithms for JWTs, and marks the static tokens sensitive', () => {
+  it('refuses `none` and HMAC algorithms for JWTs, allows exactly what the authorizer supports, and marks the static tokens sensitive', () => {
     const condition = JSON.stringify(variables().jwt_allowed_algorithms!.validation);
     expect(condition).not.toMatch(/"none"|HS256|HS384|HS512/);
+    const allowed = [...JSON.stringify(variables().jwt_allowed_algorithms!.validation).matchAll(/\\"([A-Za-z0-9]+)\\"/g)].map((m) => m[1]);
+    expect(new Set(allowed)).toEqual(new Set(SUPPORTED_ALGORITHMS));
     expect(variables().static_tokens!.sensitive).toBe(true);
   });
 
@@ -238,8 +243,22 @@ describe('Lambda functions', () => {
     expect(config.mcp.environment.MCP_TASK_STORE_DIR).toBe('/tmp/tasks');
     expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
     expect(envOf('authorizer')).toEqual(
-      ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
+      ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_AUDIENCE_CLAIM', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
     );
+  });
+
+  it('lists the JWT issuer as the RFC 9728 authorization server when none is given, as the emulator does', async () => {
+    expect(locals().authorization_servers).toMatch(/length\(var\.authorization_servers\) > 0 \? var\.authorization_servers : \(var\.auth_mode == "jwt" && var\.jwt_issuer != "" \? \[var\.jwt_issuer\] : \[\]\)/);
+    const environment = (resource('aws_lambda_function', 'mcp').environment as Block[])[0]!.variables as Record<string, string>;
+    expect(environment.AUTHORIZATION_SERVERS).toBe('${join(",", local.authorization_servers)}');
+    const settings = { mcpBundlePath: 'm', authorizerBundlePath: 'a', fallbackTokens: ['t-123456789'], mcpEndpointUrl: 'http://x/dev/mcp', taskStoreDir: '/tmp/t' };
+    const jwt = { auth_mode: 'jwt', jwt_issuer: 'https://issuer.example/', jwt_jwks_url: 'https://issuer.example/jwks' };
+    const derived = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {}, overrides: jwt }), settings);
+    expect(derived.mcp.environment.AUTHORIZATION_SERVERS).toBe('https://issuer.example/');
+    const listed = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {}, overrides: { ...jwt, authorization_servers: ['https://as.example/'] } }), settings);
+    expect(listed.mcp.environment.AUTHORIZATION_SERVERS).toBe('https://as.example/');
+    const staticMode = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), settings);
+    expect(staticMode.mcp.environment.AUTHORIZATION_SERVERS).toBe('');
   });
 
   it('passes the static tokens as a JSON array and defaults the JWT audience to the MCP endpoint', () => {

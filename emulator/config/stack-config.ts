@@ -93,6 +93,14 @@ function identityHeaderOf(identitySource: string): string {
   return match[1]!.toLowerCase();
 }
 
+/** As `local.authorization_servers` in terraform/main.tf: the listed ones, else the JWT issuer. */
+function authorizationServers(vars: TerraformVariables): string[] {
+  const listed = strings(vars, 'authorization_servers');
+  if (listed.length > 0) return listed;
+  const issuer = str(vars, 'jwt_issuer');
+  return str(vars, 'auth_mode') === 'jwt' && issuer !== '' ? [issuer] : [];
+}
+
 export function stackConfigFromTerraform(vars: TerraformVariables, emulator: EmulatorSettings): StackConfig {
   const name = str(vars, 'name');
   const region = str(vars, 'region');
@@ -114,7 +122,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
   // is a directory here (MCP_TASK_STORE_DIR); both are empty when tasks are off.
   const mcpEnvironment: Record<string, string> = {
     STAGE_NAME: stageName,
-    AUTHORIZATION_SERVERS: strings(vars, 'authorization_servers').join(','),
+    AUTHORIZATION_SERVERS: authorizationServers(vars).join(','),
     SCOPES_SUPPORTED: strings(vars, 'scopes_supported').join(','),
     STREAMING_ENABLED: String(streamingEnabled),
     POWERTOOLS_SERVICE_NAME: mcpFunctionName,
@@ -128,6 +136,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     JWT_ISSUER: str(vars, 'jwt_issuer'),
     JWT_JWKS_URL: str(vars, 'jwt_jwks_url'),
     JWT_AUDIENCE: str(vars, 'jwt_audience') || emulator.mcpEndpointUrl,
+    JWT_AUDIENCE_CLAIM: str(vars, 'jwt_audience_claim'),
     JWT_REQUIRED_SCOPES: strings(vars, 'jwt_required_scopes').join(','),
     JWT_ALLOWED_ALGORITHMS: strings(vars, 'jwt_allowed_algorithms').join(','),
     POWERTOOLS_SERVICE_NAME: authorizerFunctionName,
