@@ -134,13 +134,17 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const start = typeof request.startTime === 'number' ? request.startTime : -Infinity;
       const end = typeof request.endTime === 'number' ? request.endTime : Infinity;
       const events = s.events.filter((e) => e.timestamp >= start && e.timestamp < end);
-      const token = typeof request.nextToken === 'string' ? /^f\/(\d+)$/.exec(request.nextToken) : null;
-      const offset = token ? Number(token[1]) : 0;
       const limit = typeof request.limit === 'number' ? Math.min(request.limit, MAX_EVENTS) : MAX_EVENTS;
-      const slice = events.slice(offset, offset + limit);
-      const next = offset + slice.length;
-      // At the end, the forward token stays the same: that is how callers know to stop.
-      return { events: slice.map((e) => eventJson(e)), nextForwardToken: `f/${next}`, nextBackwardToken: `b/${offset}` };
+      // Without a token, `startFromHead` (default false) picks the oldest or the latest events
+      // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html).
+      const token = typeof request.nextToken === 'string' ? /^([fb])\/(\d+)$/.exec(request.nextToken) : null;
+      let from: number;
+      if (token?.[1] === 'f') from = Number(token[2]);
+      else if (token?.[1] === 'b') from = Math.max(0, Number(token[2]) - limit);
+      else from = request.startFromHead === true ? 0 : Math.max(0, events.length - limit);
+      const to = token?.[1] === 'b' ? Number(token[2]) : Math.min(events.length, from + limit);
+      // At either end the token stays the same: that is how callers know to stop.
+      return { events: events.slice(from, to).map((e) => eventJson(e)), nextForwardToken: `f/${to}`, nextBackwardToken: `b/${from}` };
     },
   };
 

@@ -60,6 +60,18 @@ describe('CloudWatch Logs API of the embedded stack, read with @aws-sdk/client-c
     expect(end.nextForwardToken).toBe(rest.nextForwardToken);
   });
 
+  it('reads the latest events first when startFromHead is not set, then pages backward', async () => {
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: stack.mcp.logGroupName }));
+    const name = streams.logStreams![0]!.logStreamName!;
+    const all = await logs.send(new GetLogEventsCommand({ logGroupName: stack.mcp.logGroupName, logStreamName: name, startFromHead: true }));
+    const messages = all.events!.map((e) => e.message);
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+    const latest = await logs.send(new GetLogEventsCommand({ logGroupName: stack.mcp.logGroupName, logStreamName: name, limit: 2 }));
+    expect(latest.events!.map((e) => e.message)).toEqual(messages.slice(-2));
+    const before = await logs.send(new GetLogEventsCommand({ logGroupName: stack.mcp.logGroupName, logStreamName: name, limit: 2, nextToken: latest.nextBackwardToken }));
+    expect(before.events!.map((e) => e.message)).toEqual(messages.slice(-4, -2));
+  });
+
   it('answers ResourceNotFoundException for a log group that does not exist', async () => {
     await expect(logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
