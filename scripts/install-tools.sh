@@ -78,33 +78,32 @@ fi
 conformance_cli="$conformance_pkg/$(node -p "require('$conformance_pkg/package.json').bin.conformance")"
 "$tools_dir/bin/node22" "$conformance_cli" --help >/dev/null
 
-# --- Python mcp SDK ------------------------------------------------------------------------
-venv="$tools_dir/venv"
-installed_mcp="$([ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null || true)"
-if [ "$installed_mcp" = "$PYTHON_MCP_VERSION" ]; then
-  log "python mcp $PYTHON_MCP_VERSION already installed"
-else
+# --- Python packages, each pinned in a venv of its own ---------------------------------------
+# pip_venv <venv> <distribution> <requirement> <version>: creates the venv if needed and installs
+# the requirement unless the distribution is already at that version.
+pip_venv() {
+  local venv=$1 dist=$2 requirement=$3 version=$4 installed python
+  installed="$([ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$dist'))" 2>/dev/null || true)"
+  if [ "$installed" = "$version" ]; then
+    log "$dist $version already installed"
+    return
+  fi
   python="${PYTHON:-python3}"
-  log "creating $venv with $("$python" --version) and installing mcp==$PYTHON_MCP_VERSION"
+  log "creating $venv with $("$python" --version) and installing $requirement"
   [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "mcp==$PYTHON_MCP_VERSION"
-  took "python mcp $PYTHON_MCP_VERSION"
-fi
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$requirement"
+  took "$dist $version"
+}
+
+# The Python mcp SDK: an independent client implementation for the interop tests.
+venv="$tools_dir/venv"
+pip_venv "$venv" mcp "mcp==$PYTHON_MCP_VERSION" "$PYTHON_MCP_VERSION"
 python_version="$("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
 
-# --- moto server (DynamoDB for the task store's tests) --------------------------------------
-# A venv of its own: moto pins botocore/werkzeug ranges that must not move the mcp venv.
+# moto's server (DynamoDB for the task store's tests), apart: it pins botocore/werkzeug ranges
+# that must not move the mcp venv.
 moto_venv="$tools_dir/moto-venv"
-installed_moto="$([ -x "$moto_venv/bin/python" ] && "$moto_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true)"
-if [ "$installed_moto" = "$MOTO_VERSION" ]; then
-  log "moto $MOTO_VERSION already installed"
-else
-  python="${PYTHON:-python3}"
-  log "creating $moto_venv with $("$python" --version) and installing moto[server]==$MOTO_VERSION"
-  [ -x "$moto_venv/bin/python" ] || "$python" -m venv "$moto_venv"
-  "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-  took "moto $MOTO_VERSION"
-fi
+pip_venv "$moto_venv" moto "moto[server]==$MOTO_VERSION" "$MOTO_VERSION"
 [ -x "$moto_venv/bin/moto_server" ] || { log "ERROR: $moto_venv/bin/moto_server is missing"; exit 1; }
 
 cat >"$tools_dir/tools.json" <<JSON
