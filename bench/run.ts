@@ -13,6 +13,7 @@ import { toProxyEvent, type ProxyEvent, type ProxyResult } from '../server/gatew
 import { buildIfStale } from '../scripts/build-if-stale.ts';
 import { distPaths, repoRoot } from '../scripts/lambda-artifacts.ts';
 import { measureModuleLoad } from './module-load.ts';
+import { sdkFloor } from './sdk-floor.ts';
 import { LEGACY_HEADERS, TOOLS_LIST, load, sequentialLatency, startServer } from './support.ts';
 
 const opts = new Command()
@@ -79,7 +80,9 @@ while (performance.now() < until) {
   invocations += 1;
 }
 const perSecond = invocations / opts.seconds;
-row('invocations/s', fmt(perSecond), `${fmt(ours.requestsPerSecond)} (same app over HTTP)`, perSecond / ours.requestsPerSecond);
+row('invocations/s', fmt(perSecond), `${fmt(ours.requestsPerSecond)} (same handler over HTTP)`, perSecond / ours.requestsPerSecond);
+const floorPerSecond = await sdkFloor(opts.seconds);
+row('invocations/s vs the SDK alone', fmt(perSecond), `${fmt(floorPerSecond)} (createMcpHandler, one-tool server per request)`, perSecond / floorPerSecond);
 
 // 3. Module load (cold start proxy): the bundle vs the same dependencies from node_modules.
 console.log('\n3. Module load, fresh process each (median of 9)');
