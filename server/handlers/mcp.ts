@@ -11,7 +11,8 @@ import { createBufferedHandler } from '../lambda/buffered-handler.ts';
 import { createStreamingHandler } from '../lambda/streaming-handler.ts';
 import { recordInvocation } from '../runtime/environment-stats.ts';
 
-const logger = new Logger({ serviceName: 'mcp-server' });
+// Terraform and the embedded stack set POWERTOOLS_SERVICE_NAME to the function name.
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'mcp-server' });
 const config = readServerConfig();
 const onError = (error: Error): void => logger.warn('MCP request rejected or failed', { error });
 const endpoint = createConfiguredEndpoint(config, onError);
