@@ -13,6 +13,7 @@ import { stackConfigFromTerraform, type StackConfig } from './config/stack-confi
 import { readTerraformVariables, type TerraformVariables } from './config/terraform-variables.ts';
 import { gatewayResponse } from './gateway/gateway-responses.ts';
 import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
+import type { StreamLimits } from './gateway/streamed-integration.ts';
 import { readGatewayResponses } from './gateway/terraform-gateway-responses.ts';
 import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
 import { FunctionPool } from './lambda/function-pool.ts';
@@ -34,6 +35,8 @@ export interface StartStackOptions {
   readonly logDir?: string;
   /** Extra variables for the MCP function, e.g. `MCP_FAULT_TOOLS=on` for fault-injection tests. */
   readonly mcpEnvironment?: Readonly<Record<string, string>>;
+  /** Only for tests: shorter API Gateway streaming limits; the defaults are AWS's. */
+  readonly streamLimits?: StreamLimits;
   /** Only for tests that cannot wait 29 s; the default is API Gateway's. */
   readonly integrationTimeoutMs?: number;
   readonly onAccess?: (entry: AccessLogEntry) => void;
@@ -136,6 +139,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     invokeMcp: (event, requestId, onChunk) => mcp.invoke(event, requestId, onChunk),
     authorizer,
     gatewayResponses,
+    ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),
   });
   route = (req, res) => (logsApi.accepts(req) ? logsApi.handle(req, res) : restApi.handle(req, res));

@@ -18,7 +18,7 @@ import { gatewayResponse, type GatewayResponseType } from './gateway-responses.t
 import type { GatewayResponseCustomisations } from './terraform-gateway-responses.ts';
 import type { LambdaAuthorizer } from './lambda-authorizer.ts';
 import { TokenBucket } from './stage-throttle.ts';
-import { streamIntegration } from './streamed-integration.ts';
+import { streamIntegration, type StreamEnd, type StreamLimits } from './streamed-integration.ts';
 
 /** API Gateway's maximum request payload (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -65,6 +65,11 @@ export interface RestApiDependencies {
   readonly authorizer: LambdaAuthorizer;
   /** From terraform/'s aws_api_gateway_gateway_response resources. */
   readonly gatewayResponses: GatewayResponseCustomisations;
+  /**
+   * Response-streaming limits (idle timeout, maximum duration) when `streamingEnabled`; unset
+   * fields are AWS's (emulator/gateway/streamed-integration.ts). Tests shorten them to watch the cuts.
+   */
+  readonly streamLimits?: StreamLimits;
   readonly onAccess?: (entry: AccessLogEntry) => void;
 }
 
@@ -76,6 +81,8 @@ export interface AccessLogEntry {
   readonly latencyMs: number;
   readonly integrationLatencyMs: number | undefined;
   readonly responseType: GatewayResponseType | undefined;
+  /** Streamed integrations only: how the client's response ended (complete, cut by a limit, client gone). */
+  readonly streamEnd?: StreamEnd;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
@@ -228,6 +235,7 @@ export class RestApi {
     const integrationStarted = performance.now();
     if (this.deps.config.streamingEnabled) {
       const start = await streamIntegration(res, (onChunk) => this.deps.invokeMcp(event, requestId, onChunk), {
+        ...this.deps.streamLimits,
         integrationTimeoutMs: this.deps.config.integrationTimeoutMs,
         extraHeaders: [['x-amzn-RequestId', requestId]],
         remap: remapIntegrationHeaders,
@@ -236,8 +244,9 @@ export class RestApi {
       if (start.kind === 'timed-out') return fail('INTEGRATION_TIMEOUT');
       if (start.kind === 'throttled') return fail('LAMBDA_INVOKE_REJECTED');
       if (start.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
-      await start.done;
-      this.deps.onAccess?.({ requestId, method, path: url.pathname, status: start.statusCode, latencyMs: performance.now() - started, integrationLatencyMs, responseType });
+      if (start.kind === 'client-disconnected') return;
+      const streamEnd = await start.done;
+      this.deps.onAccess?.({ requestId, method, path: url.pathname, status: start.statusCode, latencyMs: performance.now() - started, integrationLatencyMs, responseType, streamEnd });
       return;
     }
     const outcome = await this.withIntegrationTimeout(this.deps.invokeMcp(event, requestId));

@@ -5,6 +5,7 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
  */
 import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
@@ -67,6 +68,14 @@ function installAwsLambdaGlobal(): void {
   };
 }
 
+/**
+ * The response stream of one streamed invocation: every write goes to the emulator as it happens.
+ * Nothing on the client's side ever closes it: Lambda documents that "streamed responses are not
+ * interrupted or stopped when the invoking client connection is broken"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html), so after a
+ * client hangs up the function's writes still succeed and the gateway drops them
+ * (emulator/gateway/streamed-integration.ts).
+ */
 function responseStreamFor(requestId: string): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -78,13 +87,13 @@ function responseStreamFor(requestId: string): Writable {
 
 async function invokeStreaming(handler: StreamingHandler, message: InvokeMessage): Promise<void> {
   const stream = responseStreamFor(message.requestId);
-  const finished = new Promise<void>((resolve, reject) => {
-    stream.once('finish', resolve);
-    stream.once('error', reject);
-  });
+  // An 'error' while the handler runs must not become an uncaught exception of the runtime; the
+  // outcome is read from the stream once the handler returns.
+  stream.on('error', () => undefined);
   await handler(message.event, stream, contextFor(message));
-  if (!stream.writableEnded) stream.end();
-  await finished;
+  if (!stream.writableEnded && !stream.destroyed) stream.end();
+  // Resolves once the stream finished; rejects if it errored or was destroyed before finishing.
+  await finished(stream);
 }
 
 async function loadHandler(): Promise<Handler> {

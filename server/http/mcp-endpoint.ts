@@ -82,6 +82,9 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
       transport.close().catch(() => {});
       server.close().catch(() => {});
     };
+    // A request whose response can no longer be delivered (the stream broke) stops its tools, as
+    // the SDK's own legacy fallback does.
+    request.signal.addEventListener('abort', teardown, { once: true });
     const { response, streamed } = await jsonUnlessStreamed(
       await transport.handleRequest(request, { parsedBody, ...(authInfo ? { authInfo } : {}) }),
     );

@@ -8,11 +8,15 @@ export function isMcpPost(event: ProxyEvent): boolean {
   return event.httpMethod === 'POST' && event.resource === '/mcp';
 }
 
-/** The MCP request a proxy event carries, through the one event mapping (server/gateway/proxy-event.ts). */
-export function mcpRequestFromProxyEvent(event: ProxyEvent): McpHttpRequest {
+/**
+ * The MCP request a proxy event carries, through the one event mapping (server/gateway/proxy-event.ts).
+ * `signal` aborts the exchange (and with it the handler's `ctx.mcpReq.signal`) when the response can
+ * no longer be delivered; the streaming handler ties it to its response stream.
+ */
+export function mcpRequestFromProxyEvent(event: ProxyEvent, signal?: AbortSignal): McpHttpRequest {
   const headers = new Headers();
   for (const [name, value] of headersFromProxyEvent(event)) headers.append(name, value);
-  return { url: `https://${headers.get('host') ?? 'localhost'}${event.path}`, method: 'POST', headers, body: bodyFromProxyEvent(event).toString('utf8') };
+  return { url: `https://${headers.get('host') ?? 'localhost'}${event.path}`, method: 'POST', headers, body: bodyFromProxyEvent(event).toString('utf8'), signal };
 }
 
 /** Response headers as pairs; `Headers` folds repeated Set-Cookie values unless asked for them apart. */

@@ -40,6 +40,12 @@ async function reportProgress(ctx: ServerContext, progress: number, total: numbe
 /**
  * A bounded, cancellable tool that takes a while and reports progress. Progress notifications
  * reach the client only when the response streams (SSE); in JSON mode the SDK drops them.
+ *
+ * Bounded: at most 50 × 5 s, and never past the function timeout. Cancellable: it stops at the
+ * next step once `ctx.mcpReq.signal` aborts (the exchange was closed: the response stream was lost,
+ * or a client cancellation reached this server instance) or once a progress notification can no
+ * longer be delivered. Behind API Gateway a client that hangs up does not reach the function at
+ * all (docs/streaming.md), so there the bounds are what limit the bill.
  */
 export function registerLongTask(server: McpServer): void {
   server.registerTool(
@@ -57,10 +63,11 @@ export function registerLongTask(server: McpServer): void {
       for (let step = 1; step <= steps; step += 1) {
         try {
           await sleep(stepMs, ctx.mcpReq.signal);
+          await reportProgress(ctx, step, steps);
         } catch {
-          return toolError(`Cancelled after ${step - 1} of ${steps} steps.`);
+          // Aborted, or the progress notification had nowhere to go: no one is waiting for the rest.
+          return toolError(`Cancelled after ${ctx.mcpReq.signal.aborted ? step - 1 : step} of ${steps} steps.`);
         }
-        await reportProgress(ctx, step, steps);
       }
       return structuredResult({ stepsCompleted: steps, elapsedMs: Date.now() - started });
     },
