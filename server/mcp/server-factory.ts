@@ -6,7 +6,7 @@ import { registerResources } from './resources.ts';
 import { SERVER_INFO } from './server-info.ts';
 import { createTasksRuntime, installTasksExtension, openTaskStore, type TaskTool, type TasksRuntime } from './tasks/index.ts';
 import { registerFaultInjection } from './tools/fault-injection.ts';
-import { registerLongTask } from './tools/long-task.ts';
+import { LONG_TASK_AS_TASK, registerLongTask } from './tools/long-task.ts';
 import { registerLookupRegion } from './tools/lookup-region.ts';
 import { registerPing } from './tools/ping.ts';
 import { registerTextStats } from './tools/text-stats.ts';
@@ -47,7 +47,7 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
     registerTextStats(server);
     registerLookupRegion(server);
     registerWhoami(server);
-    registerLongTask(server);
+    registerLongTask(server, modernTasks);
     if (config.faultToolsEnabled) registerFaultInjection(server);
     registerResources(server, config);
     registerPrompts(server);
@@ -62,6 +62,6 @@ export function createServerFactory(config: ServerConfig): (ctx: McpRequestConte
  */
 function tasksRuntimeFor(config: ServerConfig): TasksRuntime | undefined {
   if (!config.taskStore) return undefined;
-  const tools = new Map<string, TaskTool>(config.profile === 'conformance' ? CONFORMANCE_TASK_TOOLS : []);
+  const tools = new Map<string, TaskTool>([['long_task', LONG_TASK_AS_TASK], ...(config.profile === 'conformance' ? CONFORMANCE_TASK_TOOLS : [])]);
   return createTasksRuntime({ store: openTaskStore(config.taskStore, config.region), tools });
 }

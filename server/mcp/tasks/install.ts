@@ -27,6 +27,7 @@ function missingExtension(what: string): MissingRequiredClientCapabilityError {
 export function installTasksExtension(server: McpServer, runtime: TasksRuntime): void {
   server.server.registerCapabilities({ extensions: { [TASKS_EXT]: {} } });
   gateRequiredTools(server, runtime);
+  skipOutputValidationOfTaskHandles(server);
 
   const run = async (ctx: ServerContext, method: string, action: (owner: string) => Promise<TaskRecord>): Promise<TaskRecord> => {
     // The capability gate comes before any lookup, so a client without the extension learns
@@ -79,5 +80,22 @@ function gateRequiredTools(server: McpServer, runtime: TasksRuntime): void {
       }
       return handler(request, ctx);
     });
+  };
+}
+
+type OutputValidator = { validateToolOutput(tool: unknown, result: unknown, toolName: string): Promise<void> };
+
+/**
+ * A tool with an `outputSchema` may answer with a task: the CreateTaskResult is a handle with no
+ * `structuredContent`, and the tool's structured result arrives later, with tasks/get. McpServer
+ * validates every tools/call result against the schema, so handles are let through its
+ * (instance-overridable) `validateToolOutput`; everything else is validated as before.
+ */
+function skipOutputValidationOfTaskHandles(server: McpServer): void {
+  const validator = server as unknown as OutputValidator;
+  const validate = validator.validateToolOutput.bind(server);
+  validator.validateToolOutput = async (tool, result, toolName) => {
+    if ((result as { resultType?: unknown } | null)?.resultType === 'task') return;
+    await validate(tool, result, toolName);
   };
 }

@@ -1,6 +1,7 @@
 import type { McpServer, ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { withCachedJsonSchema } from '../cached-json-schema.ts';
+import { declaresTasks, startTask, type JsonObject, type TaskTool, type TasksRuntime } from '../tasks/index.ts';
 import { structuredResult, toolError } from './structured-result.ts';
 
 const longTaskInput = withCachedJsonSchema(z.object({
@@ -37,6 +38,28 @@ async function reportProgress(ctx: ServerContext, progress: number, total: numbe
   });
 }
 
+/** The result of `steps` steps of `stepMs` each, the same inline and as a task. */
+function finished(steps: number, elapsedMs: number) {
+  return structuredResult({ stepsCompleted: steps, elapsedMs });
+}
+
+/**
+ * long_task as a task of the tasks extension (2026-07-28): its work is waiting, so the task is
+ * `working` until `steps × stepMs` have passed and then completes, observed by whichever execution
+ * environment the next tasks/get reaches (advance on access, ../tasks/engine.ts). Nothing runs in
+ * between, which is exactly what the inline tool does while it sleeps; the call itself returns at
+ * once, so it may last longer than API Gateway's 29 s without streaming.
+ */
+export const LONG_TASK_AS_TASK: TaskTool = {
+  support: 'optional',
+  program: {
+    finish: (task) => {
+      const steps = Number(task.args.steps);
+      return { status: 'completed', result: finished(steps, steps * Number(task.args.stepMs)) as unknown as JsonObject };
+    },
+  },
+};
+
 /**
  * A bounded, cancellable tool that takes a while and reports progress. Progress notifications
  * reach the client only when the response streams (SSE); in JSON mode the SDK drops them.
@@ -47,18 +70,19 @@ async function reportProgress(ctx: ServerContext, progress: number, total: numbe
  * longer be delivered. Behind API Gateway a client that hangs up does not reach the function at
  * all (docs/streaming.md), so there the bounds are what limit the bill.
  */
-export function registerLongTask(server: McpServer): void {
+export function registerLongTask(server: McpServer, tasks?: TasksRuntime): void {
   server.registerTool(
     'long_task',
     {
       title: 'Long task with progress',
       description:
-        'Runs `steps` steps of `stepMs` milliseconds each (at most 50 × 5 s) and reports progress after each step when the request carries a progress token.',
+        'Runs `steps` steps of `stepMs` milliseconds each (at most 50 × 5 s) and reports progress after each step when the request carries a progress token. A client that declares the tasks extension gets a task at once instead, to poll with tasks/get.',
       inputSchema: longTaskInput,
       outputSchema: longTaskOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ steps, stepMs }, ctx) => {
+      if (tasks && declaresTasks(ctx)) return startTask(ctx, tasks, 'long_task', { steps, stepMs }, { status: 'working', delayMs: steps * stepMs });
       const started = Date.now();
       for (let step = 1; step <= steps; step += 1) {
         try {
@@ -69,7 +93,7 @@ export function registerLongTask(server: McpServer): void {
           return toolError(`Cancelled after ${ctx.mcpReq.signal.aborted ? step - 1 : step} of ${steps} steps.`);
         }
       }
-      return structuredResult({ stepsCompleted: steps, elapsedMs: Date.now() - started });
+      return finished(steps, Date.now() - started);
     },
   );
 }
