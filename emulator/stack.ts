@@ -35,6 +35,8 @@ export interface StartStackOptions {
   readonly logDir?: string;
   /** Extra variables for the MCP function, e.g. `MCP_FAULT_TOOLS=on` for fault-injection tests. */
   readonly mcpEnvironment?: Readonly<Record<string, string>>;
+  /** Extra variables for the authorizer function, e.g. `AUTHORIZER_FAULT_TOKENS=on` for fault-injection tests. */
+  readonly authorizerEnvironment?: Readonly<Record<string, string>>;
   /** Only for tests: shorter API Gateway streaming limits; the defaults are AWS's. */
   readonly streamLimits?: StreamLimits;
   /** Only for tests that cannot wait 29 s; the default is API Gateway's. */
@@ -107,6 +109,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       MCP_ALLOWED_ORIGINS: '127.0.0.1,localhost,[::1]',
       ...options.mcpEnvironment,
     },
+    ...(options.authorizerEnvironment ? { extraAuthorizerEnvironment: options.authorizerEnvironment } : {}),
   });
   const config: StackConfig = { ...baseConfig, integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs };
 

@@ -48,6 +48,8 @@ export interface EmulatorSettings {
   /** Static tokens to use when Terraform's `static_tokens` is empty (the CLI generates one). */
   readonly fallbackTokens: readonly string[];
   readonly extraMcpEnvironment?: Readonly<Record<string, string>>;
+  /** Test-only variables for the authorizer function (never set by Terraform). */
+  readonly extraAuthorizerEnvironment?: Readonly<Record<string, string>>;
   /** The stage's MCP endpoint URL: the JWT audience when `jwt_audience` is empty, as in Terraform. */
   readonly mcpEndpointUrl: string;
   /**
@@ -141,6 +143,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     JWT_ALLOWED_ALGORITHMS: strings(vars, 'jwt_allowed_algorithms').join(','),
     POWERTOOLS_SERVICE_NAME: authorizerFunctionName,
     LOG_LEVEL: logLevel,
+    ...emulator.extraAuthorizerEnvironment,
   };
 
   return {

@@ -16,6 +16,7 @@ import { parseBearer } from './bearer.ts';
 import { validateAuthorizerConfig, type AuthorizerConfig } from './config.ts';
 import { AuthorizerDependencyError, unauthorized } from './errors.ts';
 import { authorizationFromEvent, methodArnOf } from './event.ts';
+import { withFaultTokens } from './fault-injection.ts';
 import { tokenFingerprint } from './fingerprint.ts';
 import type { TokenVerifier, Verdict } from './identity.ts';
 import { createJwtVerifier } from './jwt.ts';
@@ -37,7 +38,7 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
   const verify = verifierFor(config);
   const authMode = config.mode;
 
-  return async function handler(event, context) {
+  const handler: AuthorizerHandler = async function authorize(event, context) {
     if (context) logger.addContext(context);
     const methodArn = methodArnOf(event);
     const header = authorizationFromEvent(event);
@@ -68,4 +69,6 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
     logger.info('Authorization allowed', { outcome: 'allow', authMode, tokenFingerprint: fingerprint, principalId, clientId, scopes: scopes.join(' '), methodArn });
     return buildPolicy('Allow', verdict.identity, resource, authMode);
   };
+  // Test-only (AUTHORIZER_FAULT_TOKENS=on); otherwise the handler is returned as is.
+  return config.faultTokens === true ? withFaultTokens(handler, logger) : handler;
 }

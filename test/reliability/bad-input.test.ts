@@ -17,14 +17,14 @@
  *   validation failures are tool execution errors (isError) the model can correct (server/tools,
  *   "Error Handling", 2025-11-25). JSON-RPC batches exist in 2025-03-26 only, so batch rows use it.
  * - MCP 2026-07-28: Mcp-Method/Mcp-Name headers that are missing or disagree with the body are a
- *   HeaderMismatch (-32020, HTTP 400); batches are refused (-32600).
+ *   HeaderMismatch (-32020, HTTP 400); batches are refused (-32600); an unknown method is 404 with
+ *   -32601 (the 2025 eras answer it 200).
  * - API Gateway: 10 MB payload limit → 413 `{"message":"Request Too Long"}`; unknown resources →
  *   403 `{"message":"Missing Authentication Token"}` (see emulator/gateway/gateway-responses.ts).
  * - HTTP/1.1 framing (RFC 9112): CR/LF/NUL in a field value, obs-fold, whitespace before the colon,
  *   Content-Length with Transfer-Encoding, conflicting Content-Lengths and a missing Host are
  *   rejected with 400 before any routing (§2.2, §3.2, §5.1, §5.2, §6.3); nothing reaches the
  *   authorizer or the function.
- *
  */
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -265,7 +265,7 @@ const ROWS: Row[] = [
   { name: 'a JSON-RPC error sent by the client', send: post({ jsonrpc: '2.0', id: 7, error: { code: -1, message: 'x' } }), status: 202, summary: 'empty', check: emptyBody, reachesFunction: true },
 
   // --- unknown methods: 200 -32601 with the request id -----------------------------------------
-  { name: 'unknown method', send: post(request('tools/explode', undefined, 'm-1')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-1', message: /Method not found/ }), reachesFunction: true },
+  { name: 'unknown method (2025-11-25)', send: post(request('tools/explode', undefined, 'm-1')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-1', message: /Method not found/ }), reachesFunction: true },
   { name: 'method "__proto__"', send: post(request('__proto__', undefined, 'm-2')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-2' }), reachesFunction: true },
   { name: 'method "constructor"', send: post(request('constructor', undefined, 'm-3')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-3' }), reachesFunction: true },
   { name: 'method name with a NUL character', send: post(request('tools/list\u0000', undefined, 'm-4')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-4' }), reachesFunction: true },
@@ -464,6 +464,18 @@ const ROWS: Row[] = [
     reachesFunction: true,
   },
   {
+    // Unlike the 2025-era 200 above: the 2026-07-28 transport says a server that does not implement
+    // the method MUST answer 404 with -32601 (basic/transports/streamable-http, "Protocol Version
+    // Header"), so a 2026 client tells it apart from a legacy server without the endpoint; the SDK
+    // (@modelcontextprotocol/server 2.4, LADDER_ERROR_HTTP_STATUS) maps -32601 to 404 for this era.
+    name: '2026-07-28: unknown method (404, the spec’s MUST)',
+    send: modern('tools/explode', {}),
+    status: 404,
+    summary: '-32601',
+    check: rpcError(-32601, { id: 'x-1', message: /Method not found/ }),
+    reachesFunction: true,
+  },
+  {
     name: '2026-07-28: a JSON-RPC batch (not allowed on this revision)',
     send: post([request('tools/list', { _meta: ENVELOPE_2026 }), request('ping', { _meta: ENVELOPE_2026 })], { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/list' }),
     status: 400,
@@ -607,7 +619,6 @@ const ROWS: Row[] = [
   },
 ];
 
-/** Deviations found while building the matrix; each is reported with a proposed fix, not encoded. */
 // ---------------------------------------------------------------------------------------------
 
 let stack: RunningStack & { token: string };

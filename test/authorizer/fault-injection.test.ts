@@ -1,0 +1,115 @@
+/**
+ * The authorizer's test-only fault hook (server/authorizer/fault-injection.ts) is off unless
+ * `AUTHORIZER_FAULT_TOKENS=on`: without it a fault-prefixed token is an ordinary unknown token (401)
+ * and the process lives on; with it, only fault-prefixed tokens crash or hang, every other token is
+ * authorized as before. Driven through the Lambda entry module as Lambda loads it, with
+ * `process.exit` stubbed so a crash is observed instead of ending the test run.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
+import { readAuthorizerConfig } from '../../server/authorizer/config.ts';
+import { CRASH_EXIT_CODE, CRASH_TOKEN_PREFIX, FAULT_TOKENS_VARIABLE, HANG_TOKEN_PREFIX } from '../../server/authorizer/fault-injection.ts';
+import { captureOutput, lambdaContext, requestEvent, tokenEvent, WHOLE_API } from './helpers.ts';
+
+const GOOD_TOKEN = 'good-token-123';
+const STATIC_ENV = { AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([GOOD_TOKEN]) };
+const CRASH = `Bearer ${CRASH_TOKEN_PREFIX}abc`;
+const HANG = `Bearer ${HANG_TOKEN_PREFIX}abc`;
+
+async function loadEntry(env: Record<string, string>): Promise<AuthorizerHandler> {
+  vi.resetModules();
+  const saved = { ...process.env };
+  delete process.env[FAULT_TOKENS_VARIABLE];
+  Object.assign(process.env, env);
+  try {
+    return (await import('../../server/handlers/authorizer.ts')).handler;
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+/** 'pending' when the invocation has not settled within `ms` (a hang, from the caller's side). */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<'pending'>((resolve) => {
+    timer = setTimeout(() => resolve('pending'), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let output: ReturnType<typeof captureOutput>;
+let exit: MockInstance<typeof process.exit> | undefined;
+beforeAll(() => {
+  output = captureOutput();
+});
+afterAll(() => output.restore());
+afterEach(() => exit?.mockRestore());
+
+function stubExit(): void {
+  // Observed, not performed: the real exit would end the test worker.
+  exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as typeof process.exit);
+}
+
+describe('authorizer fault hook', () => {
+  it.each([['unset', undefined], ['empty', ''], ['"true"', 'true'], ['"1"', '1'], ['"ON"', 'ON'], ['"off"', 'off']])(
+    'is off when %s: fault tokens are ordinary unknown tokens (401) and the process keeps running',
+    async (_label, value) => {
+      stubExit();
+      const handler = await loadEntry(value === undefined ? STATIC_ENV : { ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: value });
+      await expect(handler(tokenEvent(CRASH), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+      await expect(handler(tokenEvent(HANG), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+      expect(exit).not.toHaveBeenCalled();
+      const allowed = await handler(tokenEvent(`Bearer ${GOOD_TOKEN}`), lambdaContext());
+      expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: WHOLE_API });
+    },
+  );
+
+  it('leaves the configuration as it was without the variable, and marks it only for "on"', () => {
+    expect(readAuthorizerConfig(STATIC_ENV)).toEqual({ mode: 'static', tokens: [GOOD_TOKEN] });
+    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'yes' })).not.toHaveProperty('faultTokens');
+    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' })).toEqual({ mode: 'static', tokens: [GOOD_TOKEN], faultTokens: true });
+  });
+
+  it('when on, a crash token exits the process with status 1 and a hang token never answers', async () => {
+    stubExit();
+    const handler = await loadEntry({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
+    const crashed = handler(tokenEvent(CRASH), lambdaContext());
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(CRASH_EXIT_CODE);
+    // With exit stubbed the invocation stays open, as the real process would never answer it.
+    expect(await settledWithin(crashed, 50)).toBe('pending');
+
+    expect(await settledWithin(handler(tokenEvent(HANG), lambdaContext()), 300)).toBe('pending');
+    // REQUEST authorizers read the header from the event's headers: the same tokens apply.
+    expect(await settledWithin(handler(requestEvent([['Authorization', HANG]]), lambdaContext()), 50)).toBe('pending');
+    expect(exit).toHaveBeenCalledTimes(1);
+    expect(output.text()).toMatch(/"level":"WARN","message":"Injected authorizer fault".*"function_request_id":"[^"]+".*"fault":"crash"/);
+  });
+
+  it('when on, every other token is decided exactly as without it', async () => {
+    stubExit();
+    const handler = await loadEntry({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
+    const allowed = await handler(tokenEvent(`Bearer ${GOOD_TOKEN}`), lambdaContext());
+    expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: WHOLE_API });
+    await expect(handler(tokenEvent('Bearer not-a-known-token'), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+    // The prefix must start the token: elsewhere in it, it is just characters.
+    await expect(handler(tokenEvent(`Bearer x${CRASH_TOKEN_PREFIX}abc`), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(tokenEvent(`Basic ${CRASH_TOKEN_PREFIX}abc`), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+    expect(exit).not.toHaveBeenCalled();
+  });
+
+  it('is never switched on by Terraform', async () => {
+    const dir = path.join(repoRoot, 'terraform');
+    const files = (await readdir(dir)).filter((name) => name.endsWith('.tf') || name.endsWith('.tfvars.example'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) expect(await readFile(path.join(dir, name), 'utf8'), name).not.toContain(FAULT_TOKENS_VARIABLE);
+  });
+});
