@@ -3,22 +3,11 @@
  * verifier (and JWKS cache) per module instance. Each test loads a fresh instance.
  */
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { AuthorizerConfigError } from '../../server/authorizer/config.ts';
-import { JwksServer, WHOLE_API, captureOutput, lambdaContext, tokenEvent } from './helpers.ts';
+import { JwksServer, WHOLE_API, captureOutput, lambdaContext, loadAuthorizerEntry, tokenEvent } from './helpers.ts';
 
-async function loadEntry(env: Record<string, string>): Promise<AuthorizerHandler> {
-  vi.resetModules();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return (await import('../../server/handlers/authorizer.ts')).handler;
-  } finally {
-    for (const key of Object.keys(env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
 
 let output: ReturnType<typeof captureOutput>;
 beforeAll(() => {
@@ -32,7 +21,7 @@ describe('authorizer entry module', () => {
     const jwks = new JwksServer({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] });
     await jwks.start();
     try {
-      const handler = await loadEntry({
+      const handler = await loadAuthorizerEntry({
         AUTH_MODE: 'jwt',
         JWT_ISSUER: 'https://issuer.test',
         JWT_JWKS_URL: jwks.url,
@@ -59,7 +48,7 @@ describe('authorizer entry module', () => {
 
   it('with a bad config logs every problem at init and fails every invocation with it (API Gateway answers 500)', async () => {
     const before = output.text().length;
-    const handler = await loadEntry({ AUTH_MODE: 'jwt', JWT_ALLOWED_ALGORITHMS: 'HS256' });
+    const handler = await loadAuthorizerEntry({ AUTH_MODE: 'jwt', JWT_ALLOWED_ALGORITHMS: 'HS256' });
     expect(output.text().slice(before)).toContain('"level":"CRITICAL","message":"Authorizer configuration rejected');
     for (let i = 0; i < 2; i += 1) {
       const failure = await handler(tokenEvent('Bearer abc'), lambdaContext()).then(
@@ -74,7 +63,7 @@ describe('authorizer entry module', () => {
   });
 
   it('with static mode and no tokens refuses every request with a config error, never Allow', async () => {
-    const handler = await loadEntry({ AUTH_MODE: 'static', STATIC_TOKENS: '[]' });
+    const handler = await loadAuthorizerEntry({ AUTH_MODE: 'static', STATIC_TOKENS: '[]' });
     await expect(handler(tokenEvent('Bearer anything'), lambdaContext())).rejects.toThrow(/at least one token/);
   });
 });

@@ -12,25 +12,16 @@ import { repoRoot } from '../../scripts/lambda-artifacts.ts';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { readAuthorizerConfig } from '../../server/authorizer/config.ts';
 import { CRASH_EXIT_CODE, CRASH_TOKEN_PREFIX, FAULT_TOKENS_VARIABLE, HANG_TOKEN_PREFIX } from '../../server/authorizer/fault-injection.ts';
-import { captureOutput, lambdaContext, requestEvent, tokenEvent, WHOLE_API } from './helpers.ts';
+import { captureOutput, lambdaContext, loadAuthorizerEntry, requestEvent, tokenEvent, WHOLE_API } from './helpers.ts';
 
 const GOOD_TOKEN = 'good-token-123';
 const STATIC_ENV = { AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([GOOD_TOKEN]) };
 const CRASH = `Bearer ${CRASH_TOKEN_PREFIX}abc`;
 const HANG = `Bearer ${HANG_TOKEN_PREFIX}abc`;
 
-async function loadEntry(env: Record<string, string>): Promise<AuthorizerHandler> {
-  vi.resetModules();
-  const saved = { ...process.env };
-  delete process.env[FAULT_TOKENS_VARIABLE];
-  Object.assign(process.env, env);
-  try {
-    return (await import('../../server/handlers/authorizer.ts')).handler;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
+
+/** The entry module, with the fault variable only as `env` sets it (never inherited). */
+const loadEntryWithoutHook = (env: Record<string, string>): Promise<AuthorizerHandler> => loadAuthorizerEntry(env, [FAULT_TOKENS_VARIABLE]);
 
 /** 'pending' when the invocation has not settled within `ms` (a hang, from the caller's side). */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'pending'> {
@@ -63,7 +54,7 @@ describe('authorizer fault hook', () => {
     'is off when %s: fault tokens are ordinary unknown tokens (401) and the process keeps running',
     async (_label, value) => {
       stubExit();
-      const handler = await loadEntry(value === undefined ? STATIC_ENV : { ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: value });
+      const handler = await loadEntryWithoutHook(value === undefined ? STATIC_ENV : { ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: value });
       await expect(handler(tokenEvent(CRASH), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
       await expect(handler(tokenEvent(HANG), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
       expect(exit).not.toHaveBeenCalled();
@@ -80,7 +71,7 @@ describe('authorizer fault hook', () => {
 
   it('when on, a crash token exits the process with status 1 and a hang token never answers', async () => {
     stubExit();
-    const handler = await loadEntry({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
+    const handler = await loadEntryWithoutHook({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
     const crashed = handler(tokenEvent(CRASH), lambdaContext());
     expect(exit).toHaveBeenCalledTimes(1);
     expect(exit).toHaveBeenCalledWith(CRASH_EXIT_CODE);
@@ -96,7 +87,7 @@ describe('authorizer fault hook', () => {
 
   it('when on, every other token is decided exactly as without it', async () => {
     stubExit();
-    const handler = await loadEntry({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
+    const handler = await loadEntryWithoutHook({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
     const allowed = await handler(tokenEvent(`Bearer ${GOOD_TOKEN}`), lambdaContext());
     expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: WHOLE_API });
     await expect(handler(tokenEvent('Bearer not-a-known-token'), lambdaContext())).rejects.toThrow(/^Unauthorized$/);

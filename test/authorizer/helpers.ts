@@ -8,6 +8,7 @@ import type { JSONWebKeySet } from 'jose';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { vi } from 'vitest';
+import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -146,5 +147,22 @@ export class JwksServer {
     this.hanging.clear();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * Loads a fresh instance of the authorizer's Lambda entry module as Lambda would: configuration read
+ * from the environment at module load. `env` is set (and `unset` removed) only while it loads.
+ */
+export async function loadAuthorizerEntry(env: Record<string, string>, unset: readonly string[] = []): Promise<AuthorizerHandler> {
+  vi.resetModules();
+  const saved = { ...process.env };
+  for (const key of unset) delete process.env[key];
+  Object.assign(process.env, env);
+  try {
+    return (await import('../../server/handlers/authorizer.ts')).handler;
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
   }
 }

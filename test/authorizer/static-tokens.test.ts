@@ -3,35 +3,23 @@
  * loaded fresh with the environment Terraform would set, and driven with real TOKEN and REQUEST
  * authorizer events.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authInfoFromAuthorizer } from '../../server/gateway/authorizer-context.ts';
 import { tokenFingerprint } from '../../server/authorizer/fingerprint.ts';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
-import { WHOLE_API, captureOutput, iamResourceMatches, lambdaContext, requestEvent, tokenEvent } from './helpers.ts';
+import { WHOLE_API, captureOutput, iamResourceMatches, lambdaContext, loadAuthorizerEntry, requestEvent, tokenEvent } from './helpers.ts';
 
 const GOOD = 'sk-live_4f9c2a7e1b8d4c3aa0e5f6b7c8d9e0f1';
 const SECOND = 'second.token-with~all+allowed/chars==';
 const UNKNOWN = 'sk-live_00000000000000000000000000000000';
 
-async function loadEntry(env: Record<string, string>): Promise<AuthorizerHandler> {
-  vi.resetModules();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const mod = await import('../../server/handlers/authorizer.ts');
-    return mod.handler;
-  } finally {
-    for (const key of Object.keys(env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
 
 let handler: AuthorizerHandler;
 let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   output = captureOutput();
-  handler = await loadEntry({ AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([GOOD, SECOND]) });
+  handler = await loadAuthorizerEntry({ AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([GOOD, SECOND]) });
 });
 
 afterAll(() => output.restore());

@@ -10,25 +10,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { repoRoot } from '../../scripts/lambda-artifacts.ts';
-import { captureOutput, lambdaContext } from '../authorizer/helpers.ts';
+import { captureOutput, lambdaContext, loadAuthorizerEntry } from '../authorizer/helpers.ts';
 
 const TOKEN = 'compose-check-token';
 const SCRIPT = path.join(repoRoot, 'localstack', 'check-authorizer.mjs');
 
-async function loadAuthorizer(env: Record<string, string>): Promise<AuthorizerHandler> {
-  vi.resetModules();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return (await import('../../server/handlers/authorizer.ts')).handler;
-  } finally {
-    for (const key of Object.keys(env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
 
 /** POST /2015-03-31/functions/<name>/invocations, answered as Lambda's Invoke API does. */
 async function invokeApi(handler: (event: unknown) => Promise<unknown>): Promise<{ url: string; server: Server }> {
@@ -71,7 +60,7 @@ describe('localstack/check-authorizer.mjs', () => {
   it('passes against the authorizer in static-token mode: Allow for the whole API, Unauthorized otherwise', async () => {
     const output = captureOutput();
     try {
-      const handler = await loadAuthorizer({ AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([TOKEN]) });
+      const handler = await loadAuthorizerEntry({ AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([TOKEN]) });
       const api = await invokeApi((event) => handler(event as Parameters<AuthorizerHandler>[0], lambdaContext()));
       running = api.server;
       const result = await runCheck(api.url);
