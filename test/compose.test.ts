@@ -5,8 +5,9 @@
  * the repository paths they mount.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -118,6 +119,8 @@ describe('docker-compose.yml against the Compose Specification schema', () => {
     // The schema bites: a misspelt condition, an unknown key and a bad duration are all refused.
     for (const mutate of [
       (c: Compose) => { c.services.deploy!.depends_on!.localstack!.condition = 'service_ready'; },
+      // No such condition: "completed, whatever the exit code" does not exist in Compose.
+      (c: Compose) => { c.services.report!.depends_on!.k6!.condition = 'service_completed'; },
       (c: Compose) => { (c.services.client as Record<string, unknown>).restart_policy = 'no'; },
       (c: Compose) => { c.services.localstack!.healthcheck!.interval = '5 seconds'; },
     ]) {
@@ -144,6 +147,9 @@ describe('docker-compose.yml services', () => {
       deploy: { localstack: 'service_healthy' },
       client: { deploy: 'service_completed_successfully' },
       k6: { deploy: 'service_completed_successfully' },
+      // Compose has no "exited, whatever the code" condition (service_started, service_healthy,
+      // service_completed_successfully): k6's service exits 0 after a threshold breach instead, so
+      // that the report still runs (see the next describe block).
       report: { k6: 'service_completed_successfully' },
     });
     for (const service of Object.values(services)) {
@@ -258,8 +264,67 @@ describe('docker-compose.yml services', () => {
     expect(commandOf(services.k6!)).toContain('export MCP_URL="$(cat /shared/endpoint)"');
     expect(commandOf(services.k6!)).toContain('k6 run loadtest/k6/load.js');
     expect(services.k6!.environment!.MCP_TARGET).toBe('localstack'); // ramps instead of spiking (localstack#13195)
-    expect(services.report!.command).toEqual(['npm', 'run', 'report', '--', '--endpoint', 'http://localstack:4566']);
+    expect(commandOf(services.report!)).toContain('npm run report -- --endpoint http://localstack:4566');
     if (!existsSync(path.join(ROOT, 'loadtest', 'k6', 'load.js'))) ctx.skip('loadtest/k6/load.js is not yet in the repository');
+  });
+});
+
+/**
+ * The k6 and report services' shell commands, run for real with `sh` and stub `k6` / `npm`
+ * programs on PATH (no Docker): what Compose would run in the containers, after interpolation.
+ */
+describe('docker-compose.yml: the report runs after k6 whatever its thresholds said', () => {
+  const sh = spawnSync('sh', ['-c', 'true']).status === 0;
+
+  function runService(name: 'k6' | 'report', workDir: string, stubs: Record<string, string>): { status: number | null; stderr: string } {
+    const service = services[name]!;
+    expect(service.entrypoint).toEqual(['/bin/sh', '-c']);
+    const script = ([] as string[]).concat(service.command ?? []).join(' ').replaceAll('/shared/endpoint', path.join(workDir, 'endpoint'));
+    const bin = path.join(workDir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    for (const [program, body] of Object.entries(stubs)) writeFileSync(path.join(bin, program), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    const result = spawnSync('sh', ['-c', script], { cwd: workDir, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    return { status: result.status, stderr: result.stderr };
+  }
+
+  function workDir(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'compose-load-'));
+    mkdirSync(path.join(dir, 'loadtest', 'results'), { recursive: true });
+    writeFileSync(path.join(dir, 'endpoint'), 'http://localstack:4566/_aws/execute-api/abc/dev/mcp\n');
+    return dir;
+  }
+
+  const codeFile = (dir: string): string => readFileSync(path.join(dir, 'loadtest', 'results', 'k6-load.exit-code'), 'utf8').trim();
+
+  it.skipIf(!sh).each([
+    [0, 0],
+    [99, 99],
+  ])('k6 exits %i: its service completes successfully, the report runs, then exits %i', (k6Code, reportCode) => {
+    const dir = workDir();
+    // The stub k6 checks it got the endpoint from the shared volume and the script's path.
+    const k6 = runService('k6', dir, { k6: `[ "$MCP_URL" = "http://localstack:4566/_aws/execute-api/abc/dev/mcp" ] && [ "$*" = "run loadtest/k6/load.js" ] || exit 107\nexit ${k6Code}` });
+    expect(k6.status).toBe(0);
+    expect(codeFile(dir)).toBe(String(k6Code));
+    const report = runService('report', dir, { npm: `echo "$*" > npm-args; exit 0` });
+    expect(readFileSync(path.join(dir, 'npm-args'), 'utf8').trim()).toBe('run report -- --endpoint http://localstack:4566');
+    expect(report.status).toBe(reportCode);
+  });
+
+  it('a failing report wins over k6; a k6 that never finished its run gets no report', (ctx) => {
+    if (!sh) return ctx.skip('sh is not available');
+    const dir = workDir();
+    runService('k6', dir, { k6: 'exit 99' });
+    expect(runService('report', dir, { npm: 'exit 3' }).status).toBe(3);
+
+    // 107: a script error before any summary; the report would read an older run's window.
+    const crashed = workDir();
+    expect(runService('k6', crashed, { k6: 'exit 107' }).status).toBe(0);
+    const report = runService('report', crashed, { npm: 'touch npm-ran; exit 0' });
+    expect(report.status).toBe(1);
+    expect(report.stderr).toContain('k6 did not finish its run (exit code 107)');
+    expect(existsSync(path.join(crashed, 'npm-ran'))).toBe(false);
+    // And with no code file at all.
+    expect(runService('report', workDir(), { npm: 'exit 0' }).status).toBe(1);
   });
 });
 

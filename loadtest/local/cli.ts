@@ -44,6 +44,8 @@ async function main(): Promise<number> {
     .option('--max-vus <n>', 'cap on iterations in flight for arrival-rate scenarios (env MAX_VUS)', positive('--max-vus'))
     .option('--pause <seconds>', 'pause after each iteration for constant-vus scenarios (env PAUSE)')
     .option('--text-bytes <n>', 'size of the text_stats input (env TEXT_BYTES)', positive('--text-bytes'))
+    .option('--long-task-steps <n>', 'steps of the long_task call of each iteration, 0 to leave it out (env LONG_TASK_STEPS)')
+    .option('--long-task-step-ms <ms>', 'milliseconds per long_task step (env LONG_TASK_STEP_MS)')
     .option('--target <name>', 'embedded | localstack | aws: picks per-target overrides (env MCP_TARGET)')
     .option('--p95 <ms>', 'p(95) latency threshold (env P95_MS)', positive('--p95'))
     .option('--p99 <ms>', 'p(99) latency threshold (env P99_MS)', positive('--p99'))
@@ -66,6 +68,8 @@ async function main(): Promise<number> {
     maxVus: 'MAX_VUS',
     pause: 'PAUSE',
     textBytes: 'TEXT_BYTES',
+    longTaskSteps: 'LONG_TASK_STEPS',
+    longTaskStepMs: 'LONG_TASK_STEP_MS',
     target: 'MCP_TARGET',
     p95: 'P95_MS',
     p99: 'P99_MS',

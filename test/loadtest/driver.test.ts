@@ -4,22 +4,29 @@
  * arrival-rate scheduling against a trivial local server, and the summary shape shared with k6.
  */
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDuration, resolvePlan, type ScenarioFile } from '../../loadtest/k6/lib/config.js';
-import { checkNames, createSession, findResponse, makeText, META_KEYS, normalizeEra, parseSseData, type PlannedRequest } from '../../loadtest/k6/lib/mcp.js';
+import { checkNames, createSession, findResponse, makeText, META_KEYS, normalizeEra, normalizeLongTask, parseSseData, type PlannedRequest } from '../../loadtest/k6/lib/mcp.js';
 import { summarize, type K6SummaryData, type LoadSummary } from '../../loadtest/k6/lib/summary.js';
 import { arrivalSegments, iterationsDue, rateAt, runLoad } from '../../loadtest/local/driver.ts';
 import { evaluateThreshold, MetricsRecorder, percentile, trendValues } from '../../loadtest/local/metrics.ts';
 import { readScenarioFile } from '../../loadtest/local/scenario-file.ts';
+import { readTerraformVariables } from '../../emulator/config/terraform-variables.ts';
 
 const scenarios = await readScenarioFile();
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Every request a session sends; `initialize` succeeds (a failed one ends the session), the rest get 500s. */
 function drain(session: ReturnType<typeof createSession>): PlannedRequest[] {
   const out: PlannedRequest[] = [];
+  const initialized = { jsonrpc: '2.0', id: 1, result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } } };
   for (let r = session.next(); r; r = session.next()) {
     out.push(r);
-    session.record(r, { status: r.id === undefined ? 202 : 500, contentType: 'application/json', body: r.id === undefined ? '' : '{}' });
+    const body = r.id === undefined ? '' : r.method === 'initialize' ? JSON.stringify(initialized) : '{}';
+    session.record(r, { status: r.id === undefined ? 202 : r.method === 'initialize' ? 200 : 500, contentType: 'application/json', body });
   }
   return out;
 }
@@ -48,6 +55,34 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
     expect(requests[0]!.headers['Mcp-Name']).toBeUndefined();
     expect(requests[1]!.headers['Mcp-Name']).toBe('ping');
     expect(requests[2]!.tags).toEqual({ mcp_era: '2026-07-28', mcp_method: 'tools/call', mcp_name: 'text_stats', name: 'mcp tools/call text_stats' });
+  });
+
+  it('with a long task, both eras end with a bounded long_task call whose completion is checked', () => {
+    const longTask = { steps: 3, stepMs: 20 };
+    for (const era of ['2026-07-28', '2025-11-25'] as const) {
+      const requests = drain(createSession({ era, text, longTask }));
+      const last = requests.at(-1)!;
+      expect(last.step).toBe('tools/call long_task');
+      expect(requests).toHaveLength(era === '2026-07-28' ? 4 : 6);
+      expect((JSON.parse(last.body) as { params: Record<string, unknown> }).params).toMatchObject({ name: 'long_task', arguments: { steps: 3, stepMs: 20 } });
+    }
+    const session = createSession({ era: '2026-07-28', text, longTask });
+    const list = session.next()!;
+    const tools = (names: string[]) => JSON.stringify({ jsonrpc: '2.0', id: 1, result: { resultType: 'complete', tools: names.map((name) => ({ name })) } });
+    expect(session.record(list, { status: 200, contentType: 'application/json', body: tools(['ping', 'text_stats']) }).reason).toBe('tools/list lacks long_task');
+    session.next();
+    session.next();
+    const call = session.next()!;
+    const answer = (structuredContent: unknown) =>
+      session.record(call, { status: 200, contentType: 'application/json', body: JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { resultType: 'complete', structuredContent } }) });
+    expect(answer({ stepsCompleted: 3, elapsedMs: 61 }).ok).toBe(true);
+    expect(answer({ stepsCompleted: 2, elapsedMs: 61 }).reason).toBe('long_task completed 2 of 3 steps');
+    // Finishing faster than the steps allow means the work was skipped.
+    expect(answer({ stepsCompleted: 3, elapsedMs: 5 }).reason).toMatch(/long_task took 5 ms/);
+    expect(normalizeLongTask(0, 100)).toBeNull();
+    expect(normalizeLongTask('4', '150')).toEqual({ steps: 4, stepMs: 150 });
+    expect(() => normalizeLongTask(51, 1)).toThrow(/LONG_TASK_STEPS/);
+    expect(() => normalizeLongTask(1, 5001)).toThrow(/LONG_TASK_STEP_MS/);
   });
 
   it('a 2025-era client initializes, notifies, then sends the negotiated version; no 2026 headers', () => {
@@ -112,14 +147,37 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
     expect(normalizeEra(undefined)).toBe('mixed');
     expect(() => normalizeEra('2024')).toThrow(/ERA must be/);
     expect(checkNames('mixed')).toHaveLength(8);
+    expect(checkNames('mixed', { steps: 1, stepMs: 0 })).toHaveLength(10);
   });
 });
 
 describe('scenario resolution (loadtest/k6/lib/config.js)', () => {
-  it('turns RATE (requests/s) into iterations per minute for the era mix', () => {
-    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2026-07-28' }).peakIterationsPerMinute).toBe(600);
-    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2025-11-25' }).peakIterationsPerMinute).toBe(360);
-    expect(resolvePlan(scenarios, 'load', { RATE: '30' }).peakIterationsPerMinute).toBe(450);
+  it('turns RATE (requests/s) into iterations per minute for the era mix, counting the long_task call', () => {
+    // 4, 6 and 5 requests per iteration with the default long_task call.
+    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2026-07-28' }).peakIterationsPerMinute).toBe(450);
+    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2025-11-25' }).peakIterationsPerMinute).toBe(300);
+    expect(resolvePlan(scenarios, 'load', { RATE: '30' }).peakIterationsPerMinute).toBe(360);
+    // Without it, 3, 5 and 4.
+    expect(resolvePlan(scenarios, 'load', { RATE: '30', LONG_TASK_STEPS: '0' }).peakIterationsPerMinute).toBe(450);
+    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2026', LONG_TASK_STEPS: '0' }).peakIterationsPerMinute).toBe(600);
+  });
+
+  it('the default load run needs several execution environments, below the stage throttle and the concurrency limit', async () => {
+    // Little's law: environments busy = invocations/s x seconds per invocation. Only long_task
+    // lasts long enough to count; the other calls take milliseconds.
+    const plan = resolvePlan(scenarios, 'load', {});
+    expect(plan.longTask).toEqual(scenarios.defaults.longTask);
+    const { steps, stepMs } = plan.longTask!;
+    const longTaskCallsPerSecond = plan.peakIterationsPerMinute! / 60;
+    const busy = longTaskCallsPerSecond * ((steps * stepMs) / 1000);
+    expect(busy).toBeGreaterThanOrEqual(4);
+    expect(busy).toBeLessThanOrEqual(7);
+    const tf = await readTerraformVariables(path.join(ROOT, 'terraform'), { env: {} });
+    // Every request is POST /mcp: one API method, one token bucket.
+    expect(plan.rate!).toBeLessThan(Number(tf.throttling_rate_limit));
+    expect(Math.ceil(busy)).toBeLessThan(Number(tf.mcp_reserved_concurrency));
+    expect(plan.longTask!.steps * plan.longTask!.stepMs).toBeLessThan(1000); // one call stays under the p(95) limit
+    expect(plan.thresholds.http_req_duration).toEqual(['p(95)<1000', 'p(99)<2000']);
   });
 
   it('applies per-target overrides and rejects nonsense', () => {
@@ -139,7 +197,7 @@ describe('scenario resolution (loadtest/k6/lib/config.js)', () => {
   });
 
   it('arrival schedule: linear ramps between stage targets, integrated', () => {
-    const plan = resolvePlan(scenarios, 'load', { RATE: '40', DURATION: '20s', ERA: '2026' });
+    const plan = resolvePlan(scenarios, 'load', { RATE: '40', DURATION: '20s', ERA: '2026', LONG_TASK_STEPS: '0' });
     const segments = arrivalSegments(plan);
     // 40 req/s / 3 requests per iteration = 13.33 it/s, rounded to 800/min.
     expect(segments.map((s) => [s.from, s.to, s.seconds])).toEqual([
@@ -240,7 +298,8 @@ describe('Node driver scheduling (a trivial local server, not MCP)', () => {
     expect(result.summary.iterations.count).toBeGreaterThanOrEqual(Math.floor(due) - 1);
     expect(result.summary.iterations.count).toBeLessThanOrEqual(Math.ceil(due));
     expect(result.summary.iterations.dropped).toBe(0);
-    expect(result.summary.http.requests).toBe(result.summary.iterations.count * 3);
+    // tools/list, ping, text_stats, long_task: '{}' fails no request, so every step runs.
+    expect(result.summary.http.requests).toBe(result.summary.iterations.count * 4);
     // '{}' is no MCP answer: every check fails, and the thresholds say so.
     expect(result.summary.checks.rate).toBe(0);
     expect(result.summary.ok).toBe(false);

@@ -18,6 +18,7 @@ import { readScenarioFile } from '../../loadtest/local/scenario-file.ts';
 import { buildIfStale } from '../../scripts/build-if-stale.ts';
 import { repoRoot } from '../../scripts/lambda-artifacts.ts';
 import { createSyncPost, loadK6Script, type K6Host } from './support/k6-shim.ts';
+import { SUITE_SMOKE_LATENCY_ENV } from './support/suite-latency.ts';
 
 const K6_DIR = path.join(repoRoot, 'loadtest', 'k6');
 const SCRIPTS = ['smoke', 'load', 'spike', 'soak'] as const;
@@ -75,11 +76,11 @@ describe('k6 options from loadtest/scenarios.json', () => {
   it('load: ramping arrival rate to RATE requests/s, converted to whole iterations per minute', async () => {
     const mod = await loadK6Script(path.join(K6_DIR, 'load.js'), idleHost({ RATE: '30', DURATION: '2m', ERA: 'mixed' }));
     const scenario = mod.options.scenarios.load!;
-    // 30 req/s over a mixed era (4 requests per iteration on average) = 7.5 iterations/s = 450/min.
+    // 30 req/s over a mixed era (5 requests per iteration on average, long_task included) = 6 iterations/s = 360/min.
     expect(scenario).toMatchObject({ executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1m' });
     expect(scenario.stages).toEqual([
-      { duration: '30s', target: 450 },
-      { duration: '72s', target: 450 },
+      { duration: '30s', target: 360 },
+      { duration: '72s', target: 360 },
       { duration: '18s', target: 0 },
     ]);
     expect(scenario.maxVUs).toBeGreaterThanOrEqual(scenario.preAllocatedVUs as number);
@@ -87,6 +88,9 @@ describe('k6 options from loadtest/scenarios.json', () => {
     // Per-method submetrics exist only because a threshold names them.
     expect(mod.options.thresholds['http_req_duration{mcp_method:initialize}']).toEqual(['max>=0']);
     expect(mod.options.thresholds['http_req_duration{mcp_method:tools/call,mcp_name:text_stats}']).toEqual(['max>=0']);
+    expect(mod.options.thresholds['http_req_duration{mcp_method:tools/call,mcp_name:long_task}']).toEqual(['max>=0']);
+    const without = await loadK6Script(path.join(K6_DIR, 'load.js'), idleHost({ LONG_TASK_STEPS: '0' }));
+    expect(Object.keys(without.options.thresholds).some((k) => k.includes('long_task'))).toBe(false);
     expect(mod.options.summaryTrendStats).toEqual(expect.arrayContaining(['p(50)', 'p(95)', 'p(99)', 'count']));
   });
 
@@ -101,7 +105,8 @@ describe('k6 options from loadtest/scenarios.json', () => {
 
   it('soak: constant arrival rate for a long time; ERA=2026 drops the handshake submetrics', async () => {
     const mod = await loadK6Script(path.join(K6_DIR, 'soak.js'), idleHost({ ERA: '2026' }));
-    expect(mod.options.scenarios.soak).toMatchObject({ executor: 'constant-arrival-rate', duration: '1800s', rate: 160, timeUnit: '1m' });
+    // 8 req/s / 4 requests per 2026-07-28 iteration (long_task included) = 2 iterations/s.
+    expect(mod.options.scenarios.soak).toMatchObject({ executor: 'constant-arrival-rate', duration: '1800s', rate: 120, timeUnit: '1m' });
     expect(Object.keys(mod.options.thresholds).some((k) => k.includes('initialize'))).toBe(false);
   });
 
@@ -149,8 +154,8 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
 
   it('runs the smoke script iterations of both eras with every check passing, and handleSummary writes the summary', async () => {
     const resultsDir = await mkdtemp(path.join(tmpdir(), 'k6-results-'));
-    // Latency limits out of the way: this is about correctness on a shared, busy machine.
-    const env = { MCP_URL: endpoint, MCP_TOKEN: token, RESULTS_DIR: resultsDir, PAUSE: '0', P95_MS: '30000', P99_MS: '30000' };
+    // The suite's latency limits (support/suite-latency.ts says why they are not the scenario's).
+    const env = { MCP_URL: endpoint, MCP_TOKEN: token, RESULTS_DIR: resultsDir, PAUSE: '0', ...SUITE_SMOKE_LATENCY_ENV };
     const plan = resolvePlan(await readScenarioFile(), 'smoke', env);
     const recorder = new MetricsRecorder();
     const sync = createSyncPost();
@@ -187,21 +192,23 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       const data = { ...recorder.toK6Data(plan, Date.now() - started, new Date(started)), setup_data: setupData };
       const files = mod.handleSummary(data);
 
-      // Two sessions per era: 2 × 3 requests (2026-07-28) + 2 × 5 requests (2025-11-25).
-      expect(statusCounts).toEqual({ http_status_200: 14, http_status_202: 2 });
+      // Two sessions per era: 2 × 4 requests (2026-07-28) + 2 × 6 requests (2025-11-25).
+      expect(statusCounts).toEqual({ http_status_200: 18, http_status_202: 2 });
       const jsonFile = Object.keys(files).find((f) => f.endsWith('.summary.json'))!;
       expect(jsonFile.startsWith(`${resultsDir}/k6-smoke-`)).toBe(true);
       expect(Object.keys(files)).toEqual(expect.arrayContaining(['stdout', jsonFile, jsonFile.replace('.json', '.txt')]));
       const summary = JSON.parse(files[jsonFile]!) as LoadSummary;
       expect(summary.thresholds.filter((t) => !t.ok)).toEqual([]);
       expect(summary).toMatchObject({ schema: SUMMARY_SCHEMA, tool: 'k6', scenario: 'smoke', era: 'mixed', ok: true });
-      expect(summary.http).toMatchObject({ requests: 16, failed: 0, byStatus: { '200': 14, '202': 2 } });
-      expect(summary.checks).toMatchObject({ passes: 16, fails: 0, rate: 1 });
-      expect(Object.keys(summary.checks.byName)).toHaveLength(8);
+      expect(summary.http).toMatchObject({ requests: 20, failed: 0, byStatus: { '200': 18, '202': 2 } });
+      expect(summary.checks).toMatchObject({ passes: 20, fails: 0, rate: 1 });
+      expect(Object.keys(summary.checks.byName)).toHaveLength(10);
       expect(Object.keys(summary.latencyMs.byMethod).sort()).toEqual(['initialize', 'notifications/initialized', 'tools/call', 'tools/list']);
-      expect(summary.latencyMs.byMethod['tools/call']!.count).toBe(8);
-      expect(Object.keys(summary.latencyMs.byTool).sort()).toEqual(['ping', 'text_stats']);
-      expect(summary.latencyMs.byEra['2025-11-25']!.count).toBe(10);
+      expect(summary.latencyMs.byMethod['tools/call']!.count).toBe(12);
+      expect(Object.keys(summary.latencyMs.byTool).sort()).toEqual(['long_task', 'ping', 'text_stats']);
+      // The long call really waited: steps × stepMs, server-side.
+      expect(summary.latencyMs.byTool.long_task!.min).toBeGreaterThanOrEqual(plan.longTask!.steps * plan.longTask!.stepMs);
+      expect(summary.latencyMs.byEra['2025-11-25']!.count).toBe(12);
       expect(files.stdout).toContain('result: PASS');
       expect(summary.start).toBe((setupData as { start: string }).start);
       // The files the test did not write itself do not exist: handleSummary only returns them.

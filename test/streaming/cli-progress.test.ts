@@ -7,9 +7,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
-import { startTestStack } from '../support/stack.ts';
 import { CLI_SOURCE, repoRoot } from '../client/cli-runner.ts';
-import { warm } from './support.ts';
+import { startStreamingStack } from './support.ts';
 
 // The CLI is compiled by tsx in a child process first: allow for a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -62,8 +61,7 @@ function runCliTimed(args: readonly string[]): Promise<TimedRun> {
 let stack: RunningStack & { token: string };
 
 beforeAll(async () => {
-  stack = await startTestStack({ overrides: { streaming_enabled: true, mcp_timeout_seconds: 20 } });
-  await warm(stack);
+  stack = await startStreamingStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -26,15 +26,13 @@ import { RestApi, type AccessLogEntry } from '../../emulator/gateway/rest-api.ts
 import type { StreamLimits } from '../../emulator/gateway/streamed-integration.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { LEGACY_PROTOCOL, postJson } from '../support/mcp-http.ts';
-import { startTestStack } from '../support/stack.ts';
-import { MODERN_PROTOCOL, progressOf, resultOf, streamLongTask, waitForReport, warm } from './support.ts';
+import { MODERN_PROTOCOL, progressOf, resultOf, startStreamingStack, streamLongTask, waitForReport } from './support.ts';
 
 let stack: RunningStack & { token: string };
 const access: AccessLogEntry[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ overrides: { streaming_enabled: true, mcp_timeout_seconds: 20 }, onAccess: (entry) => access.push(entry) });
-  await warm(stack);
+  stack = await startStreamingStack({ onAccess: (entry) => access.push(entry) });
 });
 afterAll(async () => {
   await stack?.stop();

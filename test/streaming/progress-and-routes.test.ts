@@ -8,14 +8,12 @@
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
-import { startTestStack } from '../support/stack.ts';
-import { MODERN_PROTOCOL, progressOf, resultOf, streamLongTask, warm } from './support.ts';
+import { MODERN_PROTOCOL, progressOf, resultOf, streamLongTask, startStreamingStack } from './support.ts';
 
 let stack: RunningStack & { token: string };
 
 beforeAll(async () => {
-  stack = await startTestStack({ overrides: { streaming_enabled: true, mcp_timeout_seconds: 20 } });
-  await warm(stack);
+  stack = await startStreamingStack();
 });
 afterAll(async () => {
   await stack?.stop();

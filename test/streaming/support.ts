@@ -4,7 +4,8 @@
  */
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
 import { parseReportLine, type ParsedReport } from '../../emulator/lambda/lambda-log-lines.ts';
-import type { RunningStack } from '../../emulator/stack.ts';
+import type { RunningStack, StartStackOptions } from '../../emulator/stack.ts';
+import { startTestStack } from '../support/stack.ts';
 import { LEGACY_PROTOCOL } from '../support/mcp-http.ts';
 
 export const MODERN_PROTOCOL = '2026-07-28';
@@ -129,4 +130,11 @@ export async function warm(stack: RunningStack & { token: string }): Promise<voi
   for (let attempt = 0; attempt < 5; attempt += 1) {
     if ((await streamLongTask({ url: stack.endpoint, token: stack.token, steps: 1, stepMs: 0 })).status === 200) return;
   }
+}
+
+/** An embedded stack in streaming mode (function timeout 20 s), warmed so tests time the streams, not a cold start. */
+export async function startStreamingStack(options: StartStackOptions = {}): Promise<RunningStack & { token: string }> {
+  const stack = await startTestStack({ ...options, overrides: { streaming_enabled: true, mcp_timeout_seconds: 20, ...options.overrides } });
+  await warm(stack);
+  return stack;
 }

@@ -1,5 +1,10 @@
 /** Types of config.js. */
-import type { EraSetting } from './mcp.js';
+import type { EraSetting, LongTask } from './mcp.js';
+
+export interface LongTaskSetting {
+  readonly steps: number;
+  readonly stepMs: number;
+}
 
 export interface StageDefinition {
   readonly durationShare: number;
@@ -16,6 +21,7 @@ export interface ScenarioDefinition {
   readonly startRateShare?: number;
   readonly stages?: readonly StageDefinition[];
   readonly thresholds?: Readonly<Record<string, readonly string[]>>;
+  readonly longTask?: LongTaskSetting;
   readonly targets?: Readonly<Record<string, Partial<ScenarioDefinition>>>;
 }
 
@@ -25,6 +31,8 @@ export interface ScenarioFile {
     readonly era?: string;
     readonly target?: string;
     readonly textBytes?: number;
+    /** The long_task call of every iteration (steps 0 leaves it out). */
+    readonly longTask?: LongTaskSetting;
     readonly requestTimeout?: string;
     readonly gracefulStop?: string;
     readonly resultsDir?: string;
@@ -47,6 +55,8 @@ export interface RunPlan {
   readonly durationSeconds: number;
   readonly requestsPerIteration: number;
   readonly textBytes: number;
+  /** The long_task call's arguments, or null when iterations leave it out. */
+  readonly longTask: LongTask | null;
   readonly requestTimeoutSeconds: number;
   readonly gracefulStopSeconds: number;
   readonly resultsDir: string;
@@ -70,7 +80,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export declare function parseDuration(value: string | number | undefined): number;
 export declare function formatDuration(seconds: number): string;
-export declare function breakdownSubmetrics(era: EraSetting): string[];
+export declare function breakdownSubmetrics(era: EraSetting, longTask?: LongTask | null): string[];
 export declare function resolvePlan(file: ScenarioFile, name: string, env: Env): RunPlan;
 export declare function k6Options(plan: RunPlan): {
   scenarios: Record<string, Record<string, unknown>>;

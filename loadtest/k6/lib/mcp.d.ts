@@ -13,7 +13,13 @@ export declare const TOOLS: readonly string[];
 
 export declare function normalizeEra(value: string | undefined | null): EraSetting;
 export declare function eraForIteration(era: EraSetting, iteration: number): Era;
-export declare function requestsPerIteration(era: EraSetting): number;
+export interface LongTask {
+  readonly steps: number;
+  readonly stepMs: number;
+}
+export declare function toolsCalled(longTask: LongTask | null | undefined): string[];
+export declare function normalizeLongTask(steps: number | string | undefined, stepMs: number | string | undefined): LongTask | null;
+export declare function requestsPerIteration(era: EraSetting, longTask?: LongTask | null): number;
 export declare function statusMetricName(status: number): string;
 
 export interface TextPayload {
@@ -32,7 +38,7 @@ export declare function findResponse(
   id: number,
 ): { message?: Record<string, unknown>; error?: string };
 
-export declare function checkNames(era: EraSetting): string[];
+export declare function checkNames(era: EraSetting, longTask?: LongTask | null): string[];
 
 export interface PlannedRequest {
   readonly step: string;
@@ -70,6 +76,7 @@ export declare function createSession(options: {
   era: Era;
   token?: string | undefined;
   text: TextPayload;
+  longTask?: LongTask | null | undefined;
   clientName?: string;
   clientVersion?: string;
 }): McpSession;

@@ -10,6 +10,11 @@
  * derives them from the body (`_applyBodyDerivedHeaders`).
  * 2025-era stateless client: initialize, notifications/initialized (202, no body), then requests
  * carrying the negotiated `MCP-Protocol-Version`.
+ * Both then call `tools/list`, `ping`, `text_stats` (CPU: word counts of TEXT_BYTES of text) and,
+ * unless the plan leaves it out, `long_task` (bounded wall-clock work: LONG_TASK_STEPS ×
+ * LONG_TASK_STEP_MS). The long call is what makes a run need several execution environments:
+ * Lambda serves one request per environment at a time, so environments busy ≈ invocation rate ×
+ * invocation duration (Little's law), and millisecond-long calls alone keep one or two busy.
  */
 
 export const MODERN = '2026-07-28';
@@ -23,7 +28,10 @@ export const META_KEYS = {
   clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
 };
 
-/** Requests one iteration of each era sends when every step succeeds. */
+/**
+ * Requests one iteration of each era sends when every step succeeds, without the `long_task` call
+ * (which adds one when the plan has it: see `requestsPerIteration`).
+ */
 export const REQUESTS_PER_ITERATION = { [MODERN]: 3, [LEGACY]: 5 };
 
 /** Statuses counted one by one in the summary (`http_status_<code>`); the rest go to `other`. 0 = no response. */
@@ -31,7 +39,25 @@ export const KNOWN_STATUSES = [0, 200, 202, 400, 401, 403, 404, 405, 406, 413, 4
 
 /** The MCP methods (and tools) a session sends, for per-method tags and summaries. */
 export const METHODS = ['initialize', 'notifications/initialized', 'tools/list', 'tools/call'];
-export const TOOLS = ['ping', 'text_stats'];
+export const TOOLS = ['ping', 'text_stats', 'long_task'];
+/** The tools an iteration calls: `long_task` only when the plan gives it steps. */
+export function toolsCalled(longTask) {
+  return longTask ? TOOLS.slice() : TOOLS.filter((t) => t !== 'long_task');
+}
+
+/**
+ * The `long_task` call's arguments, validated against the tool's input bounds (steps 1-50, stepMs
+ * 0-5000), or null when `steps` is 0 (the call is left out). It waits `steps` × `stepMs` ms: work
+ * that holds an execution environment without burning CPU, like a tool awaiting a downstream API.
+ */
+export function normalizeLongTask(steps, stepMs) {
+  const n = Number(steps);
+  const ms = Number(stepMs);
+  if (!isFinite(n) || Math.floor(n) !== n || n < 0 || n > 50) throw new Error(`LONG_TASK_STEPS must be a whole number 0-50, not "${steps}"`);
+  if (n === 0) return null;
+  if (!isFinite(ms) || Math.floor(ms) !== ms || ms < 0 || ms > 5000) throw new Error(`LONG_TASK_STEP_MS must be a whole number 0-5000, not "${stepMs}"`);
+  return { steps: n, stepMs: ms };
+}
 
 const ERA_ALIASES = {
   mixed: 'mixed',
@@ -58,9 +84,11 @@ export function eraForIteration(era, iteration) {
   return iteration % 2 === 0 ? MODERN : LEGACY;
 }
 
-export function requestsPerIteration(era) {
-  if (era === 'mixed') return (REQUESTS_PER_ITERATION[MODERN] + REQUESTS_PER_ITERATION[LEGACY]) / 2;
-  return REQUESTS_PER_ITERATION[era];
+/** longTask: the plan's long_task arguments, or null/undefined when the call is left out. */
+export function requestsPerIteration(era, longTask) {
+  const extra = longTask ? 1 : 0;
+  if (era === 'mixed') return (REQUESTS_PER_ITERATION[MODERN] + REQUESTS_PER_ITERATION[LEGACY]) / 2 + extra;
+  return REQUESTS_PER_ITERATION[era] + extra;
 }
 
 export function statusMetricName(status) {
@@ -139,20 +167,26 @@ const STEPS = {
   [MODERN]: ['tools/list', 'tools/call ping', 'tools/call text_stats'],
   [LEGACY]: ['initialize', 'notifications/initialized', 'tools/list', 'tools/call ping', 'tools/call text_stats'],
 };
+const LONG_TASK_STEP = 'tools/call long_task';
+
+function stepsOf(era, longTask) {
+  return longTask ? STEPS[era].concat([LONG_TASK_STEP]) : STEPS[era];
+}
 
 const CHECK_LABELS = {
   initialize: 'initialize -> protocolVersion + serverInfo',
   'notifications/initialized': 'notifications/initialized -> 202 Accepted, no body',
-  'tools/list': 'tools/list -> lists ping and text_stats',
+  'tools/list': 'tools/list -> lists the tools the session calls',
   'tools/call ping': 'tools/call ping -> pong',
   'tools/call text_stats': 'tools/call text_stats -> exact word count',
+  [LONG_TASK_STEP]: 'tools/call long_task -> every step completed',
 };
 
 /** Every check name a run can produce, for summaries that list checks in a stable order. */
-export function checkNames(era) {
+export function checkNames(era, longTask) {
   const eras = era === 'mixed' ? ERAS : [era];
   const names = [];
-  for (const e of eras) for (const step of STEPS[e]) names.push(`[${e}] ${CHECK_LABELS[step]}`);
+  for (const e of eras) for (const step of stepsOf(e, longTask)) names.push(`[${e}] ${CHECK_LABELS[step]}`);
   return names;
 }
 
@@ -161,12 +195,14 @@ export function checkNames(era) {
  * judges its response and returns the check outcome. A failed `initialize` ends the session, as a
  * real client would stop there.
  *
- * options: { era, token?, text (from makeText), clientName?, clientVersion? }
+ * options: { era, token?, text (from makeText), longTask? ({ steps, stepMs } from
+ * normalizeLongTask, or null to leave the call out), clientName?, clientVersion? }
  */
 export function createSession(options) {
   const era = options.era;
   if (!STEPS[era]) throw new Error(`unknown era ${era}`);
-  const steps = STEPS[era];
+  const longTask = options.longTask || null;
+  const steps = stepsOf(era, longTask);
   const clientInfo = { name: options.clientName || 'stateless-mcp-loadtest', version: options.clientVersion || '1.0.0' };
   const text = options.text;
   let index = 0;
@@ -199,7 +235,8 @@ export function createSession(options) {
     if (method === 'initialize') {
       params = { protocolVersion: LEGACY, capabilities: {}, clientInfo };
     } else if (method === 'tools/call') {
-      params = { name: toolName, arguments: toolName === 'text_stats' ? { text: text.text, top: 3 } : {} };
+      const args = toolName === 'text_stats' ? { text: text.text, top: 3 } : toolName === 'long_task' ? { steps: longTask.steps, stepMs: longTask.stepMs } : {};
+      params = { name: toolName, arguments: args };
     } else if (method === 'tools/list') {
       params = {};
     }
@@ -255,7 +292,7 @@ export function createSession(options) {
         return undefined;
       case 'tools/list': {
         const names = Array.isArray(result.tools) ? result.tools.map((t) => t && t.name) : [];
-        for (const tool of TOOLS) if (names.indexOf(tool) < 0) return `tools/list lacks ${tool}`;
+        for (const tool of toolsCalled(longTask)) if (names.indexOf(tool) < 0) return `tools/list lacks ${tool}`;
         return undefined;
       }
       case 'tools/call ping': {
@@ -271,6 +308,14 @@ export function createSession(options) {
         if (out.words !== text.words) return `text_stats counted ${out.words} words, expected ${text.words}`;
         const top = Array.isArray(out.topWords) ? out.topWords[0] : undefined;
         if (!top || top.word !== text.topWord || top.count !== text.topCount) return 'text_stats top word is wrong';
+        return undefined;
+      }
+      case LONG_TASK_STEP: {
+        const out = result.structuredContent;
+        if (result.isError) return 'long_task returned isError';
+        if (!isObject(out) || out.stepsCompleted !== longTask.steps) return `long_task completed ${isObject(out) ? out.stepsCompleted : '?'} of ${longTask.steps} steps`;
+        // Timers never fire early by more than a millisecond per step; a shorter elapsedMs means the work was skipped.
+        if (typeof out.elapsedMs !== 'number' || out.elapsedMs < longTask.steps * (longTask.stepMs - 1)) return `long_task took ${out.elapsedMs} ms, expected >= ${longTask.steps * longTask.stepMs}`;
         return undefined;
       }
       default:

@@ -132,6 +132,7 @@ export function summarize(data, plan, meta) {
       pauseSeconds: plan.pauseSeconds === undefined ? null : plan.pauseSeconds,
       maxVUs: plan.maxVUs === undefined ? null : plan.maxVUs,
       textBytes: plan.textBytes,
+      longTask: plan.longTask || null,
     },
     iterations: {
       count: value('iterations', 'count') || 0,
@@ -195,9 +196,10 @@ export function textSummary(s) {
     plan.executor === 'constant-vus'
       ? `${plan.vus} VU(s), ${plan.pauseSeconds || 0} s pause`
       : `${plan.rate} req/s target (${num(plan.peakIterationsPerMinute / 60, 2)} iterations/s of ~${plan.requestsPerIteration} requests), max ${plan.maxVUs} VUs`;
+  const work = plan.longTask ? `long_task ${plan.longTask.steps} x ${plan.longTask.stepMs} ms` : 'no long_task';
   lines.push(`MCP load test "${s.scenario}" by ${s.tool === 'k6' ? 'k6' : 'the Node driver'}: ${s.era} era(s) against ${s.url} (${s.target})`);
   lines.push(`  window      ${s.start} -> ${s.end} (${num(s.durationSeconds, 1)} s)`);
-  lines.push(`  plan        ${plan.executor}, ${plan.durationSeconds} s, ${shape}`);
+  lines.push(`  plan        ${plan.executor}, ${plan.durationSeconds} s, ${shape}, ${work}`);
   lines.push(`  iterations  ${s.iterations.count} (${num(s.iterations.rate, 2)}/s), dropped ${s.iterations.dropped}`);
   const statuses = Object.keys(s.http.byStatus).map((k) => `${k}x${s.http.byStatus[k]}`).join(' ');
   lines.push(`  requests    ${s.http.requests} (${num(s.http.rate, 2)}/s), failed ${s.http.failed} (${num(s.http.failedRate * 100, 2)}%)  status ${statuses || '-'}`);
