@@ -56,6 +56,21 @@ describe('smoke failures: exit codes and hints', () => {
     }
   }, 60_000);
 
+  it('a function that fails every invocation (502) exits 1 and says to read its logs', async () => {
+    // The conformance profile refuses to start without its requestState key: every INIT fails.
+    const broken = await startTestStack({ mcpEnvironment: { MCP_PROFILE: 'conformance' } });
+    try {
+      const run = await runCli(['--url', broken.endpoint, '--token', broken.token, '--json']);
+      expect(run.code).toBe(1);
+      const report = parseJsonStdout<SmokeJson>(run);
+      expect(report.summary).toMatchObject({ ok: false, exitCode: 1 });
+      expect(report.error).toMatchObject({ kind: 'server-error' });
+      expect(report.error!.hint).toContain('the Lambda function crashed or returned a malformed response (502); read its logs');
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it('a server that is down exits 3 with connection refused, in both eras', async () => {
     const port = await closedPort();
     const protocols = ['2025-11-25', '2026-07-28'];
