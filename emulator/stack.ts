@@ -97,7 +97,13 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   // One task store per stack, shared by all its MCP execution environments (separate processes),
   // as one DynamoDB table serves every Lambda environment; removed when the stack stops.
   const taskStoreDir = variables.tasks_enabled === true ? await mkdtemp(path.join(tmpdir(), 'stateless-mcp-tasks-')) : undefined;
-  const baseConfig = stackConfigFromTerraform(variables, {
+  const abandon = async (): Promise<void> => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (taskStoreDir) await rm(taskStoreDir, { recursive: true, force: true });
+  };
+  let baseConfig: StackConfig;
+  try {
+    baseConfig = stackConfigFromTerraform(variables, {
     mcpBundlePath: distPaths('mcp-server').bundle,
     authorizerBundlePath: distPaths('authorizer').bundle,
     fallbackTokens: options.fallbackTokens ?? [],
@@ -110,7 +116,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       ...options.mcpEnvironment,
     },
     ...(options.authorizerEnvironment ? { extraAuthorizerEnvironment: options.authorizerEnvironment } : {}),
-  });
+    });
+  } catch (error) {
+    // A configuration the stack refuses must not leave the port or the task directory behind.
+    await abandon();
+    throw error;
+  }
   const config: StackConfig = { ...baseConfig, integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs };
 
   const runtime: NodeRuntime = resolveNodeRuntime(String(variables.lambda_runtime));

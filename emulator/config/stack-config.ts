@@ -16,10 +16,16 @@ export interface FunctionSettings {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** One identity source: `method.request.header.<name>` (lower-cased here), `…querystring.<name>`, or their multi-value forms. */
+export interface IdentitySource {
+  readonly in: 'header' | 'querystring';
+  readonly name: string;
+}
+
 export interface AuthorizerSettings {
   readonly type: AuthorizerType;
-  /** Header named by `method.request.header.<name>` (lower-cased). */
-  readonly identityHeader: string;
+  /** TOKEN: exactly one header; REQUEST: every listed source (all required, and together the cache key). */
+  readonly identitySources: readonly IdentitySource[];
   readonly validationExpression: RegExp | undefined;
   readonly resultTtlSeconds: number;
 }
@@ -89,10 +95,17 @@ const str = (vars: TerraformVariables, name: string): string => read(vars, name,
 const num = (vars: TerraformVariables, name: string): number => read(vars, name, isNumber, 'a number');
 const strings = (vars: TerraformVariables, name: string): string[] => read(vars, name, isStringList, 'a list of strings');
 
-function identityHeaderOf(identitySource: string): string {
-  const match = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(identitySource.split(',')[0]!.trim());
-  if (!match) throw new ConfigError(`authorizer_identity_source "${identitySource}" must be method.request.header.<Name>`);
-  return match[1]!.toLowerCase();
+/**
+ * The identity sources of `authorizer_identity_source`. Request headers and query strings (single-
+ * or multi-value) are emulated; stage variables and context values, which Terraform also accepts
+ * for REQUEST authorizers, are refused at start rather than silently ignored.
+ */
+function identitySourcesOf(identitySource: string): IdentitySource[] {
+  return identitySource.split(',').map((entry) => {
+    const match = /^method\.request\.(header|multivalueheader|querystring|multivaluequerystring)\.([^\s,]+)$/.exec(entry.trim());
+    if (!match) throw new ConfigError(`authorizer_identity_source "${entry.trim()}": the embedded stack emulates method.request.header|querystring (and multivalue) sources only`);
+    return match[1]!.endsWith('header') ? { in: 'header', name: match[2]!.toLowerCase() } : { in: 'querystring', name: match[2]! };
+  });
 }
 
 /** As `local.authorization_servers` in terraform/main.tf: the listed ones, else the JWT issuer. */
@@ -170,7 +183,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     },
     authorizer: {
       type: authorizerType,
-      identityHeader: identityHeaderOf(str(vars, 'authorizer_identity_source')),
+      identitySources: identitySourcesOf(str(vars, 'authorizer_identity_source')),
       validationExpression: validation ? new RegExp(validation) : undefined,
       resultTtlSeconds: num(vars, 'authorizer_result_ttl_seconds'),
     },

@@ -80,10 +80,14 @@ export class LambdaAuthorizer {
   }
 
   async authorize(request: GatewayHttpRequest, route: GatewayRoute, methodArn: string): Promise<AuthorizationDecision> {
-    const identity = headerValue(request.headers, this.settings.identityHeader);
-    // A missing or empty identity source, or a TOKEN that fails the validation expression, is
-    // answered 401 without invoking the authorizer.
-    if (identity === undefined || identity.trim() === '') return { kind: 'unauthorized' };
+    // Every identity source must be present and non-empty, or API Gateway answers 401 without
+    // invoking the authorizer; together they are the cache key ("identitySource", CreateAuthorizer,
+    // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html).
+    const values = this.settings.identitySources.map((source) =>
+      source.in === 'header' ? headerValue(request.headers, source.name) : (request.query.getAll(source.name).at(-1) ?? undefined),
+    );
+    if (values.some((value) => value === undefined || value.trim() === '')) return { kind: 'unauthorized' };
+    const identity = (values as string[]).join('\u0000');
     if (this.settings.type === 'TOKEN' && this.settings.validationExpression && !this.settings.validationExpression.test(identity)) {
       return { kind: 'unauthorized' };
     }

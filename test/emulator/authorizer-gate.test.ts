@@ -77,6 +77,32 @@ describe('the Lambda authorizer in front of /mcp', () => {
     }
   });
 
+  it('requires every REQUEST identity source (header and query string) before invoking the authorizer, and caches by all of them', async () => {
+    const request = await startTestStack({
+      overrides: { authorizer_type: 'REQUEST', authorizer_identity_source: 'method.request.header.Authorization, method.request.querystring.tenant' },
+    });
+    try {
+      const withTenant = `${request.endpoint}?tenant=acme`;
+      expect((await callTool(request.endpoint, request.token, 'ping')).status).toBe(401);
+      expect((await callTool(`${request.endpoint}?tenant=`, request.token, 'ping')).status).toBe(401);
+      expect(request.authorizerFunction.stats().invocations).toBe(0);
+      expect((await callTool(withTenant, request.token, 'ping')).status).toBe(200);
+      expect((await callTool(withTenant, request.token, 'ping')).status).toBe(200);
+      expect(request.authorizerFunction.stats().invocations).toBe(1);
+      // Another tenant is another cache key: the authorizer runs again.
+      expect((await callTool(`${request.endpoint}?tenant=other`, request.token, 'ping')).status).toBe(200);
+      expect(request.authorizerFunction.stats().invocations).toBe(2);
+    } finally {
+      await request.stop();
+    }
+  });
+
+  it('refuses at start an identity source it cannot emulate instead of ignoring it', async () => {
+    await expect(
+      startTestStack({ overrides: { authorizer_type: 'REQUEST', authorizer_identity_source: 'method.request.header.Authorization, stageVariables.tenant' } }),
+    ).rejects.toThrow(/stageVariables\.tenant.*emulates method\.request\.header\|querystring/);
+  });
+
   it('answers 500 with a null message when the authorizer fails (JWKS endpoint unreachable)', async () => {
     const jwt = await startTestStack({
       overrides: { auth_mode: 'jwt', jwt_issuer: 'https://issuer.example', jwt_jwks_url: 'http://127.0.0.1:9/jwks.json' },
