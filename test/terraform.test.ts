@@ -92,6 +92,17 @@ describe('terraform/ layout', () => {
     expect(result.status).toBe(0);
   });
 
+  it('passes `terraform validate` and plans both variants with the AWS provider built from source', (ctx) => {
+    if (!terraformBinary()) return ctx.skip('no terraform binary on PATH');
+    // Never builds the provider here (50+ min): `npm run check:terraform` does that once per machine.
+    const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'check-terraform.sh'), '--cached-only'], { encoding: 'utf8', timeout: 170_000 });
+    const output = `${result.stdout}${result.stderr}`;
+    if (result.status === 3) return ctx.skip(output.trim().split('\n').at(-1)!);
+    expect(result.status, output).toBe(0);
+    expect(output).toContain('Success! The configuration is valid.');
+    expect(output.match(/Plan: \d+ to add, 0 to change, 0 to destroy\./g)).toHaveLength(2);
+  }, 180_000);
+
   it('pins Terraform >= 1.9 and AWS provider 6 with API Gateway response streaming (>= 6.26)', () => {
     const tf = parsed['versions.tf']!.terraform![0]!;
     expect(tf.required_version).toBe('>= 1.9');
