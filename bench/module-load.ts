@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
 
@@ -28,5 +29,12 @@ export function measureModuleLoad(bundlePath: string, runs: number): { bundleMs:
     bundle.push(timeImport([pathToFileURL(bundlePath).href]));
     unbundled.push(timeImport(UNBUNDLED_DEPENDENCIES));
   }
-  return { bundleMs: median(bundle), unbundledMs: median(unbundled), bundleBytes: statSync(bundlePath).size };
+  return { bundleMs: median(bundle), unbundledMs: median(unbundled), bundleBytes: initBytes(bundlePath) };
+}
+
+/** Bytes INIT loads: the entry file and the chunks it imports statically (dynamic ones load later). */
+export function initBytes(bundlePath: string): number {
+  const entry = readFileSync(bundlePath, 'utf8');
+  const chunks = [...entry.matchAll(/import\s*(?:[^'"()]*?from\s*)?["'](\.\/chunks\/[^"']+)["']/g)].map((match) => match[1]!);
+  return statSync(bundlePath).size + chunks.reduce((sum, chunk) => sum + statSync(path.join(path.dirname(bundlePath), chunk)).size, 0);
 }

@@ -88,7 +88,7 @@ row('invocations/s vs the SDK alone', fmt(perSecond), `${fmt(floorPerSecond)} (c
 console.log('\n3. Module load, fresh process each (median of 9)');
 const loadTimes = measureModuleLoad(mcpBundle, 9);
 const loadRatio = loadTimes.bundleMs / loadTimes.unbundledMs;
-row('module load', `${fmt(loadTimes.bundleMs, 1)} ms (bundle, ${fmt(loadTimes.bundleBytes / 1024)} KiB)`, `${fmt(loadTimes.unbundledMs, 1)} ms (unbundled dependencies)`, loadRatio, '×', {
+row('module load', `${fmt(loadTimes.bundleMs, 1)} ms (bundle, ${fmt(loadTimes.bundleBytes / 1024)} KiB loaded at INIT)`, `${fmt(loadTimes.unbundledMs, 1)} ms (unbundled dependencies)`, loadRatio, '×', {
   text: '≤ 0.25×',
   met: loadRatio <= 0.25,
 });

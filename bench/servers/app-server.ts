@@ -7,5 +7,5 @@ import { distPaths } from '../../scripts/lambda-artifacts.ts';
 import { serveLambda, type ProxyHandler } from '../../test/server/support/lambda-http-server.ts';
 
 const { handler } = (await import(distPaths('mcp-server').bundle)) as { handler: ProxyHandler };
-const server = await serveLambda(handler);
+const server = await serveLambda(handler, { recordEvents: false });
 process.stdout.write(`${new URL(server.baseUrl).port}\n`);
