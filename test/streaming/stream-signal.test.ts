@@ -108,41 +108,28 @@ function cancelledAfter(result: CallToolResult | undefined): number | undefined 
 }
 
 describe('streaming handler: the MCP request signal follows the response stream', () => {
-  it(`${MODERN}: a stream destroyed after the first progress aborts the request, and long_task stops early`, async () => {
+  // Both legs stop: the 2025 one tears its per-request server down when `request.signal` aborts
+  // (server/http/mcp-endpoint.ts serveLegacy), as the SDK's own legacy fallback does. The step
+  // count (40, 41) tells the two calls' outcomes apart.
+  it.each([
+    [MODERN, 40],
+    [LEGACY, 41],
+  ] as const)('%s: a stream destroyed after the first progress aborts the request, and long_task stops early', async (protocol, steps) => {
     seenRequests.length = 0;
     const stream = recordingStream();
     const started = performance.now();
-    const run = handler(longTaskEvent(MODERN, 40, 50), stream, lambdaContext());
+    const run = handler(longTaskEvent(protocol, steps, 50), stream, lambdaContext());
     await until(() => stream.text().includes('notifications/progress'), 5_000);
     stream.destroy();
     await run;
-    // The handler returns at once, not after 40 × 50 ms.
+    // The handler returns at once, not after `steps` × 50 ms.
     expect(performance.now() - started).toBeLessThan(1_500);
     expect(seenRequests[0]?.signal?.aborted).toBe(true);
-    await until(() => outcomes.has(40), 2_000);
-    expect(outcomes.get(40)!.isError).toBe(true);
-    const steps = cancelledAfter(outcomes.get(40));
-    expect(steps).toBeGreaterThanOrEqual(1);
-    expect(steps).toBeLessThan(10);
-    expect(stream.text()).not.toContain('"stepsCompleted"');
-  });
-
-  // The 2025 leg's per-request server is torn down when `request.signal` aborts
-  // (server/http/mcp-endpoint.ts serveLegacy), as the SDK's own legacy fallback does.
-  it(`${LEGACY}: a stream destroyed after the first progress aborts the request, and long_task stops early`, async () => {
-    seenRequests.length = 0;
-    const stream = recordingStream();
-    const started = performance.now();
-    const run = handler(longTaskEvent(LEGACY, 41, 50), stream, lambdaContext());
-    await until(() => stream.text().includes('notifications/progress'), 5_000);
-    stream.destroy();
-    await run;
-    expect(performance.now() - started).toBeLessThan(1_500);
-    expect(seenRequests[0]?.signal?.aborted).toBe(true);
-    await until(() => outcomes.has(41), 2_000);
-    const steps = cancelledAfter(outcomes.get(41));
-    expect(steps).toBeGreaterThanOrEqual(1);
-    expect(steps).toBeLessThan(10);
+    await until(() => outcomes.has(steps), 2_000);
+    expect(outcomes.get(steps)!.isError).toBe(true);
+    const done = cancelledAfter(outcomes.get(steps));
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(done).toBeLessThan(10);
     expect(stream.text()).not.toContain('"stepsCompleted"');
   });
 
