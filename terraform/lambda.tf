@@ -29,7 +29,9 @@ resource "aws_lambda_function" "mcp" {
       SCOPES_SUPPORTED        = join(",", var.scopes_supported)
       STREAMING_ENABLED       = tostring(var.streaming_enabled)
       POWERTOOLS_SERVICE_NAME = local.mcp_function_name
-      LOG_LEVEL               = var.log_level
+      # Stack traces in CloudWatch point at the TypeScript sources (the zips ship the source maps).
+      NODE_OPTIONS = "--enable-source-maps"
+      LOG_LEVEL    = var.log_level
       # The task table (tasks.tf); empty when tasks are off, and the function then does not offer the extension.
       MCP_TASKS_TABLE = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""
     }
@@ -71,6 +73,7 @@ resource "aws_lambda_function" "authorizer" {
       JWT_REQUIRED_SCOPES     = join(",", var.jwt_required_scopes)
       JWT_ALLOWED_ALGORITHMS  = join(",", var.jwt_allowed_algorithms)
       POWERTOOLS_SERVICE_NAME = local.authorizer_function_name
+      NODE_OPTIONS            = "--enable-source-maps"
       LOG_LEVEL               = var.log_level
     }
   }

@@ -254,7 +254,7 @@ describe('Lambda functions', () => {
     expect(config.mcp.environment.MCP_TASK_STORE_DIR).toBe('/tmp/tasks');
     expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
     expect(envOf('authorizer')).toEqual(
-      ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_AUDIENCE_CLAIM', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
+      ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_AUDIENCE_CLAIM', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
     );
   });
 

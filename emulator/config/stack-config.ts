@@ -141,6 +141,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     SCOPES_SUPPORTED: strings(vars, 'scopes_supported').join(','),
     STREAMING_ENABLED: String(streamingEnabled),
     POWERTOOLS_SERVICE_NAME: mcpFunctionName,
+    NODE_OPTIONS: '--enable-source-maps',
     LOG_LEVEL: logLevel,
     MCP_TASK_STORE_DIR: tasksEnabled ? (emulator.taskStoreDir ?? '') : '',
     ...emulator.extraMcpEnvironment,
@@ -155,6 +156,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     JWT_REQUIRED_SCOPES: strings(vars, 'jwt_required_scopes').join(','),
     JWT_ALLOWED_ALGORITHMS: strings(vars, 'jwt_allowed_algorithms').join(','),
     POWERTOOLS_SERVICE_NAME: authorizerFunctionName,
+    NODE_OPTIONS: '--enable-source-maps',
     LOG_LEVEL: logLevel,
     ...emulator.extraAuthorizerEnvironment,
   };

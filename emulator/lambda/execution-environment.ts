@@ -32,6 +32,17 @@ export interface EnvironmentContext {
   readonly nodeVersion: string;
 }
 
+/**
+ * The flags Lambda's Node.js runtime starts node with: its `/var/runtime/bootstrap` (in the
+ * public.ecr.aws/lambda/nodejs base images) sizes V8's heap from the function's memory, a tenth for
+ * the young generation (half of it per semi-space) and the rest for the old one. Anything else,
+ * such as `--enable-source-maps`, comes from the function's NODE_OPTIONS, as on AWS.
+ */
+function nodeArguments(memorySizeMb: number): string[] {
+  const newSpace = Math.floor(memorySizeMb / 10);
+  return ['--expose-gc', '--max-http-header-size', '81920', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memorySizeMb - newSpace}`];
+}
+
 function logStreamName(now = new Date()): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '/');
   return `${day}/[${FUNCTION_VERSION}]${randomBytes(16).toString('hex')}`;
@@ -64,8 +75,7 @@ export class ExecutionEnvironment {
     this.log(`INIT_START Runtime Version: nodejs:${ctx.nodeVersion.split('.')[0]}.v${ctx.nodeVersion}\tRuntime Version ARN: emulated`);
     this.child = fork(ctx.runtimePath, [], {
       execPath: ctx.nodePath,
-      // Lambda's Node.js runtime caps the heap below the function's memory size.
-      execArgv: [`--max-old-space-size=${Math.max(64, Math.floor(ctx.fn.memorySizeMb * 0.9))}`, '--enable-source-maps'],
+      execArgv: nodeArguments(ctx.fn.memorySizeMb),
       env: this.environmentVariables(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
