@@ -19,13 +19,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml, parseDocument, isScalar, isSeq } from 'yaml';
 import { startStack, type RunningStack } from '../emulator/stack.ts';
 import { buildIfStale } from './build-if-stale.ts';
 import { repoRoot } from './lambda-artifacts.ts';
+import { toolsDir } from './tools-dir.ts';
+
+export { toolsDir };
 
 // ---------------------------------------------------------------------------------------------
 // Tools installed by scripts/install-tools.sh
@@ -53,9 +55,6 @@ export class ToolsNotInstalledError extends Error {
   }
 }
 
-export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.STATELESS_MCP_TOOLS ?? path.join(os.homedir(), '.cache', 'stateless-mcp', 'tools');
-}
 
 async function readPins(): Promise<Record<string, string | undefined>> {
   const text = await readFile(path.join(repoRoot, 'conformance', 'tool-versions.env'), 'utf8');

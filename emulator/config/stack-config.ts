@@ -44,8 +44,6 @@ export interface StackConfig {
   readonly integrationTimeoutMs: number;
   /** `streaming_enabled`: STREAM response transfer mode for the MCP function's integrations. */
   readonly streamingEnabled: boolean;
-  /** `tasks_enabled`: the MCP function offers the tasks extension, with a store every environment shares. */
-  readonly tasksEnabled: boolean;
 }
 
 export interface EmulatorSettings {
@@ -194,6 +192,5 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
       ? Math.min(STREAMING_INTEGRATION_TIMEOUT_MAX_MS, Math.max(INTEGRATION_TIMEOUT_MS, num(vars, 'mcp_timeout_seconds') * 1000))
       : INTEGRATION_TIMEOUT_MS,
     streamingEnabled,
-    tasksEnabled,
   };
 }

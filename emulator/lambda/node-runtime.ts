@@ -20,12 +20,20 @@ export interface NodeRuntime {
   readonly matches: boolean;
 }
 
+/** Versions already asked for: every stack (tests start dozens) would otherwise spawn the binary again. */
+const versions = new Map<string, string | undefined>();
+
 function versionOf(nodePath: string): string | undefined {
-  try {
-    return execFileSync(nodePath, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/^v/, '');
-  } catch {
-    return undefined;
+  if (!versions.has(nodePath)) {
+    let version: string | undefined;
+    try {
+      version = execFileSync(nodePath, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/^v/, '');
+    } catch {
+      version = undefined;
+    }
+    versions.set(nodePath, version);
   }
+  return versions.get(nodePath);
 }
 
 export function resolveNodeRuntime(lambdaRuntime: string, env: NodeJS.ProcessEnv = process.env): NodeRuntime {

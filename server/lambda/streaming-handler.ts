@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import type { Writable } from 'node:stream';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
-import type { ProxyEvent, ProxyResult } from '../gateway/proxy-event.ts';
+import { toProxyResult, type ProxyEvent, type ProxyResult } from '../gateway/proxy-event.ts';
 import type { McpEndpoint } from '../http/mcp-endpoint.ts';
 import { recordInvocation } from '../runtime/environment-stats.ts';
-import { isMcpPost, mcpRequestFromProxyEvent } from './mcp-route.ts';
+import { isMcpPost, mcpRequestFromProxyEvent, responseHeaderPairs } from './mcp-route.ts';
 
 /**
  * The global the Lambda Node.js runtime provides for response streaming (typed by @types/aws-lambda;
@@ -52,13 +52,9 @@ function drained(stream: Writable, signal: AbortSignal): Promise<void> {
 type Prelude = Pick<ProxyResult, 'statusCode' | 'headers' | 'multiValueHeaders'>;
 
 function preludeOf(response: Response): Prelude {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
-  });
-  // `Headers` folds repeated Set-Cookie values into one line unless asked for them apart.
-  const cookies = response.headers.getSetCookie();
-  return { statusCode: response.status, headers, ...(cookies.length > 0 ? { multiValueHeaders: { 'set-cookie': cookies } } : {}) };
+  // The proxy-result mapping without a body: repeated headers (several Set-Cookie) stay apart.
+  const { statusCode, headers, multiValueHeaders } = toProxyResult({ statusCode: response.status, headers: responseHeaderPairs(response), body: Buffer.alloc(0) });
+  return { statusCode, headers, multiValueHeaders };
 }
 
 /** Writes status and headers, then the body as it is produced; stops reading the body once the stream is lost. */
