@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
 
@@ -11,9 +13,9 @@ import { repoRoot } from '../scripts/lambda-artifacts.ts';
  */
 export const UNBUNDLED_DEPENDENCIES = ['@modelcontextprotocol/server', 'zod', '@aws-lambda-powertools/logger'];
 
-function timeImport(specifiers: readonly string[]): number {
+function timeImport(nodePath: string, specifiers: readonly string[]): number {
   const script = `const t=performance.now();for(const s of ${JSON.stringify(specifiers)}) await import(s);process.stdout.write(String(performance.now()-t));`;
-  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' }));
+  return Number(execFileSync(nodePath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' }));
 }
 
 function median(values: number[]): number {
@@ -21,15 +23,54 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Median of fresh processes, alternating the two cases so machine noise hits both alike. */
-export function measureModuleLoad(bundlePath: string, runs: number): { bundleMs: number; unbundledMs: number; bundleBytes: number } {
-  const bundle: number[] = [];
-  const unbundled: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    bundle.push(timeImport([pathToFileURL(bundlePath).href]));
-    unbundled.push(timeImport(UNBUNDLED_DEPENDENCIES));
+/**
+ * The floor any bundle serving MCP with `@modelcontextprotocol/server` shares: the SDK's server entry
+ * alone, bundled and minified as ours is. Importing it builds the SDK's protocol schemas (zod), which
+ * no bundler can skip.
+ */
+function buildSdkAloneBundle(dir: string): string {
+  const entry = path.join(dir, 'entry.mjs');
+  writeFileSync(entry, "export { McpServer, createMcpHandler } from '@modelcontextprotocol/server';\n");
+  const outfile = path.join(dir, 'sdk-alone.mjs');
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    nodePaths: [path.join(repoRoot, 'node_modules')],
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+export interface ModuleLoadTimes {
+  readonly bundleMs: number;
+  readonly unbundledMs: number;
+  readonly sdkAloneMs: number;
+  readonly bundleBytes: number;
+}
+
+/** Median of fresh processes, alternating the cases so machine noise hits them alike. */
+export function measureModuleLoad(bundlePath: string, runs: number, nodePath: string = process.execPath): ModuleLoadTimes {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-sdk-alone-'));
+  try {
+    const sdkAlone = pathToFileURL(buildSdkAloneBundle(dir)).href;
+    const bundle: number[] = [];
+    const unbundled: number[] = [];
+    const floor: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      bundle.push(timeImport(nodePath, [pathToFileURL(bundlePath).href]));
+      unbundled.push(timeImport(nodePath, UNBUNDLED_DEPENDENCIES));
+      floor.push(timeImport(nodePath, [sdkAlone]));
+    }
+    return { bundleMs: median(bundle), unbundledMs: median(unbundled), sdkAloneMs: median(floor), bundleBytes: initBytes(bundlePath) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return { bundleMs: median(bundle), unbundledMs: median(unbundled), bundleBytes: initBytes(bundlePath) };
 }
 
 /** Bytes INIT loads: the entry file and the chunks it imports statically (dynamic ones load later). */

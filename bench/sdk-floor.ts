@@ -6,9 +6,10 @@
  */
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { LEGACY_HEADERS, TOOLS_LIST } from './support.ts';
+import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 
-function oneToolServer(): McpServer {
+/** The smallest useful server: one tool, nothing else. */
+export function oneToolServer(): McpServer {
   const server = new McpServer({ name: 'sdk-floor', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });
   server.registerTool('ping', { description: 'pong', inputSchema: z.object({}) }, () => ({ content: [{ type: 'text', text: 'pong' }] }));
   return server;

@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 
-export const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'tools/list' });
-export const LEGACY_HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
+export { LEGACY_HEADERS, TOOLS_LIST };
+
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
@@ -35,9 +32,12 @@ export async function load(url: string, options: { connections: number; seconds:
   };
 }
 
-/** Starts a bench server in its own process (so load and server do not share an event loop). */
-export async function startServer(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+/**
+ * Starts a bench server in its own process (so load and server do not share an event loop), on
+ * `nodePath`: the bench runs servers on the Node major of the function's Lambda runtime.
+ */
+export async function startServer(script: string, args: string[] = [], nodePath: string = process.execPath): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(nodePath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -6,6 +6,7 @@
 import { distPaths } from '../../scripts/lambda-artifacts.ts';
 import { serveLambda, type ProxyHandler } from '../../test/server/support/lambda-http-server.ts';
 
-const { handler } = (await import(distPaths('mcp-server').bundle)) as { handler: ProxyHandler };
+// The bundle's path may be given (the memory bench runs this file bundled, outside the repository).
+const { handler } = (await import(process.argv[2] ?? distPaths('mcp-server').bundle)) as { handler: ProxyHandler };
 const server = await serveLambda(handler, { recordEvents: false });
 process.stdout.write(`${new URL(server.baseUrl).port}\n`);

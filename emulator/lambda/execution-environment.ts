@@ -38,7 +38,7 @@ export interface EnvironmentContext {
  * the young generation (half of it per semi-space) and the rest for the old one. Anything else,
  * such as `--enable-source-maps`, comes from the function's NODE_OPTIONS, as on AWS.
  */
-function nodeArguments(memorySizeMb: number): string[] {
+export function lambdaNodeArguments(memorySizeMb: number): string[] {
   const newSpace = Math.floor(memorySizeMb / 10);
   return ['--expose-gc', '--max-http-header-size', '81920', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memorySizeMb - newSpace}`];
 }
@@ -75,7 +75,7 @@ export class ExecutionEnvironment {
     this.log(`INIT_START Runtime Version: nodejs:${ctx.nodeVersion.split('.')[0]}.v${ctx.nodeVersion}\tRuntime Version ARN: emulated`);
     this.child = fork(ctx.runtimePath, [], {
       execPath: ctx.nodePath,
-      execArgv: nodeArguments(ctx.fn.memorySizeMb),
+      execArgv: lambdaNodeArguments(ctx.fn.memorySizeMb),
       env: this.environmentVariables(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
