@@ -47,11 +47,11 @@ function row(figure: string, ours: string, baseline: string, ratio: number, unit
 
 await buildIfStale();
 const mcpBundle = distPaths('mcp-server').bundle;
-// Servers and module loads run on the Node major Lambda runs the function on (Terraform's
-// lambda_runtime), as the embedded stack does; in-process figures run in this process.
+// Servers, module loads and in-process rows run on the Node major Lambda runs the function on
+// (Terraform's lambda_runtime), as the embedded stack does; this process only generates load.
 const lambdaRuntime = String((await readTerraformVariables(path.join(repoRoot, 'terraform'))).lambda_runtime);
 const serverNode = resolveNodeRuntime(lambdaRuntime);
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; servers and module loads on Node ${serverNode.nodeVersion} (${lambdaRuntime}), in-process figures on Node ${process.versions.node}`);
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; measured code on Node ${serverNode.nodeVersion} (${lambdaRuntime}), load generated on Node ${process.versions.node}`);
 if (!serverNode.matches) console.log(`  (no Node for ${lambdaRuntime} installed, see scripts/install-tools.sh: servers run on this Node instead)`);
 
 // 1. Warm HTTP throughput: our handler vs the original sample and a raw node:http responder, same harness.
@@ -156,7 +156,7 @@ if (opts.readme) {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
   const block = [
     README_BEGIN,
-    `One run of \`npm run bench -- --readme\` on ${new Date().toISOString().slice(0, 10)} (${machine}; servers and module loads on Node ${serverNode.nodeVersion}, in-process rows on Node ${process.versions.node}):`,
+    `One run of \`npm run bench -- --readme\` on ${new Date().toISOString().slice(0, 10)} (${machine}; measured code on Node ${serverNode.nodeVersion}, load generated on Node ${process.versions.node}):`,
     '',
     table,
     README_END,
