@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
 
 /**

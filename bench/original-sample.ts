@@ -16,6 +16,7 @@ import { repoRoot } from '../scripts/lambda-artifacts.ts';
 const EXAMPLE = path.join(repoRoot, 'node_modules', 'mcp-sdk-original-sample', 'dist', 'esm', 'examples', 'server', 'simpleStatelessStreamableHttp.js');
 /** The example hard-codes port 3000; this preload moves it to a free loopback port and prints it. */
 const LOOPBACK_ANY_PORT = path.join(repoRoot, 'bench', 'servers', 'loopback-any-port.mjs');
+const START_TIMEOUT_MS = 30_000;
 
 export interface OriginalSample {
   readonly url: string;
@@ -28,12 +29,21 @@ export async function startOriginalSample(nodePath: string = process.execPath): 
   // Its per-request "Request closed" line is part of the sample; it goes to a pipe that is read and dropped.
   const child: ChildProcess = spawn(nodePath, ['--import', pathToFileURL(LOOPBACK_ANY_PORT).href, EXAMPLE], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /^bench-port (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      lines.on('line', (line) => {
+        const match = /^bench-port (\d+)$/.exec(line);
+        if (match) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`the original sample exited with ${code}`)));
+      timer = setTimeout(() => reject(new Error(`the original sample did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     });
-    child.once('exit', (code) => reject(new Error(`the original sample exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/mcp`, stop: () => child.kill() };
+    return { url: `http://127.0.0.1:${port}/mcp`, stop: () => child.kill() };
+  } catch (error) {
+    child.kill();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -5,7 +5,6 @@ import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 
 export { LEGACY_HEADERS, TOOLS_LIST };
 
-
 export interface LoadResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
