@@ -51,10 +51,11 @@ async function invocationsPerSecond(serve: (e: ProxyEvent, c: Context) => Promis
 }
 
 const { handler } = (await import(pathToFileURL(path.resolve(bundle)).href)) as { handler: (e: ProxyEvent, c: Context) => Promise<ProxyResult> };
+const config = readServerConfig({});
 const rates: InProcessRates = {
   handler: await invocationsPerSecond(handler),
   // The MCP route through express + serverless-http, as every route went before: same endpoint, same event.
-  viaExpress: await invocationsPerSecond(createExpressRouteHandler(readServerConfig({}), createConfiguredEndpoint(readServerConfig({})))),
+  viaExpress: await invocationsPerSecond(createExpressRouteHandler(config, createConfiguredEndpoint(config))),
   sdkAlone: await sdkFloor(seconds),
 };
 process.stdout.write(`${JSON.stringify(rates)}\n`);
