@@ -2,7 +2,7 @@
  * Peak RSS of one process serving requests one at a time, as one Lambda execution environment does,
  * started with the node flags Lambda's Node.js runtime uses for the function's memory size (the
  * emulator's own `lambdaNodeArguments`) on the Lambda runtime's Node major. Each server is bundled
- * first so that no TypeScript loader sits in its memory. Side by side it shows what Node itself and
+ * first, like the deployed bundle, so that no TypeScript loader sits in its memory. Side by side it shows what Node itself and
  * the MCP SDK take before our code adds anything.
  */
 import { spawn } from 'node:child_process';
@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildSync } from 'esbuild';
 import { lambdaNodeArguments } from '../emulator/lambda/execution-environment.ts';
 import type { NodeRuntime } from '../emulator/lambda/node-runtime.ts';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
+import { bundleLikeTheLambda } from './bundle.ts';
 import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 
 export interface MemoryTarget {
@@ -39,19 +39,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function measure(target: MemoryTarget, dir: string, nodeArgs: readonly string[], nodePath: string, requests: number): Promise<PeakRss> {
-  const outfile = path.join(dir, `${path.basename(target.script, '.ts')}.mjs`);
-  buildSync({
-    entryPoints: [path.join(repoRoot, target.script)],
-    outfile,
-    bundle: true,
-    // Minified like the deployed bundle, so the SDK floor keeps no more source text in memory than ours.
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'error',
-  });
+  const outfile = bundleLikeTheLambda(path.join(repoRoot, target.script), path.join(dir, `${path.basename(target.script, '.ts')}.mjs`));
   const child = spawn(nodePath, [...nodeArgs, outfile, ...(target.args ?? [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<string>((resolve, reject) => {

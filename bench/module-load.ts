@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
+import { bundleLikeTheLambda } from './bundle.ts';
 
 /**
  * The packages the MCP function loads during INIT, imported from node_modules as an unbundled
@@ -31,20 +31,7 @@ function median(values: number[]): number {
 function buildSdkAloneBundle(dir: string): string {
   const entry = path.join(dir, 'entry.mjs');
   writeFileSync(entry, "export { McpServer, createMcpHandler } from '@modelcontextprotocol/server';\n");
-  const outfile = path.join(dir, 'sdk-alone.mjs');
-  buildSync({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    nodePaths: [path.join(repoRoot, 'node_modules')],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
+  return bundleLikeTheLambda(entry, path.join(dir, 'sdk-alone.mjs'));
 }
 
 export interface ModuleLoadTimes {

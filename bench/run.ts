@@ -130,17 +130,16 @@ const peakMb = Math.max(...stack.logs.messages(stack.mcp.logGroupName).map((m) =
 console.log('\n5. Peak memory of one warm execution environment');
 row('Max Memory Used', `${peakMb} MB`, `${stack.config.mcp.memorySizeMb} MB configured`, peakMb / stack.config.mcp.memorySizeMb, '×', { text: '≤ 80 MB', met: peakMb <= 80 });
 const memorySizeMb = opts.memoryMb ?? stack.config.mcp.memorySizeMb;
-const runtime = stack.runtime;
 await stack.stop();
 // The same flags and Node, one request at a time, for our handler and for what it stands on.
-console.log(`  peak RSS after ${fmt(opts.memoryRequests)} sequential tools/list, node ${runtime.nodeVersion} with Lambda's flags for ${memorySizeMb} MB:`);
+console.log(`  peak RSS after ${fmt(opts.memoryRequests)} sequential tools/list, node ${serverNode.nodeVersion} with Lambda's flags for ${memorySizeMb} MB:`);
 const [nodeFloor, sdkFloorRss, oursRss] = await measurePeakRss(
   [
     { label: 'raw node:http', script: 'bench/servers/raw-server.ts', args: [sample], path: '/' },
     { label: 'SDK alone', script: 'bench/servers/sdk-server.ts', path: '/mcp' },
     { label: 'ours', script: 'bench/servers/app-server.ts', args: [mcpBundle], path: '/dev/mcp' },
   ],
-  { memorySizeMb, runtime, requests: opts.memoryRequests },
+  { memorySizeMb, runtime: serverNode, requests: opts.memoryRequests },
 );
 const mb = (r: { afterStartMb: number; peakMb: number }): string => `${fmt(r.peakMb)} MB (${fmt(r.afterStartMb)} MB once listening)`;
 row('peak RSS vs the SDK alone', mb(oursRss!), `${mb(sdkFloorRss!)} (createMcpHandler, one-tool server per request)`, oursRss!.peakMb / sdkFloorRss!.peakMb);

@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST_DIR, EMULATOR_RUNTIME, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
+import { DIST_DIR, EMULATOR_RUNTIME, ESM_REQUIRE_BANNER, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
 
 // The DOS epoch: zip timestamps cannot be earlier. fflate encodes local time, so this is local
 // midnight, which gives the same bytes in every time zone.
@@ -45,7 +45,7 @@ async function bundle(entry: string, outdir: string, name: string): Promise<Meta
     // Express's unused body parsers cost a seventh of INIT; see body-parser-unused.ts.
     alias: { 'body-parser': path.join(repoRoot, 'scripts', 'body-parser-unused.ts') },
     // Several bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    banner: { js: ESM_REQUIRE_BANNER },
   });
   return result.metafile;
 }

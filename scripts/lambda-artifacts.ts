@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Prepended to every ESM bundle: bundled CommonJS dependencies call require(), which ESM lacks. */
+export const ESM_REQUIRE_BANNER = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+
 /** The Lambda functions this repository deploys; Terraform's `*_zip_path` defaults name the same zips. */
 export const LAMBDA_FUNCTIONS = [
   { name: 'mcp-server', entry: 'server/handlers/mcp.ts' },

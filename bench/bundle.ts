@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { ESM_REQUIRE_BANNER, repoRoot } from '../scripts/lambda-artifacts.ts';
+
+/**
+ * Bundles a bench entry the way the deployed Lambda bundle is built (minified ESM for Node 22), so
+ * a floor measured from it carries no more code or source text than ours; packages resolve from the
+ * repository's node_modules even for an entry written outside it.
+ */
+export function bundleLikeTheLambda(entry: string, outfile: string): string {
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    nodePaths: [path.join(repoRoot, 'node_modules')],
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'error',
+  });
+  return outfile;
+}
