@@ -56,14 +56,16 @@ describe('API Gateway response streaming (streaming_enabled)', () => {
   });
 
   it('delivers progress notifications in order, each as it happens, before the result', async () => {
-    const { status, contentType, events } = await streamLongTask(streaming.endpoint, streaming.token, 4, 300);
+    const { status, contentType, events } = await streamLongTask(streaming.endpoint, streaming.token, 4, 500);
     expect(status).toBe(200);
     expect(contentType).toBe('text/event-stream');
     const progress = events.filter((e) => e.message.method === 'notifications/progress');
     expect(progress.map((e) => e.message.params?.progress)).toEqual([1, 2, 3, 4]);
     expect(events.at(-1)?.message.result?.structuredContent?.stepsCompleted).toBe(4);
-    // Chunks reach the client as written: the first progress arrives well before the result.
-    expect(events.at(-1)!.atMs - progress[0]!.atMs).toBeGreaterThanOrEqual(600);
+    // Chunks reach the client as written: the first progress arrives before the function could have
+    // produced the result (4 × 500 ms of work), which a buffered response cannot do.
+    expect(progress[0]!.atMs).toBeLessThan(4 * 500);
+    expect(events.at(-1)!.atMs).toBeGreaterThanOrEqual(4 * 500 - 50);
   });
 
   it('lets a streamed tool run past the integration timeout once the stream has started', async () => {
@@ -77,7 +79,9 @@ describe('API Gateway response streaming (streaming_enabled)', () => {
     const { status, events } = await streamLongTask(buffered.endpoint, buffered.token, 3, 200);
     expect(status).toBe(200);
     expect(events.map((e) => e.message.params?.progress ?? 'result')).toEqual([1, 2, 3, 'result']);
-    expect(events.at(-1)!.atMs - events[0]!.atMs).toBeLessThan(100);
+    // Buffered: nothing reaches the client before the whole task (3 × 200 ms) has run, not even
+    // the first progress notification, which the function sent after 200 ms.
+    expect(events[0]!.atMs).toBeGreaterThanOrEqual(3 * 200 - 50);
     const long = await fetch(buffered.endpoint, {
       method: 'POST',
       headers: { authorization: `Bearer ${buffered.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': LEGACY_PROTOCOL },

@@ -82,7 +82,7 @@ describe('a client that disconnects mid-stream (AWS: the function is not interru
       const progressAt: number[] = [];
       const started = performance.now();
       const call = client.callTool(
-        { name: 'long_task', arguments: { steps: 6, stepMs: 300 } },
+        { name: 'long_task', arguments: { steps: 6, stepMs: 500 } },
         {
           signal: cancel.signal,
           onprogress: () => {
@@ -99,9 +99,10 @@ describe('a client that disconnects mid-stream (AWS: the function is not interru
       // Right after the client left, the environment is still busy with the task.
       expect(stack.mcp.stats().busy).toBeGreaterThanOrEqual(1);
       const report = await waitForReport(stack, entry.requestId, 10_000);
-      // 6 × 300 ms ran in full; the client left after about one step.
-      expect(cancelledAt).toBeLessThan(1_200);
-      expect(report.durationMs).toBeGreaterThanOrEqual(6 * 300 - 50);
+      // 6 × 500 ms ran in full; the client left after the first step, long before the task's end
+      // (the margin is the five remaining steps, so a slow machine cannot blur the two).
+      expect(cancelledAt).toBeLessThan(6 * 500);
+      expect(report.durationMs).toBeGreaterThanOrEqual(6 * 500 - 50);
       expect(report.status).toBeUndefined();
     } finally {
       await client.close();
@@ -113,7 +114,7 @@ describe('a client that disconnects mid-stream (AWS: the function is not interru
       url: stack.endpoint,
       token: stack.token,
       steps: 6,
-      stepMs: 300,
+      stepMs: 500,
       onMessage: (message, abort) => {
         if (message.message.method === 'notifications/progress') abort();
       },
@@ -121,9 +122,9 @@ describe('a client that disconnects mid-stream (AWS: the function is not interru
     expect(call.status).toBe(200);
     expect(progressOf(call)).toHaveLength(1);
     expect(call.bodyError).toBeDefined();
-    expect(call.endedAtMs).toBeLessThan(1_200);
+    expect(call.endedAtMs).toBeLessThan(6 * 500);
     const report = await waitForReport(stack, call.requestId!, 10_000);
-    expect(report.durationMs).toBeGreaterThanOrEqual(6 * 300 - 50);
+    expect(report.durationMs).toBeGreaterThanOrEqual(6 * 500 - 50);
   });
 
   it('2025-11-25: notifications/cancelled is accepted (202) but cannot reach the running invocation on a stateless server', async () => {
@@ -151,20 +152,21 @@ describe('streaming limits of the gateway (shortened; AWS: 5 min idle on a Regio
   it('cuts a stream idle for longer than the idle timeout; the function runs on', async () => {
     const gateway = await gatewayWithLimits({ idleTimeoutMs: 400 });
     try {
-      // Progress once a second: the gap after the first one exceeds the 400 ms idle timeout.
-      const call = await streamLongTask({ url: gateway.endpoint, token: stack.token, steps: 3, stepMs: 1_000 });
+      // Progress every 2 s: the gap after the first one exceeds the 400 ms idle timeout five times over.
+      const call = await streamLongTask({ url: gateway.endpoint, token: stack.token, steps: 2, stepMs: 2_000 });
       expect(call.status).toBe(200);
       const progress = progressOf(call);
       expect(progress.map((m) => m.message.params?.progress)).toEqual([1]);
       expect(resultOf(call)).toBeUndefined();
-      // The client sees a truncated body about 400 ms after the last data.
+      // The client sees a truncated body no sooner than 400 ms after the last data (a timer never
+      // fires early; how late it fires depends on the machine, so there is no upper bound here: the
+      // missing second progress and result show the cut came before the next data).
       expect(call.bodyError).toBeDefined();
       const silence = call.bodyError!.atMs - progress[0]!.atMs;
       expect(silence).toBeGreaterThanOrEqual(350);
-      expect(silence).toBeLessThan(900);
       expect((await accessEntry(gateway.access, (e) => e.requestId === call.requestId)).streamEnd).toBe('idle-timeout');
       const report = await waitForReport(stack, call.requestId!, 10_000);
-      expect(report.durationMs).toBeGreaterThanOrEqual(3 * 1_000 - 50);
+      expect(report.durationMs).toBeGreaterThanOrEqual(2 * 2_000 - 50);
     } finally {
       await gateway.close();
     }
@@ -173,26 +175,27 @@ describe('streaming limits of the gateway (shortened; AWS: 5 min idle on a Regio
   it('cuts a stream that is still sending when the maximum duration is reached; the function runs on', async () => {
     const gateway = await gatewayWithLimits({ maxDurationMs: 1_200 });
     try {
-      // Progress every 200 ms: never idle, but 10 steps take 2 s.
-      const call = await streamLongTask({ url: gateway.endpoint, token: stack.token, steps: 10, stepMs: 200 });
+      // Progress every 200 ms: never idle, but 20 steps take 4 s, far past the 1.2 s maximum.
+      const call = await streamLongTask({ url: gateway.endpoint, token: stack.token, steps: 20, stepMs: 200 });
       expect(call.status).toBe(200);
       const progress = progressOf(call);
-      expect(progress.length).toBeGreaterThanOrEqual(2);
-      expect(progress.length).toBeLessThan(10);
+      expect(progress.length).toBeGreaterThanOrEqual(1);
+      expect(progress.length).toBeLessThan(20);
       expect(resultOf(call)).toBeUndefined();
       expect(call.bodyError).toBeDefined();
+      // Not cut before the maximum duration (a timer never fires early); no upper bound, as above.
       expect(call.bodyError!.atMs).toBeGreaterThanOrEqual(1_100);
-      expect(call.bodyError!.atMs).toBeLessThan(1_900);
       expect((await accessEntry(gateway.access, (e) => e.requestId === call.requestId)).streamEnd).toBe('max-duration');
       const report = await waitForReport(stack, call.requestId!, 10_000);
-      expect(report.durationMs).toBeGreaterThanOrEqual(10 * 200 - 50);
+      expect(report.durationMs).toBeGreaterThanOrEqual(20 * 200 - 50);
     } finally {
       await gateway.close();
     }
   });
 
   it('a stream that keeps within both limits completes', async () => {
-    const gateway = await gatewayWithLimits({ idleTimeoutMs: 600, maxDurationMs: 5_000 });
+    // Generous limits against 250 ms steps, so a loaded machine's late timers cannot cross them.
+    const gateway = await gatewayWithLimits({ idleTimeoutMs: 3_000, maxDurationMs: 20_000 });
     try {
       const call = await streamLongTask({ url: gateway.endpoint, token: stack.token, steps: 4, stepMs: 250 });
       expect(call.bodyError).toBeUndefined();

@@ -117,19 +117,18 @@ describe('streaming handler: the MCP request signal follows the response stream'
   ] as const)('%s: a stream destroyed after the first progress aborts the request, and long_task stops early', async (protocol, steps) => {
     seenRequests.length = 0;
     const stream = recordingStream();
-    const started = performance.now();
     const run = handler(longTaskEvent(protocol, steps, 50), stream, lambdaContext());
     await until(() => stream.text().includes('notifications/progress'), 5_000);
     stream.destroy();
     await run;
-    // The handler returns at once, not after `steps` × 50 ms.
-    expect(performance.now() - started).toBeLessThan(1_500);
     expect(seenRequests[0]?.signal?.aborted).toBe(true);
-    await until(() => outcomes.has(steps), 2_000);
+    await until(() => outcomes.has(steps), 5_000);
     expect(outcomes.get(steps)!.isError).toBe(true);
+    // The tool stopped early: it reports how many of its steps ran, and that is fewer than all.
+    // (No wall-clock bound: the step count is the evidence, whatever the machine's speed.)
     const done = cancelledAfter(outcomes.get(steps));
     expect(done).toBeGreaterThanOrEqual(1);
-    expect(done).toBeLessThan(10);
+    expect(done).toBeLessThan(steps);
     expect(stream.text()).not.toContain('"stepsCompleted"');
   });
 
@@ -154,6 +153,8 @@ describe('streaming handler: the MCP request signal follows the response stream'
     expect(seenRequests[0]?.signal?.aborted).toBe(false);
     expect(outcomes.get(3)?.structuredContent).toMatchObject({ stepsCompleted: 3 });
     const body = stream.text();
+    // Progress was sent at all (else the order check below would hold vacuously), and before the result.
+    expect(body.indexOf('notifications/progress')).toBeGreaterThanOrEqual(0);
     expect(body.indexOf('notifications/progress')).toBeLessThan(body.indexOf('"stepsCompleted":3'));
   });
 });
