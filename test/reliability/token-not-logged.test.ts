@@ -16,9 +16,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AccessLogEntry } from '../../emulator/gateway/rest-api.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
-import { tokenFingerprint } from '../../server/authorizer/fingerprint.ts';
 import { JwksServer } from '../authorizer/helpers.ts';
 import { callTool, postJson, type RawResponse } from '../support/mcp-http.ts';
+import { expectedFingerprint } from '../support/token-fingerprint.ts';
 import { startTestStack } from '../support/stack.ts';
 
 const LIST_TOOLS = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
@@ -142,7 +142,7 @@ describe('bearer tokens never reach a log', () => {
     expect(all).toContain('MCP request rejected or failed');
     expect(all).toContain('Runtime.ExitError');
     // Control: what the authorizer logs instead of the token (a SHA-256 prefix) is in the corpus.
-    expect(all).toContain(tokenFingerprint(secrets.get('good token')!));
+    expect(all).toContain(expectedFingerprint(secrets.get('good token')!));
     expect(hits).toEqual([]);
   }, 60_000);
 
@@ -224,7 +224,7 @@ describe('bearer tokens never reach a log', () => {
       expect(all).toContain('Authorization refused');
       expect(all).toContain('Authorization denied');
       expect(all).toContain('Authorization failed');
-      expect(all).toContain(tokenFingerprint(issued[0]!));
+      expect(all).toContain(expectedFingerprint(issued[0]!));
       expect(hits).toEqual([]);
     } finally {
       await jwks.stop();
