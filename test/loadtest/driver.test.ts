@@ -235,20 +235,24 @@ describe('k6 semantics in the Node driver', () => {
     recorder.recordCheck('[2026-07-28] tools/call ping -> pong', false, {});
     recorder.recordIteration(50);
     const node = summarize(recorder.toK6Data(plan, 4000, new Date(0)), plan, { tool: 'node', start: new Date(0), end: new Date(4000) });
-    // What k6 hands handleSummary for the same samples (trimmed to the metrics the summary reads).
-    const trend = (v: number[]) => trendValues(v, plan.summaryTrendStats);
+    // What k6 hands handleSummary for the same samples (trimmed to the metrics the summary reads),
+    // written out by hand for loadtest/scenarios.json's summaryTrendStats; percentiles interpolate
+    // linearly between the closest ranks as k6's do (p(90) of [12, 30] = 12 + 0.9 × 18).
+    const single = (v: number) => ({ avg: v, min: v, med: v, max: v, 'p(50)': v, 'p(90)': v, 'p(95)': v, 'p(99)': v, count: 1 });
+    const twelveAndThirty = { avg: 21, min: 12, med: 21, max: 30, 'p(50)': 21, 'p(90)': 28.2, 'p(95)': 29.1, 'p(99)': 29.82, count: 2 };
+    expect(plan.summaryTrendStats).toEqual(Object.keys(twelveAndThirty));
     const k6: K6SummaryData = {
       metrics: {
         http_reqs: { type: 'counter', contains: 'default', values: { count: 2, rate: 0.5 } },
         http_req_failed: { type: 'rate', contains: 'default', values: { rate: 0.5, passes: 1, fails: 1 }, thresholds: { 'rate<0.01': { ok: false } } },
-        http_req_duration: { type: 'trend', contains: 'time', values: trend([12, 30]), thresholds: { 'p(95)<1000': { ok: true }, 'p(99)<2000': { ok: true } } },
-        'http_req_duration{mcp_method:tools/list}': { type: 'trend', contains: 'time', values: trend([12]), thresholds: { 'max>=0': { ok: true } } },
-        'http_req_duration{mcp_method:tools/call}': { type: 'trend', contains: 'time', values: trend([30]), thresholds: { 'max>=0': { ok: true } } },
-        'http_req_duration{mcp_method:tools/call,mcp_name:ping}': { type: 'trend', contains: 'time', values: trend([30]), thresholds: { 'max>=0': { ok: true } } },
-        'http_req_duration{mcp_era:2026-07-28}': { type: 'trend', contains: 'time', values: trend([12, 30]), thresholds: { 'max>=0': { ok: true } } },
+        http_req_duration: { type: 'trend', contains: 'time', values: twelveAndThirty, thresholds: { 'p(95)<1000': { ok: true }, 'p(99)<2000': { ok: true } } },
+        'http_req_duration{mcp_method:tools/list}': { type: 'trend', contains: 'time', values: single(12), thresholds: { 'max>=0': { ok: true } } },
+        'http_req_duration{mcp_method:tools/call}': { type: 'trend', contains: 'time', values: single(30), thresholds: { 'max>=0': { ok: true } } },
+        'http_req_duration{mcp_method:tools/call,mcp_name:ping}': { type: 'trend', contains: 'time', values: single(30), thresholds: { 'max>=0': { ok: true } } },
+        'http_req_duration{mcp_era:2026-07-28}': { type: 'trend', contains: 'time', values: twelveAndThirty, thresholds: { 'max>=0': { ok: true } } },
         checks: { type: 'rate', contains: 'default', values: { rate: 0.5, passes: 1, fails: 1 }, thresholds: { 'rate>0.99': { ok: false } } },
         iterations: { type: 'counter', contains: 'default', values: { count: 1, rate: 0.25 } },
-        iteration_duration: { type: 'trend', contains: 'time', values: trend([50]) },
+        iteration_duration: { type: 'trend', contains: 'time', values: single(50) },
         vus_max: { type: 'gauge', contains: 'default', values: { value: 0, min: 0, max: 0 } },
         http_status_200: { type: 'counter', contains: 'default', values: { count: 1, rate: 0.25 } },
         http_status_500: { type: 'counter', contains: 'default', values: { count: 1, rate: 0.25 } },
