@@ -7,7 +7,8 @@
 import type { Context } from 'aws-lambda';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { toProxyEvent, type ProxyEvent, type ProxyResult } from '../server/gateway/proxy-event.ts';
+import { toProxyEvent } from '../emulator/gateway/proxy-event-builder.ts';
+import type { ProxyEvent, ProxyResult } from '../server/gateway/proxy-event.ts';
 import { readServerConfig } from '../server/config.ts';
 import { createConfiguredEndpoint } from '../server/http/configured-endpoint.ts';
 import { createExpressRouteHandler } from '../server/lambda/express-routes.ts';

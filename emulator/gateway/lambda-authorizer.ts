@@ -6,8 +6,10 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
  */
 import type { AuthorizerSettings } from '../config/stack-config.ts';
-import type { AuthorizerContext, GatewayHttpRequest, GatewayRoute } from '../../server/gateway/proxy-event.ts';
-import { headerValue, toProxyEvent } from '../../server/gateway/proxy-event.ts';
+import type { AuthorizerContext } from '../../server/gateway/proxy-event.ts';
+import { headerValue } from '../../server/gateway/proxy-event.ts';
+import { requestAuthorizerEvent, tokenAuthorizerEvent } from './authorizer-event.ts';
+import type { GatewayHttpRequest, GatewayRoute } from './proxy-event-builder.ts';
 import type { InvokeOutcome } from '../lambda/function-pool.ts';
 
 export type AuthorizationDecision =
@@ -96,9 +98,7 @@ export class LambdaAuthorizer {
     if (cached && cached.expiresAt > Date.now()) return this.decide(cached, methodArn, true);
 
     const event =
-      this.settings.type === 'TOKEN'
-        ? { type: 'TOKEN', authorizationToken: identity, methodArn }
-        : { ...toProxyEvent(request, { ...route, authorizer: undefined }), type: 'REQUEST', methodArn };
+      this.settings.type === 'TOKEN' ? tokenAuthorizerEvent(identity, methodArn) : requestAuthorizerEvent(request, route, methodArn);
     const outcome = await this.invoke(event);
     if (outcome.kind === 'throttled') return { kind: 'failure', reason: 'authorizer throttled' };
     if (outcome.kind === 'function-error') {

@@ -4,19 +4,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  MalformedProxyResultError,
-  fromProxyResult,
-  toProxyEvent,
-  type GatewayHttpRequest,
-  type GatewayHttpResponse,
-  type GatewayRoute,
-} from '../../server/gateway/proxy-event.ts';
+import type { GatewayHttpResponse } from '../../server/gateway/proxy-event.ts';
 import type { StackConfig } from '../config/stack-config.ts';
 import type { InvokeOutcome } from '../lambda/function-pool.ts';
 import { gatewayResponse, type GatewayResponseType } from './gateway-responses.ts';
 import type { GatewayResponseCustomisations } from './terraform-gateway-responses.ts';
 import type { LambdaAuthorizer } from './lambda-authorizer.ts';
+import {
+  MalformedProxyResultError,
+  fromProxyResult,
+  toProxyEvent,
+  type GatewayHttpRequest,
+  type GatewayRoute,
+} from './proxy-event-builder.ts';
 import { TokenBucket } from './stage-throttle.ts';
 import { streamIntegration, type StreamEnd, type StreamLimits } from './streamed-integration.ts';
 

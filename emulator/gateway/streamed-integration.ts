@@ -21,7 +21,7 @@
  * stream never sees the disconnect.
  */
 import type { ServerResponse } from 'node:http';
-import { fromProxyResult, MalformedProxyResultError } from '../../server/gateway/proxy-event.ts';
+import { fromProxyResult, MalformedProxyResultError } from './proxy-event-builder.ts';
 import type { InvokeOutcome } from '../lambda/function-pool.ts';
 
 export const STREAM_MAX_DURATION_MS = 15 * 60_000;

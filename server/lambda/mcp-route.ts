@@ -1,5 +1,12 @@
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
-import { bodyFromProxyEvent, headersFromProxyEvent, toProxyResult, type ProxyEvent, type ProxyResult } from '../gateway/proxy-event.ts';
+import {
+  bodyFromProxyEvent,
+  headersFromProxyEvent,
+  toProxyResult,
+  urlFromProxyEvent,
+  type ProxyEvent,
+  type ProxyResult,
+} from '../gateway/proxy-event.ts';
 import { JSON_RPC, jsonRpcErrorBody } from '../http/json-rpc-error.ts';
 import type { McpEndpoint, McpHttpRequest } from '../http/mcp-endpoint.ts';
 
@@ -16,7 +23,8 @@ export function isMcpPost(event: ProxyEvent): boolean {
 export function mcpRequestFromProxyEvent(event: ProxyEvent, signal?: AbortSignal): McpHttpRequest {
   const headers = new Headers();
   for (const [name, value] of headersFromProxyEvent(event)) headers.append(name, value);
-  return { url: `https://${headers.get('host') ?? 'localhost'}${event.path}`, method: 'POST', headers, body: bodyFromProxyEvent(event).toString('utf8'), signal };
+  const url = urlFromProxyEvent(event).href;
+  return { url, method: 'POST', headers, body: bodyFromProxyEvent(event).toString('utf8'), signal };
 }
 
 /** Response headers as pairs; `Headers` folds repeated Set-Cookie values unless asked for them apart. */

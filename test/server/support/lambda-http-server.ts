@@ -7,14 +7,8 @@
 import type { Context } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  MalformedProxyResultError,
-  fromProxyResult,
-  toProxyEvent,
-  type AuthorizerContext,
-  type ProxyEvent,
-  type ProxyResult,
-} from '../../../server/gateway/proxy-event.ts';
+import { MalformedProxyResultError, fromProxyResult, toProxyEvent } from '../../../emulator/gateway/proxy-event-builder.ts';
+import type { AuthorizerContext, ProxyEvent, ProxyResult } from '../../../server/gateway/proxy-event.ts';
 import { ACCOUNT_ID, API_ID, AUTHORIZER_CONTEXT, STAGE, lambdaContext } from './proxy-events.ts';
 
 export type ProxyHandler = (event: ProxyEvent, context: Context) => Promise<ProxyResult>;

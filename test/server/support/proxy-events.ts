@@ -7,14 +7,8 @@
  * Lambda authorizer's context).
  */
 import type { Context } from 'aws-lambda';
-import {
-  fromProxyResult,
-  toProxyEvent,
-  type AuthorizerContext,
-  type GatewayRoute,
-  type ProxyEvent,
-  type ProxyResult,
-} from '../../../server/gateway/proxy-event.ts';
+import { fromProxyResult, toProxyEvent, type GatewayRoute } from '../../../emulator/gateway/proxy-event-builder.ts';
+import type { AuthorizerContext, ProxyEvent, ProxyResult } from '../../../server/gateway/proxy-event.ts';
 
 export const STAGE = 'dev';
 export const API_ID = 'a1b2c3d4e5';
