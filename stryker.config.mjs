@@ -1,0 +1,37 @@
+// @ts-check
+/**
+ * Mutation testing of the code that decides who gets in (`npm run test:mutation`, see
+ * test/README.md). Runs only the in-process unit tests (vitest.mutation.config.ts).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    'server/authorizer/*.ts',
+    // Test-only fault hook (AUTHORIZER_FAULT_TOKENS), never enabled by Terraform.
+    '!server/authorizer/fault-injection.ts',
+    'emulator/gateway/lambda-authorizer.ts',
+    'emulator/gateway/gateway-responses.ts',
+    'server/gateway/proxy-event.ts',
+    'server/gateway/authorizer-context.ts',
+    'server/mcp/tasks/owner.ts',
+    'server/mcp/conformance/request-state.ts',
+  ],
+  // Shared 2-core machines: one sandbox at a time (pass --concurrency 2 on a machine of your own).
+  concurrency: 1,
+  coverageAnalysis: 'perTest',
+  // Only mutants of changed code (or covered by changed tests) run again; kept out of git.
+  incremental: true,
+  incrementalFile: '.local/stryker/incremental.json',
+  tempDirName: '.local/stryker/tmp',
+  // Build outputs, tool caches and results are not needed by the unit tests.
+  ignorePatterns: ['dist', '.local', 'coverage', 'loadtest/results', 'bench/results', 'terraform/.terraform', 'localstack/.state'],
+  cleanTempDir: 'always',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: '.local/stryker/mutation.html' },
+  jsonReporter: { fileName: '.local/stryker/mutation.json' },
+  thresholds: { high: 95, low: 90, break: 90 },
+  timeoutMS: 10_000,
+};

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The unit-level tests of the security-critical modules, for `npm run test:mutation` (Stryker).
+ * In-process only: no embedded stack, no child processes, so each mutant is tested in seconds.
+ * Add a test file here when it covers one of the modules `stryker.config.mjs` mutates.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/authorizer/**/*.test.ts',
+      'test/gateway/**/*.test.ts',
+      'test/tasks/owner-binding.test.ts',
+      'test/conformance/request-state.test.ts',
+    ],
+    // Test-only fault hook: not part of the deployed authorizer, not mutated.
+    exclude: ['test/authorizer/fault-injection.test.ts'],
+    pool: 'forks',
+    maxWorkers: 1,
+    testTimeout: 30_000,
+  },
+});
