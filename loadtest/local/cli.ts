@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runLoad, type Progress } from './driver.ts';
 import { LOADTEST_DIR, readScenarioFile } from './scenario-file.ts';
+import { runSubcommand } from './subcommands.ts';
 
 function formatProgress(p: Progress): string {
   const target = p.targetRequestRate === undefined ? '' : `target ${p.targetRequestRate.toFixed(1).padStart(5)} req/s | `;
@@ -28,6 +29,8 @@ const positive = (name: string) => (value: string): string => {
 };
 
 async function main(): Promise<number> {
+  const subcommand = await runSubcommand(process.argv.slice(2));
+  if (subcommand !== undefined) return subcommand;
   const scenarios = await readScenarioFile();
   const program = new Command()
     .name('tsx loadtest/local/cli.ts')

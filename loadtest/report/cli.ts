@@ -3,6 +3,7 @@
  * window you name), from its CloudWatch log group on AWS, LocalStack or the embedded stack.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { isArchitecture, type Architecture } from './cost.ts';
 import { DEFAULT_LOG_GROUP, runReport } from './run.ts';
 import { DEFAULT_RESULTS_DIR } from './window.ts';
 
@@ -28,6 +29,10 @@ const program = new Command()
   .option('--margin <seconds>', "widen a summary's window by this much on both sides", nonNegative, 2)
   .option('--settle <seconds>', 'wait until the window ended this long ago before reading (CloudWatch ingestion lag)', nonNegative, 0)
   .option('--filter-pattern <pattern>', "FilterLogEvents pattern ('' for none); results are filtered client-side regardless")
+  .option('--architecture <arch>', 'x86_64 | arm64, for the cost (default: lambda_architecture of terraform/)', (v: string) => {
+    if (!isArchitecture(v)) throw new InvalidArgumentError('must be x86_64 or arm64');
+    return v;
+  })
   .option('--no-html', 'skip the HTML chart')
   .parse();
 
@@ -44,6 +49,7 @@ const opts = program.opts<{
   settle: number;
   filterPattern?: string;
   html: boolean;
+  architecture?: Architecture;
 }>();
 
 try {
@@ -60,6 +66,7 @@ try {
     settleSeconds: opts.settle,
     filterPattern: opts.filterPattern,
     html: opts.html,
+    architecture: opts.architecture,
     progress: (line) => console.error(line),
   });
   process.stdout.write(result.table);

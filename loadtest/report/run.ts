@@ -4,11 +4,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { fileStamp, type LoadSummary } from '../k6/lib/summary.js';
 import { aggregate, type ScalingReport } from './aggregate.ts';
 import { renderReportHtml, type LoadRunContext, type ReportContext } from './chart.ts';
 import { createLogsClient, readLogEvents } from './cloudwatch.ts';
+import { appendToBody, formatCostTable, renderCostHtml } from './cost-render.ts';
+import { computeRunCost, isArchitecture, logEventBytes, type Architecture, type RunCost } from './cost.ts';
 import { PLATFORM_FILTER_PATTERN } from './platform-lines.ts';
 import { formatReportTable } from './table.ts';
 import { DEFAULT_RESULTS_DIR, findLatestSummary, parseTime, readSummary, windowOfSummary } from './window.ts';
@@ -35,6 +38,8 @@ export interface ReportOptions {
   readonly html?: boolean | undefined;
   readonly progress?: ((line: string) => void) | undefined;
   readonly client?: Pick<CloudWatchLogsClient, 'send'> | undefined;
+  /** The function's architecture, for the cost; default: `lambda_architecture` of terraform/. */
+  readonly architecture?: Architecture | undefined;
 }
 
 export interface ReportResult {
@@ -44,6 +49,17 @@ export interface ReportResult {
   readonly htmlPath: string | undefined;
   readonly jsonPath: string;
   readonly summaryFile: string | undefined;
+  readonly cost: RunCost;
+}
+
+const TERRAFORM_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../terraform');
+
+/** The architecture Terraform deploys (terraform/variables.tf, tfvars, TF_VAR_lambda_architecture). */
+export async function terraformArchitecture(dir = TERRAFORM_DIR): Promise<Architecture> {
+  const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
+  const value = (await readTerraformVariables(dir)).lambda_architecture;
+  if (!isArchitecture(value)) throw new Error(`lambda_architecture in ${dir} is ${JSON.stringify(value)}, not x86_64 or arm64`);
+  return value;
 }
 
 function loadContext(summary: LoadSummary, file: string | undefined): LoadRunContext {
@@ -114,15 +130,30 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     generatedAt: new Date(),
     load: summary ? loadContext(summary, summaryFile) : undefined,
   };
+  const filterPattern = options.filterPattern ?? PLATFORM_FILTER_PATTERN;
+  const cost = computeRunCost({
+    architecture: options.architecture ?? (await terraformArchitecture()),
+    invocations: report.invocations,
+    billedGbSeconds: report.billedGbSeconds,
+    apiRequests: summary ? summary.http.requests : report.invocations,
+    apiRequestsSource: summary ? 'load summary' : 'REPORT lines',
+    logBytes: logEventBytes(records),
+    logBytesScope:
+      filterPattern === ''
+        ? `every event of ${logGroup} in the window`
+        : "platform lines only (START/END/REPORT); pass --filter-pattern '' to count the function's own log lines too",
+  });
+  // AWS itself when no endpoint is given; the embedded stack and LocalStack answer on an endpoint.
+  const onAws = options.endpoint === undefined;
   const outDir = options.outDir ?? options.resultsDir ?? DEFAULT_RESULTS_DIR;
   await mkdir(outDir, { recursive: true });
   const base = path.join(outDir, `scaling-${fileStamp(new Date(startMs))}`);
   const jsonPath = `${base}.json`;
-  await writeFile(jsonPath, `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, ...report }, null, 2)}\n`);
+  await writeFile(jsonPath, `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, ...report, cost }, null, 2)}\n`);
   let htmlPath: string | undefined;
   if (options.html !== false) {
     htmlPath = `${base}.html`;
-    await writeFile(htmlPath, renderReportHtml(report, context));
+    await writeFile(htmlPath, appendToBody(renderReportHtml(report, context), renderCostHtml(cost, onAws)));
   }
   if (report.invocations === 0) {
     progress(
@@ -131,5 +162,6 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
         : 'no invocations found: CloudWatch Logs can lag by seconds to minutes; retry, or pass --settle 30',
     );
   }
-  return { report, context, table: formatReportTable(report, context), htmlPath, jsonPath, summaryFile };
+  const table = `${formatReportTable(report, context)}\n${formatCostTable(cost, onAws)}`;
+  return { report, context, table, htmlPath, jsonPath, summaryFile, cost };
 }

@@ -1,0 +1,3 @@
+export async function k8sMain(_argv: readonly string[]): Promise<number> {
+  return 2;
+}
