@@ -46,6 +46,7 @@ const program = new Command()
       'Settings (memory, timeout, concurrency, stage, authorizer, tokens) come from terraform/variables.tf and tfvars files.',
   )
   .option('-p, --port <port>', 'port to listen on (0 = any free port)', port, Number(process.env.PORT ?? 3000))
+  .option('--host <address>', 'address to listen on (0.0.0.0 inside a container)', '127.0.0.1')
   .option('--var-file <file>', 'Terraform variable file, as terraform -var-file (repeatable)', collect, [])
   .option('--var <name=value>', 'Terraform variable, as terraform -var (repeatable)', collectVar, {})
   .option('--idle-timeout <seconds>', 'reclaim execution environments idle this long', positiveSeconds, DEFAULT_IDLE_TIMEOUT_MS / 1000)
@@ -69,6 +70,7 @@ function accessLine(entry: AccessLogEntry, stack: RunningStack): string {
 async function main(): Promise<void> {
   const opts = program.parse().opts<{
     port: number;
+    host: string;
     varFile: string[];
     var: Record<string, TerraformValue>;
     idleTimeout: number;
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
   let stack: RunningStack | undefined;
   stack = await startStack({
     port: opts.port,
+    host: opts.host,
     varFiles: opts.varFile,
     overrides: opts.var,
     fallbackTokens: [fallbackToken],

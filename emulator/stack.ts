@@ -90,7 +90,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     server.listen(options.port ?? 3000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host}:${port}`;
+  // Listening on every address (in a container): clients reach the stack through a port published
+  // on the loopback, so that is the origin the stage URL and the RFC 9728 metadata name.
+  const origin = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   const stageName = String(variables.stage_name);
   const baseUrl = `${origin}/${stageName}`;
 

@@ -17,8 +17,19 @@ export AWS_ENDPOINT_URL=${AWS_ENDPOINT_URL:-$LOCALSTACK_ENDPOINT}
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test}
 export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-test}
 export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
+# One Region for Terraform and every signed call (check-authorizer.mjs, the report).
+export AWS_REGION=${AWS_REGION:-$AWS_DEFAULT_REGION}
 
 log() { printf '[deploy] %s\n' "$*"; }
+
+# API Gateway response streaming is AWS-only: LocalStack 4.14 refuses the STREAM integration's
+# response-streaming-invocations URI ("Integrations of type 'AWS_PROXY' currently only supports
+# Lambda function and Firehose stream invocations."). Say so before building anything.
+if [ "${TF_VAR_streaming_enabled:-false}" = true ]; then
+  log "streaming_enabled = true is AWS-only: LocalStack 4.14 refuses API Gateway STREAM integrations."
+  log "Deploy it to AWS (terraform/README.md), or use the embedded stack: docker compose --profile embedded up embedded-client"
+  exit 2
+fi
 
 log "copying sources from ${SRC_DIR} to ${BUILD_DIR}"
 mkdir -p "$BUILD_DIR"
@@ -63,10 +74,17 @@ tflocal init -input=false -no-color
 log "tflocal apply"
 if ! tflocal apply -auto-approve -input=false -no-color "${tf_vars[@]}"; then
   # The state outlives LocalStack (whose free edition keeps nothing across
-  # restarts); if it no longer matches, start again from an empty state.
-  log "apply failed; retrying once from an empty LocalStack state"
-  rm -f terraform.tfstate terraform.tfstate.backup
-  tflocal apply -auto-approve -input=false -no-color "${tf_vars[@]}"
+  # restarts). Each apply refreshes first: what LocalStack no longer holds
+  # drops out of the state and is created again, and what it still holds is
+  # kept, so the state is never thrown away (that would orphan resources, and
+  # the next apply would fail on names already taken). A second try also gets
+  # past a function still starting when its permission was added.
+  log "apply failed; retrying once (the state is kept)"
+  sleep 5
+  if ! tflocal apply -auto-approve -input=false -no-color "${tf_vars[@]}"; then
+    log "apply failed twice. To start from scratch: docker compose down -v && docker compose up"
+    exit 1
+  fi
 fi
 
 api_id=$(tflocal output -raw api_id)

@@ -9,7 +9,13 @@ terraform {
       # (API Gateway response streaming); 6.26 lets STREAM integrations use
       # timeouts up to 900 000 ms. Provider 6 also removed `stage_name` from
       # aws_api_gateway_deployment, hence the separate aws_api_gateway_stage.
-      version = "~> 6.26"
+      # Pinned to the exact release that `npm run check:terraform` builds and
+      # validates, so that every `terraform init` (yours, the Compose deployer's)
+      # installs what was checked. No .terraform.lock.hcl is committed: its
+      # hashes must come from the registry's own release packages, which the
+      # checks cannot download. Raise this pin (and AWS_PROVIDER_VERSION in
+      # scripts/check-terraform.sh) together; then `terraform init -upgrade`.
+      version = "6.47.1"
     }
   }
 }

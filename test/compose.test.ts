@@ -5,7 +5,7 @@
  * the repository paths they mount.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,10 @@ function interpolateTree(node: unknown, env: Env): unknown {
 
 interface Service {
   image?: string;
+  user?: string;
+  network_mode?: string;
+  ports?: string[];
+  security_opt?: string[];
   build?: { context: string; dockerfile?: string };
   profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
@@ -108,7 +112,11 @@ describe('docker-compose.yml against the Compose Specification schema', () => {
     ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
     ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F:.]+\/\d{1,3}$/);
     const validate = ajv.compile(modernize(schema) as object);
-    for (const env of [{}, { LOCALSTACK_AUTH_TOKEN: 'ls-token', LOCALSTACK_VERSION: '2026.8.2', MCP_TOKEN: 'another-long-dev-token' }]) {
+    for (const env of [
+      {},
+      { LOCALSTACK_AUTH_TOKEN: 'ls-token', LOCALSTACK_VERSION: '2026.8.2', MCP_TOKEN: 'another-long-dev-token' },
+      { DOCKER_SOCKET: '/run/user/1000/docker.sock', LOADTEST_USER: '1000:1000', AWS_DEFAULT_REGION: 'eu-west-1', EMBEDDED_PORT: '3100' },
+    ]) {
       const ok = validate(load(env));
       expect(ok ? [] : validate.errors).toEqual([]);
     }
@@ -128,10 +136,14 @@ describe('docker-compose.yml against the Compose Specification schema', () => {
 });
 
 describe('docker-compose.yml services', () => {
-  it('has localstack, deploy and client by default, k6 and report under the load profile', () => {
-    expect(Object.keys(services).sort()).toEqual(['client', 'deploy', 'k6', 'localstack', 'report']);
+  it('has localstack, deploy and client by default, k6 and report under load, the embedded stack under its own profiles', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'client', 'deploy', 'embedded', 'embedded-client', 'embedded-k6', 'embedded-report', 'k6', 'localstack', 'report',
+    ]);
     for (const name of ['localstack', 'deploy', 'client']) expect(services[name]!.profiles, name).toBeUndefined();
     for (const name of ['k6', 'report']) expect(services[name]!.profiles, name).toEqual(['load']);
+    for (const name of ['embedded', 'embedded-client']) expect(services[name]!.profiles, name).toEqual(['embedded', 'embedded-load']);
+    for (const name of ['embedded-k6', 'embedded-report']) expect(services[name]!.profiles, name).toEqual(['embedded-load']);
   });
 
   it('starts each service only when what it needs is healthy or completed', () => {
@@ -142,11 +154,17 @@ describe('docker-compose.yml services', () => {
       localstack: {},
       deploy: { localstack: 'service_healthy' },
       client: { deploy: 'service_completed_successfully' },
-      k6: { deploy: 'service_completed_successfully' },
+      // After the smoke test, never at the same moment: LocalStack can hang on many simultaneous
+      // nodejs22.x cold starts (localstack#13195), and a failed smoke test means no load run.
+      k6: { client: 'service_completed_successfully' },
       // Compose has no "exited, whatever the code" condition (service_started, service_healthy,
       // service_completed_successfully): k6's service exits 0 after a threshold breach instead, so
       // that the report still runs (see the next describe block).
       report: { k6: 'service_completed_successfully' },
+      embedded: {},
+      'embedded-client': { embedded: 'service_healthy' },
+      'embedded-k6': { 'embedded-client': 'service_completed_successfully' },
+      'embedded-report': { 'embedded-k6': 'service_completed_successfully' },
     });
     for (const service of Object.values(services)) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
@@ -165,7 +183,7 @@ describe('docker-compose.yml services', () => {
 
   it('pins every pulled image to a version tag (never latest), with LocalStack 4.14.0 by default', () => {
     for (const [name, service] of Object.entries(services)) {
-      if (service.build) {
+      if (service.build || service.image?.endsWith(':local')) {
         if (service.image) expect(service.image, name).toMatch(/:local$/); // built here, never pulled
         continue;
       }
@@ -199,17 +217,76 @@ describe('docker-compose.yml services', () => {
     expect(localstack.environment!.LAMBDA_DOCKER_NETWORK).toBe(compose.networks!.default!.name);
   });
 
+  it('takes the Docker socket from DOCKER_SOCKET (rootless Docker, Podman, Colima) and mounts it where LocalStack looks', () => {
+    const socket = '/run/user/1000/podman/podman.sock';
+    expect(load({ DOCKER_SOCKET: socket }).services.localstack!.volumes).toContain(`${socket}:/var/run/docker.sock`);
+    // SELinux: label separation off for the container that drives the socket; the socket itself is never relabelled.
+    expect(services.localstack!.security_opt).toEqual(['label=disable']);
+    expect(services.localstack!.volumes!.find((v) => v.endsWith('docker.sock'))).not.toMatch(/:[zZ]$|,[zZ]$/);
+  });
+
+  it('labels repository bind mounts for SELinux (:z) and never a named volume', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const [source, , mode = ''] = volume.split(':');
+        if (source!.startsWith('.')) expect(mode.split(','), `${name}: ${volume}`).toContain('z');
+        else expect(mode.split(','), `${name}: ${volume}`).not.toContain('z');
+      }
+    }
+  });
+
+  it('gives LocalStack longer than its 20 s default to start a Lambda container', () => {
+    // localstack-core 4.14.0 config.py: LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT defaults to 20 (seconds).
+    expect(Number(services.localstack!.environment!.LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT)).toBeGreaterThanOrEqual(60);
+    expect(load({ LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT: '300' }).services.localstack!.environment!.LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT).toBe('300');
+  });
+
+  it('uses one Region for the deployer and the report, whatever the shell default is', () => {
+    for (const env of [{}, { AWS_DEFAULT_REGION: 'eu-west-1' }]) {
+      const loaded = load(env).services;
+      const expected = (env as Env).AWS_DEFAULT_REGION ?? 'us-east-1';
+      for (const name of ['deploy', 'report', 'embedded-report']) {
+        expect(loaded[name]!.environment!.AWS_REGION, name).toBe(expected);
+        expect(loaded[name]!.environment!.AWS_DEFAULT_REGION, name).toBe(expected);
+      }
+    }
+  });
+
+  it('builds each image once: a service that only names a local image depends on the service that builds it', () => {
+    const builders = new Map<string, string[]>();
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build && service.image) builders.set(service.image, [...(builders.get(service.image) ?? []), name]);
+    }
+    // Two services building one image name race on `docker compose up` ("image ... already exists").
+    for (const [image, names] of builders) expect(names, image).toHaveLength(1);
+    const dependencies = (name: string): string[] => {
+      const s = services[name]!;
+      const direct = [...Object.keys(s.depends_on ?? {}), ...(s.network_mode?.startsWith('service:') ? [s.network_mode.slice(8)] : [])];
+      return [...direct, ...direct.flatMap(dependencies)];
+    };
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build || !service.image?.endsWith(':local')) continue;
+      // Compose does not pull an image another service builds (docker/compose pkg/compose/pull.go,
+      // isServiceImageToBuild); `up <name>` builds it only when its builder is a dependency.
+      const [builder] = builders.get(service.image) ?? [];
+      expect(builder, `${name}: nothing builds ${service.image}`).toBeDefined();
+      expect(dependencies(name), name).toContain(builder);
+    }
+    expect(services.report!.image).toBe(services.deploy!.image);
+    expect(services.report!.build).toBeUndefined();
+  });
+
   it('mounts only repository paths that exist, and declares every named volume', () => {
     const declared = Object.keys(compose.volumes ?? {});
     for (const [name, service] of Object.entries(services)) {
       for (const volume of service.volumes ?? []) {
         const [source] = volume.split(':');
-        if (source === '/var/run/docker.sock') continue;
+        if (source!.endsWith('docker.sock')) continue;
         if (source!.startsWith('.')) expect(existsSync(path.resolve(ROOT, source!)), `${name}: ${volume}`).toBe(true);
         else expect(declared, `${name}: ${volume}`).toContain(source);
       }
     }
-    expect(services.deploy!.volumes).toContain('.:/src:ro'); // the deployer never writes into the repository
+    expect(services.deploy!.volumes).toContain('.:/src:ro,z'); // the deployer never writes into the repository
   });
 
   it('builds from Dockerfiles that exist', (ctx) => {
@@ -229,6 +306,7 @@ describe('docker-compose.yml services', () => {
       expect(services[name]!.volumes, name).toContain('shared:/shared:ro');
       expect(commandOf(services[name]!), name).toContain('$(cat /shared/endpoint)');
     }
+    expect(services.k6!.environment!.MCP_URL).toBeUndefined();
     // Path-style invoke URL: works from every container, unlike *.localhost.localstack.cloud.
     expect(DEPLOY_SCRIPT).toContain('endpoint="${LOCALSTACK_ENDPOINT}/_aws/execute-api/${api_id}/${stage}/mcp"');
     expect(DEPLOY_SCRIPT).toMatch(/> "\$SHARED_DIR\/endpoint\.tmp"\nmv "\$SHARED_DIR\/endpoint\.tmp" "\$SHARED_DIR\/endpoint"/);
@@ -248,17 +326,21 @@ describe('docker-compose.yml services', () => {
 
   it('uses one dev token everywhere, and it passes the Terraform static token validation', () => {
     const token = services.deploy!.environment!.MCP_TOKEN!;
-    for (const name of ['client', 'k6']) expect(services[name]!.environment!.MCP_TOKEN, name).toBe(token);
+    for (const name of ['client', 'k6', 'embedded-client', 'embedded-k6']) expect(services[name]!.environment!.MCP_TOKEN, name).toBe(token);
+    expect(JSON.parse(services.embedded!.environment!.TF_VAR_static_tokens!)).toEqual([token]);
     expect(token.length).toBeGreaterThanOrEqual(16);
     expect(token).toMatch(/^[-0-9a-zA-Z._~+/]+=*$/);
-    expect(load({ MCP_TOKEN: 'my-own-token-0123456789' }).services.client!.environment!.MCP_TOKEN).toBe('my-own-token-0123456789');
+    const own = load({ MCP_TOKEN: 'my-own-token-0123456789' }).services;
+    expect(own.client!.environment!.MCP_TOKEN).toBe('my-own-token-0123456789');
+    expect(JSON.parse(own.embedded!.environment!.TF_VAR_static_tokens!)).toEqual(['my-own-token-0123456789']);
   });
 
   it('runs k6 on loadtest/k6/load.js and the report against LocalStack', (ctx) => {
-    expect(commandOf(services.k6!)).toContain('export MCP_URL="$(cat /shared/endpoint)"');
+    expect(commandOf(services.k6!)).toContain('export MCP_URL="${MCP_URL:-$(cat /shared/endpoint)}"');
     expect(commandOf(services.k6!)).toContain('k6 run loadtest/k6/load.js');
     expect(services.k6!.environment!.MCP_TARGET).toBe('localstack'); // ramps instead of spiking (localstack#13195)
-    expect(commandOf(services.report!)).toContain('npm run report -- --endpoint http://localstack:4566');
+    expect(commandOf(services.report!)).toContain('npm run report -- --endpoint "$LOGS_ENDPOINT"');
+    expect(services.report!.environment!.LOGS_ENDPOINT).toBe('http://localstack:4566');
     expect(existsSync(path.join(ROOT, 'loadtest', 'k6', 'load.js'))).toBe(true);
   });
 });
@@ -270,14 +352,19 @@ describe('docker-compose.yml services', () => {
 describe('docker-compose.yml: the report runs after k6 whatever its thresholds said', () => {
   const sh = spawnSync('sh', ['-c', 'true']).status === 0;
 
-  function runService(name: 'k6' | 'report', workDir: string, stubs: Record<string, string>): { status: number | null; stderr: string } {
+  function runService(
+    name: 'k6' | 'report' | 'embedded-k6' | 'embedded-report',
+    workDir: string,
+    stubs: Record<string, string>,
+  ): { status: number | null; stderr: string } {
     const service = services[name]!;
     expect(service.entrypoint).toEqual(['/bin/sh', '-c']);
     const script = ([] as string[]).concat(service.command ?? []).join(' ').replaceAll('/shared/endpoint', path.join(workDir, 'endpoint'));
     const bin = path.join(workDir, 'bin');
     mkdirSync(bin, { recursive: true });
     for (const [program, body] of Object.entries(stubs)) writeFileSync(path.join(bin, program), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-    const result = spawnSync('sh', ['-c', script], { cwd: workDir, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    const env = { ...service.environment, PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const result = spawnSync('sh', ['-c', script], { cwd: workDir, encoding: 'utf8', env });
     return { status: result.status, stderr: result.stderr };
   }
 
@@ -319,6 +406,84 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
     expect(existsSync(path.join(crashed, 'npm-ran'))).toBe(false);
     // And with no code file at all.
     expect(runService('report', workDir(), { npm: 'exit 0' }).status).toBe(1);
+  });
+
+  it('points the embedded profile\'s k6 and report at the embedded stack, with the same exit code hand-over', (ctx) => {
+    if (!sh) return ctx.skip('sh is not available');
+    const dir = workDir();
+    const k6 = runService('embedded-k6', dir, {
+      k6: `[ "$MCP_URL" = "http://127.0.0.1:3000/dev/mcp" ] && [ "$MCP_TARGET" = embedded ] || exit 107\nexit 99`,
+    });
+    expect(k6.status).toBe(0);
+    expect(codeFile(dir)).toBe('99');
+    const report = runService('embedded-report', dir, { npm: `echo "$*" > npm-args; exit 0` });
+    expect(readFileSync(path.join(dir, 'npm-args'), 'utf8').trim()).toBe('run report -- --endpoint http://127.0.0.1:3000');
+    expect(report.status).toBe(99);
+  });
+
+  it('hands what k6 and the report write to the owner of loadtest/results, not root', (ctx) => {
+    if (!sh) return ctx.skip('sh is not available');
+    if (process.getuid?.() !== 0) return ctx.skip('needs root, as the containers run, to create files for another owner');
+    const dir = workDir();
+    const results = path.join(dir, 'loadtest', 'results');
+    chownSync(results, 4321, 4321); // the checkout's owner on the host
+    runService('k6', dir, { k6: 'echo {} > loadtest/results/k6-load-x.summary.json; exit 0' });
+    runService('report', dir, { npm: 'echo {} > loadtest/results/scaling-x.json; exit 0' });
+    for (const file of ['k6-load-x.summary.json', 'k6-load.exit-code', 'scaling-x.json']) {
+      expect(statSync(path.join(results, file)).uid, file).toBe(4321);
+    }
+    expect(services.k6!.user).toBe('0:0');
+    expect(load({ LOADTEST_USER: '1000:1000' }).services.k6!.user).toBe('1000:1000');
+  });
+});
+
+describe('docker-compose.yml: k6 latency limits per target', () => {
+  it('gives the localstack target looser p95/p99 limits than the embedded stack\'s, through the env k6 reads', async () => {
+    const { resolvePlan } = (await import('../loadtest/k6/lib/config.js')) as {
+      resolvePlan: (file: unknown, name: string, env: Record<string, string>) => { thresholds: Record<string, string[]>; target: string };
+    };
+    const scenarios = JSON.parse(readFileSync(path.join(ROOT, 'loadtest', 'scenarios.json'), 'utf8')) as unknown;
+    const limit = (plan: { thresholds: Record<string, string[]> }, stat: string): number =>
+      Number(plan.thresholds.http_req_duration!.find((t) => t.startsWith(`${stat}<`))!.split('<')[1]);
+    const localstack = resolvePlan(scenarios, 'load', services.k6!.environment as Record<string, string>);
+    const embedded = resolvePlan(scenarios, 'load', services['embedded-k6']!.environment as Record<string, string>);
+    expect(localstack.target).toBe('localstack');
+    expect(embedded.target).toBe('embedded');
+    expect(limit(localstack, 'p(95)')).toBeGreaterThan(limit(embedded, 'p(95)'));
+    expect(limit(localstack, 'p(99)')).toBeGreaterThan(limit(embedded, 'p(99)'));
+    // Still below the 30 s request timeout: a request slower than that fails rather than counts.
+    expect(limit(localstack, 'p(99)')).toBeLessThan(30_000);
+  });
+});
+
+describe('docker-compose.yml: the embedded stack profile', () => {
+  const EMBEDDED_DOCKERFILE = readFileSync(path.join(ROOT, 'emulator', 'Dockerfile'), 'utf8');
+
+  it('runs `npm start` on Node 22, listening on 0.0.0.0 in the container and published on 127.0.0.1 only', () => {
+    const embedded = services.embedded!;
+    expect(embedded.build).toEqual({ context: '.', dockerfile: 'emulator/Dockerfile' });
+    expect(embedded.ports).toEqual(['127.0.0.1:3000:3000']);
+    expect(load({ EMBEDDED_PORT: '3100' }).services.embedded!.ports).toEqual(['127.0.0.1:3100:3000']);
+    expect(/^ARG NODE_IMAGE=(\S+)$/m.exec(EMBEDDED_DOCKERFILE)?.[1]).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
+    expect(EMBEDDED_DOCKERFILE).toMatch(/^CMD \["npm", "start", "--", "--host", "0\.0\.0\.0", "--port", "3000"\]$/m);
+    expect(EMBEDDED_DOCKERFILE).toMatch(/^USER node$/m);
+    const health = ([] as string[]).concat(embedded.healthcheck!.test).join(' ');
+    expect(health).toContain("fetch('http://127.0.0.1:3000/dev/health')");
+  });
+
+  it('enforces the authorizer: the smoke test expects 401 without the token', () => {
+    const command = commandOf(services['embedded-client']!);
+    expect(command).toBe('node client/dist/cli.mjs smoke --url http://127.0.0.1:3000/dev/mcp --expect-auth on');
+    expect(services['embedded-client']!.build).toEqual({ context: '.', dockerfile: 'client/Dockerfile' });
+  });
+
+  it('reaches the stack on 127.0.0.1 through its network namespace (the MCP endpoint refuses other hosts)', () => {
+    for (const name of ['embedded-client', 'embedded-k6', 'embedded-report']) {
+      expect(services[name]!.network_mode, name).toBe('service:embedded');
+    }
+    expect(services['embedded-k6']!.environment!.MCP_URL).toBe('http://127.0.0.1:3000/dev/mcp');
+    expect(services['embedded-report']!.environment!.LOGS_ENDPOINT).toBe('http://127.0.0.1:3000');
+    expect(services['embedded-report']!.image).toBe(services.embedded!.image);
   });
 });
 

@@ -103,14 +103,17 @@ describe('terraform/ layout', () => {
     expect(output.match(/Plan: \d+ to add, 0 to change, 0 to destroy\./g)).toHaveLength(2);
   }, 180_000);
 
-  it('pins Terraform >= 1.9 and AWS provider 6 with API Gateway response streaming (>= 6.26)', () => {
+  it('pins Terraform >= 1.9 and exactly the AWS provider 6 release check:terraform validates (>= 6.26)', () => {
     const tf = parsed['versions.tf']!.terraform![0]!;
     expect(tf.required_version).toBe('>= 1.9');
     const aws = (tf.required_providers as Record<string, { source: string; version: string }>[])[0]!.aws!;
     expect(aws.source).toBe('hashicorp/aws');
-    const match = /^~> 6\.(\d+)$/.exec(aws.version);
+    // An exact version: no lock file is committed (its hashes must come from the registry).
+    const match = /^6\.(\d+)\.\d+$/.exec(aws.version);
     expect(match, aws.version).not.toBeNull();
     expect(Number(match![1])).toBeGreaterThanOrEqual(26);
+    const checked = /AWS_PROVIDER_VERSION=\$\{AWS_PROVIDER_VERSION:-([^}]+)\}/.exec(readFileSync(path.join(ROOT, 'scripts', 'check-terraform.sh'), 'utf8'))?.[1];
+    expect(checked).toBe(aws.version);
   });
 
   it('never redeploys on every apply (no timestamp()) and hard-codes no region', () => {
