@@ -54,6 +54,7 @@ const program = new Command()
   .option('--no-log-dir', 'keep logs in memory only')
   .option('--quiet', 'do not print one line per request')
   .option('--server <file>', 'MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
+  .option('--out <dir>', 'build directory for the bundles (default: dist/, what Terraform deploys)')
   .addHelpText(
     'after',
     '\nEnvironment: PORT (default port), TF_VAR_<name> (Terraform variables), MCP_SERVER (server module).\n' +
@@ -77,8 +78,9 @@ async function main(): Promise<void> {
     logDir: string | false;
     quiet?: boolean;
     server?: string;
+    out?: string;
   }>();
-  const target = resolveBuildTarget({ server: opts.server });
+  const target = resolveBuildTarget({ server: opts.server, out: opts.out });
   await buildIfStale(console.log, target);
   const fallbackToken = await localDevToken(path.join(repoRoot, '.local', 'dev-token'));
   let stack: RunningStack | undefined;
