@@ -11,6 +11,7 @@ import { toProxyEvent } from '../emulator/gateway/proxy-event-builder.ts';
 import type { ProxyEvent, ProxyResult } from '../server/gateway/proxy-event.ts';
 import { readServerConfig } from '../server/config.ts';
 import { createConfiguredEndpoint } from '../server/http/configured-endpoint.ts';
+import demoServer from '../server/mcp/demo-server.ts';
 import { createExpressRouteHandler } from '../server/lambda/express-routes.ts';
 import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 import { sdkFloor } from './sdk-floor.ts';
@@ -56,7 +57,7 @@ const config = readServerConfig({});
 const rates: InProcessRates = {
   handler: await invocationsPerSecond(handler),
   // The MCP route through express + serverless-http, as every route went before: same endpoint, same event.
-  viaExpress: await invocationsPerSecond(createExpressRouteHandler(config, createConfiguredEndpoint(config))),
+  viaExpress: await invocationsPerSecond(createExpressRouteHandler(config, createConfiguredEndpoint(demoServer, config))),
   sdkAlone: await sdkFloor(seconds),
 };
 process.stdout.write(`${JSON.stringify(rates)}\n`);

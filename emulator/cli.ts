@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.ts';
+import { resolveBuildTarget } from '../scripts/build-target.ts';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
 import type { TerraformValue } from './config/terraform-variables.ts';
 import { localDevToken } from './dev-token.ts';
@@ -53,9 +54,11 @@ const program = new Command()
   .option('--log-dir <dir>', 'also write each log stream to a file under this directory', path.join(repoRoot, '.local', 'logs'))
   .option('--no-log-dir', 'keep logs in memory only')
   .option('--quiet', 'do not print one line per request')
+  .option('--server <file>', 'MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
+  .option('--out <dir>', 'build directory for the bundles (default: dist/, what Terraform deploys)')
   .addHelpText(
     'after',
-    '\nEnvironment: PORT (default port), TF_VAR_<name> (Terraform variables).\n' +
+    '\nEnvironment: PORT (default port), TF_VAR_<name> (Terraform variables), MCP_SERVER (server module).\n' +
       'The CloudWatch Logs API (DescribeLogStreams, FilterLogEvents, GetLogEvents) is served on the same port.\n' +
       'Stop with Ctrl+C.',
   );
@@ -76,13 +79,17 @@ async function main(): Promise<void> {
     idleTimeout: number;
     logDir: string | false;
     quiet?: boolean;
+    server?: string;
+    out?: string;
   }>();
-  await buildIfStale();
+  const target = resolveBuildTarget({ server: opts.server, out: opts.out });
+  await buildIfStale(console.log, target);
   const fallbackToken = await localDevToken(path.join(repoRoot, '.local', 'dev-token'));
   let stack: RunningStack | undefined;
   stack = await startStack({
     port: opts.port,
     host: opts.host,
+    distDir: target.distDir,
     varFiles: opts.varFile,
     overrides: opts.var,
     fallbackTokens: [fallbackToken],
@@ -97,6 +104,7 @@ async function main(): Promise<void> {
       '',
       'Embedded stack running (API Gateway REST API + Lambda authorizer + Lambda, emulated):',
       `  MCP endpoint     ${stack.endpoint}`,
+      `  Server module    ${target.server}`,
       `  Health           ${stack.baseUrl}/health`,
       `  Auth             ${authNote}`,
       ...(config.authorizerFunction.environment.AUTH_MODE === 'jwt' ? [] : [`  Token            ${stack.tokens[0]}`]),

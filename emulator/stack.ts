@@ -33,7 +33,12 @@ export interface StartStackOptions {
   readonly fallbackTokens?: readonly string[];
   readonly idleTimeoutMs?: number;
   readonly logDir?: string;
-  /** Extra variables for the MCP function, e.g. `MCP_FAULT_TOOLS=on` for fault-injection tests. */
+  /**
+   * The build to run (`dist/` by default, what Terraform deploys); tests run the test build
+   * (`.local/test-dist/`, see scripts/lambda-artifacts.ts) or an example server's build.
+   */
+  readonly distDir?: string;
+  /** Extra variables for the MCP function, e.g. `MCP_FAULT_TOOLS=on` (test build) for fault-injection tests. */
   readonly mcpEnvironment?: Readonly<Record<string, string>>;
   /** Extra variables for the authorizer function, e.g. `AUTHORIZER_FAULT_TOKENS=on` for fault-injection tests. */
   readonly authorizerEnvironment?: Readonly<Record<string, string>>;
@@ -106,8 +111,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let baseConfig: StackConfig;
   try {
     baseConfig = stackConfigFromTerraform(variables, {
-    mcpBundlePath: distPaths('mcp-server').bundle,
-    authorizerBundlePath: distPaths('authorizer').bundle,
+    mcpBundlePath: distPaths('mcp-server', options.distDir).bundle,
+    authorizerBundlePath: distPaths('authorizer', options.distDir).bundle,
     fallbackTokens: options.fallbackTokens ?? [],
     mcpEndpointUrl: `${baseUrl}/mcp`,
     ...(taskStoreDir ? { taskStoreDir } : {}),

@@ -2,13 +2,28 @@
  * Bundles each Lambda into one minified ESM file with a source map, and packs it into a
  * deterministic zip (fixed timestamps and order: same input, same bytes). These zips are exactly
  * what Terraform deploys and what the embedded stack runs.
+ *
+ * The MCP function serves one server module (server/mcp/define-server.ts): the demo by default,
+ * another with `--server <file>` or `MCP_SERVER=<file>`. The output is always dist/mcp-server.zip,
+ * the zip Terraform deploys. `--test` builds the test server and authorizer into .local/test-dist/.
  */
-import { build, type Metafile } from 'esbuild';
+import { Command } from 'commander';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { zipSync } from 'fflate';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST_DIR, EMULATOR_RUNTIME, ESM_REQUIRE_BANNER, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
+import { buildTargetInfo, resolveBuildTarget, type BuildTarget } from './build-target.ts';
+import {
+  DIST_DIR,
+  EMULATOR_RUNTIME,
+  ESM_REQUIRE_BANNER,
+  LAMBDA_FUNCTIONS,
+  SELECTED_SERVER_IMPORT,
+  buildInfoPath,
+  distPaths,
+  repoRoot,
+} from './lambda-artifacts.ts';
 
 // The DOS epoch: zip timestamps cannot be earlier. fflate encodes local time, so this is local
 // midnight, which gives the same bytes in every time zone.
@@ -19,8 +34,9 @@ const FIXED_MTIME = new Date(1980, 0, 1);
  * (code splitting): a route the function rarely serves, such as the express app behind
  * serverless-http, is then loaded on first use instead of during every cold start.
  */
-async function bundle(entry: string, outdir: string, name: string): Promise<Metafile> {
+async function bundle(entry: string, outdir: string, name: string, plugins: Plugin[] = []): Promise<Metafile> {
   const result = await build({
+    plugins,
     entryPoints: [{ in: path.join(repoRoot, entry), out: name }],
     outdir,
     splitting: true,
@@ -65,14 +81,36 @@ async function pack(dir: string, zipPath: string): Promise<number> {
   return zip.byteLength;
 }
 
-/** Builds into `distDir` (tests build into a temporary directory to compare outputs). */
-export async function buildAll(distDir: string = DIST_DIR, log: (line: string) => void = console.log): Promise<void> {
+/** Points the harness's `selected-server.ts` import at the chosen server module. */
+function selectServer(serverModule: string): Plugin {
+  const target = path.resolve(repoRoot, serverModule);
+  return {
+    name: 'select-server',
+    setup(build) {
+      build.onResolve({ filter: /selected-server\.ts$/ }, (args) =>
+        path.resolve(args.resolveDir, args.path) === SELECTED_SERVER_IMPORT ? { path: target } : undefined,
+      );
+    },
+  };
+}
+
+/** Builds one target (tests build into a temporary directory to compare outputs). */
+export async function buildAll(
+  target: BuildTarget | string = resolveBuildTarget(),
+  log: (line: string) => void = console.log,
+): Promise<void> {
+  const resolved = typeof target === 'string' ? { ...resolveBuildTarget(), distDir: target } : target;
+  const { distDir } = resolved;
+  await mkdir(distDir, { recursive: true });
+  await rm(buildInfoPath(distDir), { force: true });
   for (const fn of LAMBDA_FUNCTIONS) {
     const paths = distPaths(fn.name, distDir);
     await rm(paths.dir, { recursive: true, force: true });
     await mkdir(paths.dir, { recursive: true });
     const started = performance.now();
-    const metafile = await bundle(fn.entry, paths.dir, 'index');
+    const entry = fn.name === 'authorizer' ? resolved.authorizerEntry : fn.entry;
+    const plugins = fn.name === 'mcp-server' ? [selectServer(resolved.server)] : [];
+    const metafile = await bundle(entry, paths.dir, 'index', plugins);
     const zipBytes = await pack(paths.dir, paths.zip);
     // What INIT loads: the entry and the chunks it imports statically (not the dynamic ones).
     const entryOutput = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)!;
@@ -83,12 +121,31 @@ export async function buildAll(distDir: string = DIST_DIR, log: (line: string) =
       `built ${fn.name}: ${path.relative(repoRoot, paths.dir)}/ ${(jsBytes / 1024).toFixed(0)} KiB of JS, ${(initBytes / 1024).toFixed(0)} KiB loaded at INIT, ${path.relative(repoRoot, paths.zip)} ${(zipBytes / 1024).toFixed(0)} KiB (${ms} ms)`,
     );
   }
-  if (distDir === DIST_DIR) {
-    await mkdir(path.dirname(EMULATOR_RUNTIME.bundle), { recursive: true });
-    await bundle(EMULATOR_RUNTIME.entry, path.dirname(EMULATOR_RUNTIME.bundle), path.basename(EMULATOR_RUNTIME.bundle, '.mjs'));
-  }
+  log(`  serving ${resolved.server}`);
+  await writeFile(buildInfoPath(distDir), `${JSON.stringify(buildTargetInfo(resolved), null, 2)}\n`);
+  if (distDir === DIST_DIR || !(await exists(EMULATOR_RUNTIME.bundle))) await buildEmulatorRuntime();
+}
+
+/** The runtime the embedded stack runs in each execution environment (never deployed). */
+export async function buildEmulatorRuntime(): Promise<void> {
+  await mkdir(path.dirname(EMULATOR_RUNTIME.bundle), { recursive: true });
+  await bundle(EMULATOR_RUNTIME.entry, path.dirname(EMULATOR_RUNTIME.bundle), path.basename(EMULATOR_RUNTIME.bundle, '.mjs'));
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildAll();
+  const options = new Command('build')
+    .description('Bundle the Lambda functions (dist/mcp-server.zip, dist/authorizer.zip)')
+    .option('--server <file>', 'server module to serve (default: $MCP_SERVER, else the demo)')
+    .option('--out <dir>', 'output directory (default: dist/)')
+    .option('--test', 'build the test server and authorizer (conformance fixtures, fault hooks) into .local/test-dist/')
+    .parse()
+    .opts<{ server?: string; out?: string; test?: boolean }>();
+  await buildAll(resolveBuildTarget(options));
 }

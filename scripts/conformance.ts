@@ -5,7 +5,8 @@
  * The suite sends no Authorization header, so a loopback proxy in front of the stack adds the
  * bearer token and forwards everything else untouched (Host and Origin included, so the suite's
  * DNS-rebinding probe reaches the server's allow-list). The MCP function runs the opt-in
- * conformance profile (`MCP_PROFILE=conformance`) with a fresh requestState key per run.
+ * test build's conformance profile (`MCP_PROFILE=conformance`, test/fixtures/test-server/) with a fresh
+ * requestState key per run: the fixtures are never in the product's bundles.
  *
  * Both revisions run one after the other (one suite run at a time): `--requirements 2026-07-28`
  * with no baseline, `--requirements 2025-11-25` with conformance/expected-failures.2025-11-25.yml.
@@ -24,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml, parseDocument, isScalar, isSeq } from 'yaml';
 import { startStack, type RunningStack } from '../emulator/stack.ts';
 import { buildIfStale } from './build-if-stale.ts';
+import { resolveBuildTarget } from './build-target.ts';
 import { repoRoot } from './lambda-artifacts.ts';
 import { toolsDir } from './tools-dir.ts';
 
@@ -454,7 +456,9 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const tools = options.tools ?? (await locateTools());
   const resultsDir = options.resultsDir ?? path.join(repoRoot, '.local', 'conformance');
-  await buildIfStale(log);
+  // The fixtures the suite calls live in the test build only (test/fixtures/test-server/).
+  const target = resolveBuildTarget({ test: true });
+  await buildIfStale(log, target);
 
   const token = `conformance-${randomBytes(24).toString('base64url')}`;
   let stack: RunningStack | undefined;
@@ -462,6 +466,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   try {
     stack = await startStack({
       port: 0,
+      distDir: target.distDir,
       fallbackTokens: [token],
       // The tasks-* scenarios need the extension (and its shared store), whatever a tfvars file says.
       overrides: { tasks_enabled: true },

@@ -16,9 +16,31 @@ export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number]['name'];
 
 export const DIST_DIR = path.join(repoRoot, 'dist');
 
+/** The server module the product bundles when none is chosen (see server/mcp/define-server.ts). */
+export const DEFAULT_SERVER_MODULE = 'server/mcp/demo-server.ts';
+
+/** The import the build redirects to the chosen server module. */
+export const SELECTED_SERVER_IMPORT = path.join(repoRoot, 'server', 'mcp', 'selected-server.ts');
+
+/**
+ * The test build (`npm run build -- --test`): the test server module (the demo plus conformance
+ * fixtures and fault tools, each behind its own switch) and an authorizer entry with fault tokens.
+ * It goes to its own directory, never to dist/, so nothing Terraform deploys contains test code.
+ */
+export const TEST_BUILD = {
+  server: 'test/fixtures/test-server/index.ts',
+  authorizerEntry: 'test/fixtures/test-server/authorizer-handler.ts',
+  distDir: path.join(repoRoot, '.local', 'test-dist'),
+} as const;
+
 export function distPaths(name: LambdaFunctionName, distDir: string = DIST_DIR): { dir: string; bundle: string; zip: string } {
   const dir = path.join(distDir, name);
   return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(distDir, `${name}.zip`) };
+}
+
+/** Records which server module a dist directory holds, so a changed choice rebuilds. */
+export function buildInfoPath(distDir: string = DIST_DIR): string {
+  return path.join(distDir, 'build-info.json');
 }
 
 /** The emulator's Lambda runtime, run in each emulated execution environment (not deployed). */
@@ -27,5 +49,5 @@ export const EMULATOR_RUNTIME = {
   bundle: path.join(repoRoot, 'dist', 'emulator', 'lambda-runtime.mjs'),
 } as const;
 
-/** Sources whose change makes the built artefacts stale. */
+/** Sources whose change makes the built artefacts stale (plus the chosen server module's folder). */
 export const BUILD_INPUTS = ['server', 'emulator/lambda', 'scripts/build.ts', 'scripts/body-parser-unused.ts', 'package-lock.json'] as const;

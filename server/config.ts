@@ -20,15 +20,8 @@ export interface ServerConfig {
   /** RFC 9728 `authorization_servers`; empty when tokens are static. */
   readonly authorizationServers: readonly string[];
   readonly scopesSupported: readonly string[];
-  /**
-   * `conformance` adds the official MCP conformance suite's fixture tools, resources and prompts
-   * (opt-in, never the default tool set).
-   */
-  readonly profile: 'default' | 'conformance';
   /** Key that signs multi-round-trip `requestState` (same on every environment); unset disables signing. */
   readonly requestStateKey: string | undefined;
-  /** Fault-injection tools for the emulator's reliability tests; never enabled by Terraform. */
-  readonly faultToolsEnabled: boolean;
   /** API Gateway response streaming (`streaming_enabled` in Terraform): SSE reaches clients as written. */
   readonly streamingEnabled: boolean;
   /** Hosts allowed in `Host`/`Origin` (DNS-rebinding defence); empty means "do not check". */
@@ -54,9 +47,7 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
     memorySizeMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '0'),
     authorizationServers: commaList(env.AUTHORIZATION_SERVERS),
     scopesSupported: commaList(env.SCOPES_SUPPORTED),
-    profile: env.MCP_PROFILE === 'conformance' ? 'conformance' : 'default',
     requestStateKey: env.MCP_REQUEST_STATE_KEY || undefined,
-    faultToolsEnabled: env.MCP_FAULT_TOOLS === 'on',
     streamingEnabled: env.STREAMING_ENABLED === 'true',
     allowedHosts: commaList(env.MCP_ALLOWED_HOSTS),
     allowedOrigins: commaList(env.MCP_ALLOWED_ORIGINS),

@@ -105,3 +105,12 @@ resource "aws_api_gateway_account" "this" {
 
   depends_on = [aws_iam_role_policy_attachment.apigateway_cloudwatch]
 }
+
+# What the server module itself calls (mcp_policy_json), attached only when given.
+resource "aws_iam_role_policy" "mcp_server_module" {
+  count = var.mcp_policy_json == "" ? 0 : 1
+
+  name   = "server-module"
+  role   = aws_iam_role.mcp.id
+  policy = var.mcp_policy_json
+}

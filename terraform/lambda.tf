@@ -21,7 +21,8 @@ resource "aws_lambda_function" "mcp" {
   reserved_concurrent_executions = var.mcp_reserved_concurrency
 
   environment {
-    variables = {
+    # Your server module's own variables (mcp_environment) first; the harness's cannot be overridden.
+    variables = merge(var.mcp_environment, {
       # The function derives its public URL from each request (Host header and
       # stage): passing the stage URL here would create a dependency cycle.
       STAGE_NAME              = var.stage_name
@@ -34,7 +35,7 @@ resource "aws_lambda_function" "mcp" {
       LOG_LEVEL    = var.log_level
       # The task table (tasks.tf); empty when tasks are off, and the function then does not offer the extension.
       MCP_TASKS_TABLE = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""
-    }
+    })
   }
 
   depends_on = [

@@ -58,6 +58,32 @@ variable "mcp_zip_path" {
   }
 }
 
+variable "mcp_environment" {
+  description = "Extra environment variables of the MCP function for your server module (for example a table name). Names must not start with AWS_ or collide with the variables the harness sets itself (lambda.tf)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for key in keys(var.mcp_environment) :
+      can(regex("^[A-Za-z][A-Za-z0-9_]*$", key)) && !startswith(key, "AWS_") &&
+      !contains(["STAGE_NAME", "AUTHORIZATION_SERVERS", "SCOPES_SUPPORTED", "STREAMING_ENABLED", "POWERTOOLS_SERVICE_NAME", "NODE_OPTIONS", "LOG_LEVEL", "MCP_TASKS_TABLE"], key)
+    ])
+    error_message = "mcp_environment names must be letters, digits and '_', not start with AWS_, and not be one the harness sets (STAGE_NAME, AUTHORIZATION_SERVERS, SCOPES_SUPPORTED, STREAMING_ENABLED, POWERTOOLS_SERVICE_NAME, NODE_OPTIONS, LOG_LEVEL, MCP_TASKS_TABLE)."
+  }
+}
+
+variable "mcp_policy_json" {
+  description = "An IAM policy document (JSON) attached to the MCP function's role, granting what your server module calls (for example dynamodb:GetItem on its table). Empty: the function may call no AWS API beyond its logs and the task table."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.mcp_policy_json == "" || can(jsondecode(var.mcp_policy_json).Statement)
+    error_message = "mcp_policy_json must be empty or an IAM policy document with a Statement."
+  }
+}
+
 variable "authorizer_zip_path" {
   description = "Path (relative to this folder) of the authorizer bundle written by `npm run build`; handler index.handler."
   type        = string

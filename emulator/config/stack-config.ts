@@ -92,6 +92,23 @@ const isStringList = (v: TerraformValue | undefined): v is string[] => Array.isA
 const str = (vars: TerraformVariables, name: string): string => read(vars, name, isString, 'a string');
 const num = (vars: TerraformVariables, name: string): number => read(vars, name, isNumber, 'a number');
 const strings = (vars: TerraformVariables, name: string): string[] => read(vars, name, isStringList, 'a list of strings');
+const isStringMap = (v: TerraformValue | undefined): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((item) => typeof item === 'string');
+
+/** The variables terraform/lambda.tf sets itself; `mcp_environment` may not name them (its validation block). */
+const HARNESS_MCP_VARIABLES = ['STAGE_NAME', 'AUTHORIZATION_SERVERS', 'SCOPES_SUPPORTED', 'STREAMING_ENABLED', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL', 'MCP_TASKS_TABLE'];
+
+/** A `map(string)` variable, checked as the validation block of `mcp_environment` checks it. */
+function stringMap(vars: TerraformVariables, name: string): Record<string, string> {
+  const value = vars[name] ?? {};
+  if (!isStringMap(value)) throw new ConfigError(`Terraform variable "${name}" must be a map of strings; got ${JSON.stringify(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key.startsWith('AWS_') || HARNESS_MCP_VARIABLES.includes(key)) {
+      throw new ConfigError(`Terraform variable "${name}": "${key}" is not allowed (letters, digits, '_'; no AWS_ prefix; not one the harness sets)`);
+    }
+  }
+  return value;
+}
 
 /**
  * The identity sources of `authorizer_identity_source`. Request headers and query strings (single-
@@ -134,6 +151,8 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
   // The same variables terraform/lambda.tf sets, except that the task table (MCP_TASKS_TABLE)
   // is a directory here (MCP_TASK_STORE_DIR); both are empty when tasks are off.
   const mcpEnvironment: Record<string, string> = {
+    // The server module's own variables (Terraform's mcp_environment); the harness's win, as merge() in lambda.tf.
+    ...stringMap(vars, 'mcp_environment'),
     STAGE_NAME: stageName,
     AUTHORIZATION_SERVERS: authorizationServers(vars).join(','),
     SCOPES_SUPPORTED: strings(vars, 'scopes_supported').join(','),

@@ -114,6 +114,7 @@ export class ExecutionEnvironment {
       LAMBDA_TASK_ROOT: path.dirname(fn.bundlePath),
       LAMBDA_RUNTIME_DIR: path.dirname(this.ctx.runtimePath),
       NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...forwardedAwsVariables(),
     };
   }
 
@@ -260,4 +261,18 @@ export class ExecutionEnvironment {
     this.kill();
     await gone;
   }
+}
+
+/**
+ * On AWS, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN hold the execution role's
+ * credentials (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * Locally the host's credentials stand in for the role's, and the SDK's endpoint variables
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) are passed on, so a server module that calls an AWS
+ * API reaches the account, LocalStack or moto the caller of `npm start` chose.
+ */
+function forwardedAwsVariables(): NodeJS.ProcessEnv {
+  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => names.includes(name) || name === 'AWS_ENDPOINT_URL' || name.startsWith('AWS_ENDPOINT_URL_')),
+  );
 }

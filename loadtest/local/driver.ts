@@ -145,7 +145,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   async function iteration(): Promise<void> {
     const number = iterationCounter++;
     const started = performance.now();
-    const session = createSession({ era: eraForIteration(plan.era, number), token: plan.token, text, longTask: plan.longTask, clientName: 'node-loadtest' });
+    const session = createSession({ era: eraForIteration(plan.era, number), token: plan.token, text, longTask: plan.longTask, calls: plan.calls, clientName: 'node-loadtest' });
     for (let request = session.next(); request !== null; request = session.next()) {
       const { observed, durationMs } = await send(request);
       // Like k6, an iteration cut short by the hard stop leaves no samples behind.

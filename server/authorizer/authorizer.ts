@@ -16,7 +16,6 @@ import { parseBearer } from './bearer.ts';
 import { validateAuthorizerConfig, type AuthorizerConfig } from './config.ts';
 import { AuthorizerDependencyError, unauthorized } from './errors.ts';
 import { authorizationFromEvent, methodArnOf } from './event.ts';
-import { withFaultTokens } from './fault-injection.ts';
 import { tokenFingerprint } from './fingerprint.ts';
 import type { TokenVerifier, Verdict } from './identity.ts';
 import { createJwtVerifier } from './jwt.ts';
@@ -38,7 +37,7 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
   const verify = verifierFor(config);
   const authMode = config.mode;
 
-  const handler: AuthorizerHandler = async function authorize(event, context) {
+  return async function authorize(event, context) {
     if (context) logger.addContext(context);
     const methodArn = methodArnOf(event);
     const header = authorizationFromEvent(event);
@@ -69,6 +68,4 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
     logger.info('Authorization allowed', { outcome: 'allow', authMode, tokenFingerprint: fingerprint, principalId, clientId, scopes: scopes.join(' '), methodArn });
     return buildPolicy('Allow', verdict.identity, resource, authMode);
   };
-  // Test-only (AUTHORIZER_FAULT_TOKENS=on); otherwise the handler is returned as is.
-  return config.faultTokens === true ? withFaultTokens(handler, logger) : handler;
 }

@@ -7,26 +7,17 @@
 import { commaList, type Env } from '../env.ts';
 import { isAsymmetricAlgorithm, SUPPORTED_ALGORITHMS } from './algorithms.ts';
 import { isBearerTokenSyntax } from './bearer.ts';
-import { faultTokensEnabled } from './fault-injection.ts';
 
 export type AuthMode = 'static' | 'jwt';
 export type AudienceClaim = 'aud' | 'client_id';
 
-interface FaultInjectionSwitch {
-  /**
-   * Present (and true) only with `AUTHORIZER_FAULT_TOKENS=on`, which Terraform never sets: the
-   * reliability tests' crash and hang tokens (fault-injection.ts). Absent in every real deployment.
-   */
-  readonly faultTokens?: true;
-}
-
-export interface StaticAuthConfig extends FaultInjectionSwitch {
+export interface StaticAuthConfig {
   readonly mode: 'static';
   /** The accepted bearer tokens (Terraform's sensitive `static_tokens`). Never logged. */
   readonly tokens: readonly string[];
 }
 
-export interface JwtAuthConfig extends FaultInjectionSwitch {
+export interface JwtAuthConfig {
   readonly mode: 'jwt';
   /** Exact `iss` the tokens must carry. */
   readonly issuer: string;
@@ -177,8 +168,7 @@ function readJwtConfig(env: Env, problems: string[]): JwtAuthConfig {
  * `JWT_ISSUER`, `JWT_JWKS_URL`, `JWT_AUDIENCE` (comma-separated), `JWT_REQUIRED_SCOPES`
  * (comma-separated), `JWT_ALLOWED_ALGORITHMS` (comma-separated, default RS256,ES256),
  * `JWT_AUDIENCE_CLAIM` (aud | client_id, default aud), `JWT_JWKS_TIMEOUT_MS` (default 3000),
- * `JWT_JWKS_ALLOW_HTTP` (true to allow a plain-http JWKS URL on a non-loopback host), and the
- * test-only `AUTHORIZER_FAULT_TOKENS` (on). Throws {@link AuthorizerConfigError} listing every problem.
+ * `JWT_JWKS_ALLOW_HTTP` (true to allow a plain-http JWKS URL on a non-loopback host). Throws {@link AuthorizerConfigError} listing every problem.
  */
 export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
   const problems: string[] = [];
@@ -192,8 +182,7 @@ export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
     throw new AuthorizerConfigError([`AUTH_MODE must be "static" or "jwt", got "${env.AUTH_MODE}"`]);
   }
   if (problems.length > 0) throw new AuthorizerConfigError(problems);
-  // Only added when switched on, so a production config is exactly what it was without the hook.
-  return faultTokensEnabled(env) ? { ...config, faultTokens: true } : config;
+  return config;
 }
 
 /** Checks a config built in code (tests, the embedded stack) with the same rules as the env path. */

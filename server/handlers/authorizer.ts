@@ -7,21 +7,10 @@
  * Gateway answers with 500: the authorizer never fails open. See server/authorizer/README.md.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createAuthorizer, type AuthorizerHandler } from '../authorizer/authorizer.ts';
-import { readAuthorizerConfig } from '../authorizer/config.ts';
+import type { AuthorizerHandler } from '../authorizer/authorizer.ts';
+import { initAuthorizer } from '../authorizer/init.ts';
 
 // Terraform sets POWERTOOLS_SERVICE_NAME to the function name; an explicit option would override it.
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'mcp-authorizer' });
 
-function init(): AuthorizerHandler {
-  try {
-    return createAuthorizer(readAuthorizerConfig(), { logger });
-  } catch (error) {
-    logger.critical('Authorizer configuration rejected; every request fails with 500 until it is fixed', { error });
-    return async () => {
-      throw error;
-    };
-  }
-}
-
-export const handler: AuthorizerHandler = init();
+export const handler: AuthorizerHandler = initAuthorizer(logger);

@@ -9,13 +9,14 @@ import type { ProxyEvent, ProxyResult } from '../gateway/proxy-event.ts';
 import { createConfiguredEndpoint } from '../http/configured-endpoint.ts';
 import { createBufferedHandler } from '../lambda/buffered-handler.ts';
 import { createStreamingHandler } from '../lambda/streaming-handler.ts';
+import serverModule from '../mcp/selected-server.ts';
 import { recordInvocation } from '../runtime/environment-stats.ts';
 
 // Terraform and the embedded stack set POWERTOOLS_SERVICE_NAME to the function name.
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'mcp-server' });
 const config = readServerConfig();
 const onError = (error: Error): void => logger.warn('MCP request rejected or failed', { error });
-const endpoint = createConfiguredEndpoint(config, onError);
+const endpoint = createConfiguredEndpoint(serverModule, config, onError);
 const buffered = createBufferedHandler(
   endpoint,
   async () => (await import('../lambda/express-routes.ts')).createExpressRouteHandler(config, endpoint, onError),

@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { ServerConfig } from '../config.ts';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
-import { createConfiguredEndpoint, MAX_REQUEST_BODY_BYTES } from './configured-endpoint.ts';
+import { MAX_REQUEST_BODY_BYTES } from './configured-endpoint.ts';
 import type { McpEndpoint } from './mcp-endpoint.ts';
 import { METADATA_PATHS, protectedResourceMetadata } from './protected-resource-metadata.ts';
 import { readRequestBody, requestHeaders, requestUrl } from './node-request.ts';
@@ -11,8 +11,8 @@ import { sendWebResponse } from './web-response.ts';
 export interface AppHooks {
   /** Reports errors the SDK handled itself (rejected requests, transport faults). */
   readonly onError?: (error: Error) => void;
-  /** The MCP endpoint to serve; built from the config when not given. */
-  readonly endpoint?: McpEndpoint;
+  /** The MCP endpoint to serve (configured-endpoint.ts). */
+  readonly endpoint: McpEndpoint;
 }
 
 function methodNotAllowed(_req: Request, res: Response): void {
@@ -25,8 +25,8 @@ function methodNotAllowed(_req: Request, res: Response): void {
  * the SDK's modern path, 2025-era clients through its stateless legacy fallback), plus the
  * unauthenticated health and RFC 9728 metadata routes. Built once per execution environment.
  */
-export function createApp(config: ServerConfig, hooks: AppHooks = {}): Express {
-  const serveMcp = hooks.endpoint ?? createConfiguredEndpoint(config, hooks.onError);
+export function createApp(config: ServerConfig, hooks: AppHooks): Express {
+  const serveMcp = hooks.endpoint;
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,8 +1,9 @@
 /**
- * The authorizer's test-only fault hook (server/authorizer/fault-injection.ts) is off unless
+ * The authorizer's fault hook lives in the test build only (test/fixtures/test-server/): the
+ * product's entry ignores `AUTHORIZER_FAULT_TOKENS` altogether. The test entry is off unless
  * `AUTHORIZER_FAULT_TOKENS=on`: without it a fault-prefixed token is an ordinary unknown token (401)
  * and the process lives on; with it, only fault-prefixed tokens crash or hang, every other token is
- * authorized as before. Driven through the Lambda entry module as Lambda loads it, with
+ * authorized as before. Driven through the Lambda entry modules as Lambda loads them, with
  * `process.exit` stubbed so a crash is observed instead of ending the test run.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInst
 import { repoRoot } from '../../scripts/lambda-artifacts.ts';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { readAuthorizerConfig } from '../../server/authorizer/config.ts';
-import { CRASH_EXIT_CODE, CRASH_TOKEN_PREFIX, FAULT_TOKENS_VARIABLE, HANG_TOKEN_PREFIX } from '../../server/authorizer/fault-injection.ts';
+import { CRASH_EXIT_CODE, CRASH_TOKEN_PREFIX, FAULT_TOKENS_VARIABLE, HANG_TOKEN_PREFIX } from '../fixtures/test-server/authorizer-fault-tokens.ts';
 import { captureOutput, lambdaContext, loadAuthorizerEntry, requestEvent, tokenEvent, WHOLE_API } from './helpers.ts';
 
 const GOOD_TOKEN = 'good-token-123';
@@ -21,7 +22,9 @@ const HANG = `Bearer ${HANG_TOKEN_PREFIX}abc`;
 
 
 /** The entry module, with the fault variable only as `env` sets it (never inherited). */
-const loadEntryWithoutHook = (env: Record<string, string>): Promise<AuthorizerHandler> => loadAuthorizerEntry(env, [FAULT_TOKENS_VARIABLE]);
+const loadEntryWithoutHook = (env: Record<string, string>): Promise<AuthorizerHandler> =>
+  loadAuthorizerEntry(env, [FAULT_TOKENS_VARIABLE], TEST_ENTRY);
+const TEST_ENTRY = '../fixtures/test-server/authorizer-handler.ts';
 
 /** 'pending' when the invocation has not settled within `ms` (a hang, from the caller's side). */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'pending'> {
@@ -63,10 +66,13 @@ describe('authorizer fault hook', () => {
     },
   );
 
-  it('leaves the configuration as it was without the variable, and marks it only for "on"', () => {
-    expect(readAuthorizerConfig(STATIC_ENV)).toEqual({ mode: 'static', tokens: [GOOD_TOKEN] });
-    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'yes' })).not.toHaveProperty('faultTokens');
-    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' })).toEqual({ mode: 'static', tokens: [GOOD_TOKEN], faultTokens: true });
+  it('does not exist in the product: its entry ignores the variable and its config never carries it', async () => {
+    stubExit();
+    const product = await loadAuthorizerEntry({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' });
+    await expect(product(tokenEvent(CRASH), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+    await expect(product(tokenEvent(HANG), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+    expect(exit).not.toHaveBeenCalled();
+    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' })).toEqual({ mode: 'static', tokens: [GOOD_TOKEN] });
   });
 
   it('when on, a crash token exits the process with status 1 and a hang token never answers', async () => {

@@ -154,13 +154,17 @@ export class JwksServer {
  * Loads a fresh instance of the authorizer's Lambda entry module as Lambda would: configuration read
  * from the environment at module load. `env` is set (and `unset` removed) only while it loads.
  */
-export async function loadAuthorizerEntry(env: Record<string, string>, unset: readonly string[] = []): Promise<AuthorizerHandler> {
+export async function loadAuthorizerEntry(
+  env: Record<string, string>,
+  unset: readonly string[] = [],
+  entry = '../../server/handlers/authorizer.ts',
+): Promise<AuthorizerHandler> {
   vi.resetModules();
   const saved = { ...process.env };
   for (const key of unset) delete process.env[key];
   Object.assign(process.env, env);
   try {
-    return (await import('../../server/handlers/authorizer.ts')).handler;
+    return ((await import(entry)) as { handler: AuthorizerHandler }).handler;
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);

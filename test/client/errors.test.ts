@@ -58,7 +58,7 @@ describe('smoke failures: exit codes and hints', () => {
 
   it('a function that fails every invocation (502) exits 1 and says to read its logs', async () => {
     // The conformance profile refuses to start without its requestState key: every INIT fails.
-    const broken = await startTestStack({ mcpEnvironment: { MCP_PROFILE: 'conformance' } });
+    const broken = await startTestStack({ build: { test: true }, mcpEnvironment: { MCP_PROFILE: 'conformance' } });
     try {
       const run = await runCli(['--url', broken.endpoint, '--token', broken.token, '--json']);
       expect(run.code).toBe(1);

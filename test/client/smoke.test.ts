@@ -17,7 +17,7 @@ const SERVER_TOOLS = ['ping', 'text_stats', 'lookup_region', 'whoami', 'long_tas
 let stack: RunningStack & { token: string };
 
 beforeAll(async () => {
-  stack = await startTestStack({ mcpEnvironment: { MCP_FAULT_TOOLS: 'on' } });
+  stack = await startTestStack({ build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' } });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -15,8 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readServerConfig } from '../../server/config.ts';
-import { createServerFactory } from '../../server/mcp/server-factory.ts';
+import { serverFactoryFor } from '../fixtures/test-server/in-process.ts';
 
 const KEY = 'conformance-profile-test-key-0123456789abcdef';
 const URL_ = new URL('http://127.0.0.1/dev/mcp');
@@ -57,8 +56,9 @@ type Profile = 'default' | 'conformance';
 const TASK_STORE_DIR = mkdtempSync(path.join(tmpdir(), 'profile-tasks-'));
 
 function handlerFor(profile: Profile, authInfo?: AuthInfo) {
-  const config = readServerConfig({ MCP_PROFILE: profile, MCP_REQUEST_STATE_KEY: KEY, MCP_TASK_STORE_DIR: TASK_STORE_DIR });
-  const handler = createMcpHandler(createServerFactory(config), { legacy: 'stateless' });
+  // The default profile is the product's server (the demo, as dist/ serves it).
+  const env = { MCP_PROFILE: profile, MCP_REQUEST_STATE_KEY: KEY, MCP_TASK_STORE_DIR: TASK_STORE_DIR };
+  const handler = createMcpHandler(serverFactoryFor(env, profile === 'default'), { legacy: 'stateless' });
   const fetchLike = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     handler.fetch(new Request(input, init), authInfo ? { authInfo } : undefined);
   return { handler, fetch: fetchLike };
@@ -139,7 +139,7 @@ describe('conformance profile (MCP_PROFILE=conformance)', () => {
   });
 
   it('refuses to start without a requestState key', () => {
-    expect(() => createServerFactory(readServerConfig({ MCP_PROFILE: 'conformance' }))).toThrow(/MCP_REQUEST_STATE_KEY/);
+    expect(() => serverFactoryFor({ MCP_PROFILE: 'conformance' })).toThrow(/MCP_REQUEST_STATE_KEY/);
   });
 });
 

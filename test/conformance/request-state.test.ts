@@ -6,14 +6,13 @@
  */
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
-import { readServerConfig } from '../../server/config.ts';
-import { createServerFactory } from '../../server/mcp/server-factory.ts';
+import { serverFactoryFor } from '../fixtures/test-server/in-process.ts';
 
 const KEY = 'request-state-test-key-0123456789abcdef0123';
 const TOOL = 'test_input_required_result_request_state';
 
 function environment(key: string) {
-  return createMcpHandler(createServerFactory(readServerConfig({ MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: key })));
+  return createMcpHandler(serverFactoryFor({ MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: key }));
 }
 
 const caller = (principal: string): AuthInfo => ({ token: '', clientId: principal, scopes: [], extra: { principal } });

@@ -8,7 +8,7 @@ let stack: RunningStack & { token: string };
 beforeAll(async () => {
   stack = await startTestStack({
     overrides: { mcp_reserved_concurrency: 2, mcp_timeout_seconds: 4 },
-    mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+    build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
     integrationTimeoutMs: 10_000,
   });
   // Two warm environments, so the tests below measure behaviour rather than cold-start time.
@@ -66,7 +66,7 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
 
   it('answers 502 for every request while the function fails INIT, without using up its concurrency', async () => {
     // The conformance profile refuses to start without a requestState key: a real INIT failure.
-    const broken = await startTestStack({ overrides: { mcp_reserved_concurrency: 2 }, mcpEnvironment: { MCP_PROFILE: 'conformance' } });
+    const broken = await startTestStack({ overrides: { mcp_reserved_concurrency: 2 }, build: { test: true }, mcpEnvironment: { MCP_PROFILE: 'conformance' } });
     try {
       for (let attempt = 1; attempt <= 4; attempt++) {
         const response = await callTool(broken.endpoint, broken.token, 'ping');
@@ -84,7 +84,7 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
   it('answers 504 when the integration takes longer than the integration timeout', async () => {
     const slow = await startTestStack({
       overrides: { mcp_timeout_seconds: 5 },
-      mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+      build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
       integrationTimeoutMs: 500,
     });
     try {

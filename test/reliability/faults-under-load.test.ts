@@ -92,7 +92,7 @@ beforeAll(async () => {
       throttling_rate_limit: 100_000,
       throttling_burst_limit: 100_000,
     },
-    mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+    build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
     idleTimeoutMs: IDLE_TIMEOUT_MS,
   });
 });

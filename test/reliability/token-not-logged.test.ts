@@ -102,7 +102,7 @@ function expectStatus(response: RawResponse, status: number): void {
 describe('bearer tokens never reach a log', () => {
   it('static tokens: good, unknown, wrong scheme, failing the validation expression, oversize, repeated', async () => {
     const { corpora, secrets } = await withStack(
-      { overrides: { auth_mode: 'static', log_level: 'DEBUG' }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' } },
+      { overrides: { auth_mode: 'static', log_level: 'DEBUG' }, build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' } },
       async (stack) => {
         const good = stack.token;
         const unknown = `unknown-${randomBytes(18).toString('base64url')}`;

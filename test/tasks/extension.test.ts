@@ -9,8 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readServerConfig } from '../../server/config.ts';
-import { createServerFactory } from '../../server/mcp/server-factory.ts';
+import { serverFactoryFor } from '../fixtures/test-server/in-process.ts';
 import { isTerminal, pollTask, resultOf, rpc, TASKS_EXT, WITH_TASKS, WITHOUT_TASKS, type RpcAnswer } from './support/modern-rpc.ts';
 
 const URL_ = 'http://127.0.0.1/dev/mcp';
@@ -22,7 +21,7 @@ const ENVELOPE_KEYS = ['taskId', 'status', 'result', 'error', 'inputRequests'];
 const caller = (principal: string): AuthInfo => ({ token: `token-${principal}`, clientId: principal, scopes: [], extra: { principal } });
 
 function serve(env: Record<string, string>) {
-  const handler = createMcpHandler(createServerFactory(readServerConfig({ MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: KEY, ...env })), { legacy: 'stateless' });
+  const handler = createMcpHandler(serverFactoryFor({ MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: KEY, ...env }), { legacy: 'stateless' });
   const as = (principal: string) => (method: string, params: Record<string, unknown>, capabilities: object = WITH_TASKS) =>
     rpc((request) => handler.fetch(request, { authInfo: caller(principal) }), URL_, method, params, { capabilities });
   return { handler, as };

@@ -33,7 +33,7 @@ async function untilBusy(stack: Stack, busy: number): Promise<void> {
 describe('tasks across execution environments (embedded stack, tasks_enabled)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startTestStack({ mcpEnvironment: CONFORMANCE_PROFILE });
+    stack = await startTestStack({ build: { test: true }, mcpEnvironment: CONFORMANCE_PROFILE });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -68,7 +68,7 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
 
 describe('tasks_enabled = false', () => {
   it('leaves the extension unadvertised and the task fixtures unregistered', async () => {
-    const stack = await startTestStack({ mcpEnvironment: CONFORMANCE_PROFILE, overrides: { tasks_enabled: false } });
+    const stack = await startTestStack({ build: { test: true }, mcpEnvironment: CONFORMANCE_PROFILE, overrides: { tasks_enabled: false } });
     try {
       const call = client(stack);
       const capabilities = resultOf(await call('server/discover', {})).capabilities as { extensions?: Record<string, unknown> };

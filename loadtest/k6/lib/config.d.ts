@@ -1,5 +1,5 @@
 /** Types of config.js. */
-import type { EraSetting, LongTask } from './mcp.js';
+import type { EraSetting, LongTask, ToolCall } from './mcp.js';
 
 export interface LongTaskSetting {
   readonly steps: number;
@@ -22,6 +22,8 @@ export interface ScenarioDefinition {
   readonly stages?: readonly StageDefinition[];
   readonly thresholds?: Readonly<Record<string, readonly string[]>>;
   readonly longTask?: LongTaskSetting;
+  /** The tools/call requests of one iteration ("demo": the demo server's mix). */
+  readonly calls?: CallsSetting;
   readonly targets?: Readonly<Record<string, Partial<ScenarioDefinition>>>;
 }
 
@@ -33,6 +35,7 @@ export interface ScenarioFile {
     readonly textBytes?: number;
     /** The long_task call of every iteration (steps 0 leaves it out). */
     readonly longTask?: LongTaskSetting;
+    readonly calls?: CallsSetting;
     readonly requestTimeout?: string;
     readonly gracefulStop?: string;
     readonly resultsDir?: string;
@@ -57,6 +60,8 @@ export interface RunPlan {
   readonly textBytes: number;
   /** The long_task call's arguments, or null when iterations leave it out. */
   readonly longTask: LongTask | null;
+  /** The scenario's own tool calls, or null for the demo's mix. */
+  readonly calls: ToolCall[] | null;
   readonly requestTimeoutSeconds: number;
   readonly gracefulStopSeconds: number;
   readonly resultsDir: string;
@@ -80,7 +85,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export declare function parseDuration(value: string | number | undefined): number;
 export declare function formatDuration(seconds: number): string;
-export declare function breakdownSubmetrics(era: EraSetting, longTask?: LongTask | null): string[];
+export declare function breakdownSubmetrics(era: EraSetting, longTask?: LongTask | null, calls?: readonly ToolCall[] | null): string[];
+export type CallsSetting = 'demo' | ReadonlyArray<{ readonly tool: string; readonly arguments?: Record<string, unknown> | 'sample'; readonly expectError?: boolean }>;
 export declare function resolvePlan(file: ScenarioFile, name: string, env: Env): RunPlan;
 export declare function k6Options(plan: RunPlan): {
   scenarios: Record<string, Record<string, unknown>>;

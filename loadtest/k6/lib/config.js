@@ -3,7 +3,7 @@
  * run plan into k6 `options`. Pure; shared by the k6 scripts and the Node driver, so both run the
  * same stages, rates and thresholds. Types: config.d.ts.
  */
-import { METHODS, ERAS, LEGACY, normalizeEra, normalizeLongTask, requestsPerIteration, toolsCalled } from './mcp.js';
+import { METHODS, ERAS, LEGACY, normalizeCalls, normalizeEra, normalizeLongTask, requestsPerIteration, toolsCalled } from './mcp.js';
 
 const UNITS = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
@@ -49,12 +49,12 @@ function replaceLimit(expressions, aggregate, limit) {
 }
 
 /** Submetrics that only exist to break latency down by tag in the summary (k6 keeps only those). */
-export function breakdownSubmetrics(era, longTask) {
+export function breakdownSubmetrics(era, longTask, calls) {
   const eras = era === 'mixed' ? ERAS : [era];
   const methods = METHODS.filter((m) => eras.indexOf(LEGACY) >= 0 || (m !== 'initialize' && m !== 'notifications/initialized'));
   const keys = [];
   for (const m of methods) keys.push(`http_req_duration{mcp_method:${m}}`);
-  for (const t of toolsCalled(longTask)) keys.push(`http_req_duration{mcp_method:tools/call,mcp_name:${t}}`);
+  for (const t of toolsCalled(longTask, calls)) keys.push(`http_req_duration{mcp_method:tools/call,mcp_name:${t}}`);
   for (const e of eras) keys.push(`http_req_duration{mcp_era:${e}}`);
   return keys;
 }
@@ -62,7 +62,7 @@ export function breakdownSubmetrics(era, longTask) {
 /**
  * file: the parsed scenarios.json; name: smoke | load | spike | soak; env: __ENV or process.env
  * (MCP_URL, MCP_TOKEN, RATE, DURATION, ERA, VUS, MAX_VUS, PAUSE, TEXT_BYTES, LONG_TASK_STEPS,
- * LONG_TASK_STEP_MS, MCP_TARGET, P95_MS, P99_MS, RESULTS_DIR).
+ * LONG_TASK_STEP_MS, CALLS, MCP_TARGET, P95_MS, P99_MS, RESULTS_DIR).
  */
 export function resolvePlan(file, name, env) {
   const defaults = file.defaults || {};
@@ -74,11 +74,15 @@ export function resolvePlan(file, name, env) {
   const era = normalizeEra(pick(env, 'ERA') || defaults.era);
   // The long_task call: scenario (or per-target) setting, else the default; env overrides each part.
   const longTaskBase = scenario.longTask || defaults.longTask || { steps: 0, stepMs: 0 };
-  const longTask = normalizeLongTask(
+  // The calls of one iteration: CALLS (JSON), else the scenario's, else the defaults' ("demo").
+  const calls = normalizeCalls(pick(env, 'CALLS') || scenario.calls || defaults.calls);
+  const longTaskSetting = normalizeLongTask(
     pick(env, 'LONG_TASK_STEPS') === undefined ? longTaskBase.steps : pick(env, 'LONG_TASK_STEPS'),
     pick(env, 'LONG_TASK_STEP_MS') === undefined ? longTaskBase.stepMs : pick(env, 'LONG_TASK_STEP_MS'),
   );
-  const perIteration = requestsPerIteration(era, longTask);
+  // long_task belongs to the demo's mix; a scenario with its own calls has none.
+  const longTask = calls ? null : longTaskSetting;
+  const perIteration = requestsPerIteration(era, longTask, calls);
   const durationSeconds = parseDuration(pick(env, 'DURATION') || scenario.duration);
   if (!(durationSeconds > 0)) throw new Error('DURATION must be positive');
   const executor = scenario.executor;
@@ -103,12 +107,13 @@ export function resolvePlan(file, name, env) {
     requestsPerIteration: perIteration,
     textBytes: Number(pick(env, 'TEXT_BYTES') || defaults.textBytes || 4096),
     longTask,
+    calls,
     requestTimeoutSeconds: parseDuration(defaults.requestTimeout || '30s'),
     gracefulStopSeconds: parseDuration(defaults.gracefulStop || '30s'),
     resultsDir: pick(env, 'RESULTS_DIR') || defaults.resultsDir || 'loadtest/results',
     summaryTrendStats: (defaults.summaryTrendStats || ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)']).slice(),
     thresholds,
-    breakdown: breakdownSubmetrics(era, longTask),
+    breakdown: breakdownSubmetrics(era, longTask, calls),
   };
 
   if (executor === 'constant-vus') {

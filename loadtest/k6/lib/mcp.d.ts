@@ -17,9 +17,16 @@ export interface LongTask {
   readonly steps: number;
   readonly stepMs: number;
 }
-export declare function toolsCalled(longTask: LongTask | null | undefined): string[];
+export interface ToolCall {
+  readonly tool: string;
+  /** Literal arguments, or "sample": generated from the tool's inputSchema (sample-args.js). */
+  readonly arguments: Record<string, unknown> | 'sample';
+  readonly expectError: boolean;
+}
+export declare function normalizeCalls(value: unknown): ToolCall[] | null;
+export declare function toolsCalled(longTask: LongTask | null | undefined, calls?: readonly ToolCall[] | null): string[];
 export declare function normalizeLongTask(steps: number | string | undefined, stepMs: number | string | undefined): LongTask | null;
-export declare function requestsPerIteration(era: EraSetting, longTask?: LongTask | null): number;
+export declare function requestsPerIteration(era: EraSetting, longTask?: LongTask | null, calls?: readonly ToolCall[] | null): number;
 export declare function statusMetricName(status: number): string;
 
 export interface TextPayload {
@@ -38,7 +45,7 @@ export declare function findResponse(
   id: number,
 ): { message?: Record<string, unknown>; error?: string };
 
-export declare function checkNames(era: EraSetting, longTask?: LongTask | null): string[];
+export declare function checkNames(era: EraSetting, longTask?: LongTask | null, calls?: readonly ToolCall[] | null): string[];
 
 export interface PlannedRequest {
   readonly step: string;
@@ -77,6 +84,7 @@ export declare function createSession(options: {
   token?: string | undefined;
   text: TextPayload;
   longTask?: LongTask | null | undefined;
+  calls?: readonly ToolCall[] | null | undefined;
   clientName?: string;
   clientVersion?: string;
 }): McpSession;

@@ -10,12 +10,20 @@
  * derives them from the body (`_applyBodyDerivedHeaders`).
  * 2025-era stateless client: initialize, notifications/initialized (202, no body), then requests
  * carrying the negotiated `MCP-Protocol-Version`.
- * Both then call `tools/list`, `ping`, `text_stats` (CPU: word counts of TEXT_BYTES of text) and,
- * unless the plan leaves it out, `long_task` (bounded wall-clock work: LONG_TASK_STEPS ×
- * LONG_TASK_STEP_MS). The long call is what makes a run need several execution environments:
- * Lambda serves one request per environment at a time, so environments busy ≈ invocation rate ×
- * invocation duration (Little's law), and millisecond-long calls alone keep one or two busy.
+ * Both then call `tools/list` and the scenario's calls. The default calls are the demo server's
+ * mix: `ping`, `text_stats` (CPU: word counts of TEXT_BYTES of text) and, unless the plan leaves
+ * it out, `long_task` (bounded wall-clock work: LONG_TASK_STEPS × LONG_TASK_STEP_MS). The long call
+ * is what makes a run need several execution environments: Lambda serves one request per
+ * environment at a time, so environments busy ≈ invocation rate × invocation duration (Little's
+ * law), and millisecond-long calls alone keep one or two busy.
+ *
+ * Any other server: a scenario's `calls` (or the CALLS variable, JSON) lists the tools/call requests
+ * of one iteration, each `{ "tool", "arguments"?, "expectError"? }`: `arguments` is an object, or
+ * `"sample"` for arguments generated from the tool's input schema as tools/list gives it
+ * (sample-args.js). A call passes when it answers a result (not `isError`, unless `expectError`)
+ * with `structuredContent` when the tool declares an output schema.
  */
+import { sampleArguments } from './sample-args.js';
 
 export const MODERN = '2026-07-28';
 export const LEGACY = '2025-11-25';
@@ -39,10 +47,40 @@ export const KNOWN_STATUSES = [0, 200, 202, 400, 401, 403, 404, 405, 406, 413, 4
 
 /** The MCP methods (and tools) a session sends, for per-method tags and summaries. */
 export const METHODS = ['initialize', 'notifications/initialized', 'tools/list', 'tools/call'];
+/** The demo server's tools the default calls use. */
 export const TOOLS = ['ping', 'text_stats', 'long_task'];
-/** The tools an iteration calls: `long_task` only when the plan gives it steps. */
-export function toolsCalled(longTask) {
-  return longTask ? TOOLS.slice() : TOOLS.filter((t) => t !== 'long_task');
+
+/**
+ * A scenario's `calls`: undefined, null or "demo" is the demo's mix (null here); otherwise a
+ * non-empty list of `{ tool, arguments?, expectError? }`, checked, or an error naming the problem.
+ */
+export function normalizeCalls(value) {
+  if (value === undefined || value === null || value === '' || value === 'demo') return null;
+  const list = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(list) || list.length === 0) throw new Error('calls must be "demo" or a non-empty list of { tool, arguments?, expectError? }');
+  return list.map((call, index) => {
+    if (!isObject(call) || typeof call.tool !== 'string' || call.tool === '') throw new Error(`calls[${index}] needs a "tool" name`);
+    const args = call.arguments === undefined ? {} : call.arguments;
+    if (args !== 'sample' && !isObject(args)) throw new Error(`calls[${index}].arguments must be an object or "sample"`);
+    return { tool: call.tool, arguments: args, expectError: call.expectError === true };
+  });
+}
+
+/** The tools/call requests of one iteration, in order: the scenario's calls, or the demo's mix. */
+export function callsOf(longTask, calls) {
+  if (calls) return calls;
+  const demo = [
+    { tool: 'ping', demo: true },
+    { tool: 'text_stats', demo: true },
+  ];
+  return longTask ? demo.concat([{ tool: 'long_task', demo: true }]) : demo;
+}
+
+/** The tools an iteration calls (each once): by default `long_task` only when the plan gives it steps. */
+export function toolsCalled(longTask, calls) {
+  const names = [];
+  for (const call of callsOf(longTask, calls)) if (names.indexOf(call.tool) < 0) names.push(call.tool);
+  return names;
 }
 
 /**
@@ -84,8 +122,15 @@ export function eraForIteration(era, iteration) {
   return iteration % 2 === 0 ? MODERN : LEGACY;
 }
 
-/** longTask: the plan's long_task arguments, or null/undefined when the call is left out. */
-export function requestsPerIteration(era, longTask) {
+/** Requests of one iteration before its tool calls (tools/list, and the 2025 handshake). */
+const SESSION_REQUESTS = { [MODERN]: 1, [LEGACY]: 3 };
+
+/** longTask: the plan's long_task arguments, or null/undefined when the call is left out; calls: the scenario's. */
+export function requestsPerIteration(era, longTask, calls) {
+  if (calls) {
+    if (era === 'mixed') return (SESSION_REQUESTS[MODERN] + SESSION_REQUESTS[LEGACY]) / 2 + calls.length;
+    return SESSION_REQUESTS[era] + calls.length;
+  }
   const extra = longTask ? 1 : 0;
   if (era === 'mixed') return (REQUESTS_PER_ITERATION[MODERN] + REQUESTS_PER_ITERATION[LEGACY]) / 2 + extra;
   return REQUESTS_PER_ITERATION[era] + extra;
@@ -164,13 +209,22 @@ function snippet(body) {
 }
 
 const STEPS = {
-  [MODERN]: ['tools/list', 'tools/call ping', 'tools/call text_stats'],
-  [LEGACY]: ['initialize', 'notifications/initialized', 'tools/list', 'tools/call ping', 'tools/call text_stats'],
+  [MODERN]: ['tools/list'],
+  [LEGACY]: ['initialize', 'notifications/initialized', 'tools/list'],
 };
 const LONG_TASK_STEP = 'tools/call long_task';
 
-function stepsOf(era, longTask) {
-  return longTask ? STEPS[era].concat([LONG_TASK_STEP]) : STEPS[era];
+/** Every request of a session: { step, call? } (call: the tools/call entry of callsOf). */
+function stepsOf(era, longTask, calls) {
+  const steps = STEPS[era].map((step) => ({ step }));
+  for (const call of callsOf(longTask, calls)) steps.push({ step: `tools/call ${call.tool}`, call });
+  return steps;
+}
+
+function checkLabel(entry) {
+  const call = entry.call;
+  if (!call || call.demo) return CHECK_LABELS[entry.step];
+  return `${entry.step} -> ${call.expectError ? 'isError result, as expected' : 'result'}`;
 }
 
 const CHECK_LABELS = {
@@ -183,10 +237,15 @@ const CHECK_LABELS = {
 };
 
 /** Every check name a run can produce, for summaries that list checks in a stable order. */
-export function checkNames(era, longTask) {
+export function checkNames(era, longTask, calls) {
   const eras = era === 'mixed' ? ERAS : [era];
   const names = [];
-  for (const e of eras) for (const step of stepsOf(e, longTask)) names.push(`[${e}] ${CHECK_LABELS[step]}`);
+  for (const e of eras) {
+    for (const entry of stepsOf(e, longTask, calls)) {
+      const name = `[${e}] ${checkLabel(entry)}`;
+      if (names.indexOf(name) < 0) names.push(name);
+    }
+  }
   return names;
 }
 
@@ -196,13 +255,17 @@ export function checkNames(era, longTask) {
  * real client would stop there.
  *
  * options: { era, token?, text (from makeText), longTask? ({ steps, stepMs } from
- * normalizeLongTask, or null to leave the call out), clientName?, clientVersion? }
+ * normalizeLongTask, or null to leave the call out), calls? (from normalizeCalls; null: the
+ * demo's mix), clientName?, clientVersion? }
  */
 export function createSession(options) {
   const era = options.era;
   if (!STEPS[era]) throw new Error(`unknown era ${era}`);
   const longTask = options.longTask || null;
-  const steps = stepsOf(era, longTask);
+  const calls = options.calls || null;
+  const steps = stepsOf(era, longTask, calls);
+  /** tools/list's tools by name: generated arguments and output-schema checks read them. */
+  const listed = {};
   const clientInfo = { name: options.clientName || 'stateless-mcp-loadtest', version: options.clientVersion || '1.0.0' };
   const text = options.text;
   let index = 0;
@@ -225,7 +288,16 @@ export function createSession(options) {
     return headers;
   }
 
-  function build(step) {
+  function argumentsOf(call) {
+    if (call.arguments !== 'sample') return call.arguments;
+    const tool = listed[call.tool];
+    const generated = sampleArguments(tool ? tool.inputSchema : undefined);
+    // Sent anyway when the schema defeats the generator: the server's -32602 names the problem.
+    return generated.ok ? generated.value : {};
+  }
+
+  function build(entry) {
+    const step = entry.step;
     const space = step.indexOf(' ');
     const method = space < 0 ? step : step.slice(0, space);
     const toolName = space < 0 ? undefined : step.slice(space + 1);
@@ -235,7 +307,8 @@ export function createSession(options) {
     if (method === 'initialize') {
       params = { protocolVersion: LEGACY, capabilities: {}, clientInfo };
     } else if (method === 'tools/call') {
-      const args = toolName === 'text_stats' ? { text: text.text, top: 3 } : toolName === 'long_task' ? { steps: longTask.steps, stepMs: longTask.stepMs } : {};
+      const demoArgs = toolName === 'text_stats' ? { text: text.text, top: 3 } : toolName === 'long_task' ? { steps: longTask.steps, stepMs: longTask.stepMs } : {};
+      const args = entry.call && !entry.call.demo ? argumentsOf(entry.call) : demoArgs;
       params = { name: toolName, arguments: args };
     } else if (method === 'tools/list') {
       params = {};
@@ -261,7 +334,8 @@ export function createSession(options) {
       method,
       toolName,
       id,
-      check: `[${era}] ${CHECK_LABELS[step]}`,
+      call: entry.call,
+      check: `[${era}] ${checkLabel(entry)}`,
       headers: headersFor(method, toolName, protocolVersion),
       body: JSON.stringify(message),
       tags,
@@ -284,6 +358,7 @@ export function createSession(options) {
     const result = message.result;
     if (!isObject(result)) return 'result is not an object';
     if (era === MODERN && result.resultType !== 'complete') return `resultType ${result.resultType}, expected complete`;
+    if (request.call && !request.call.demo) return judgeCall(request.call, result);
     switch (request.step) {
       case 'initialize':
         if (typeof result.protocolVersion !== 'string') return 'no protocolVersion';
@@ -291,8 +366,9 @@ export function createSession(options) {
         negotiated = result.protocolVersion;
         return undefined;
       case 'tools/list': {
-        const names = Array.isArray(result.tools) ? result.tools.map((t) => t && t.name) : [];
-        for (const tool of toolsCalled(longTask)) if (names.indexOf(tool) < 0) return `tools/list lacks ${tool}`;
+        const tools = Array.isArray(result.tools) ? result.tools.filter(isObject) : [];
+        for (const tool of tools) listed[tool.name] = tool;
+        for (const tool of toolsCalled(longTask, calls)) if (!listed[tool]) return `tools/list lacks ${tool}`;
         return undefined;
       }
       case 'tools/call ping': {
@@ -321,6 +397,14 @@ export function createSession(options) {
       default:
         return undefined;
     }
+  }
+
+  function judgeCall(call, result) {
+    if (call.expectError) return result.isError === true ? undefined : `${call.tool} answered without isError, expected an error result`;
+    if (result.isError) return `${call.tool} returned isError: ${snippet(JSON.stringify(result.content))}`;
+    const tool = listed[call.tool];
+    if (tool && isObject(tool.outputSchema) && !isObject(result.structuredContent)) return `${call.tool} declares an outputSchema but sent no structuredContent`;
+    return undefined;
   }
 
   return {
