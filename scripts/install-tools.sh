@@ -117,7 +117,7 @@ elif command -v go >/dev/null 2>&1; then
   log "downloading github.com/grafana/k6-operator@$K6_OPERATOR_VERSION (source only) for its TestRun CRD"
   mkdir -p "$crd_dir"
   module_dir="$(GOMODCACHE="$crd_dir/modcache" GOFLAGS=-mod=mod GOTOOLCHAIN=local \
-    go mod download -json "github.com/grafana/k6-operator@$K6_OPERATOR_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+    go mod download -json "github.com/grafana/k6-operator@$K6_OPERATOR_VERSION" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' || true)"
   if [ -n "$module_dir" ] && [ -f "$module_dir/config/crd/bases/k6.io_testruns.yaml" ]; then
     cp "$module_dir/config/crd/bases/k6.io_testruns.yaml" "$crd_file"
     printf '%s\n' "$K6_OPERATOR_VERSION" >"$crd_dir/version"
