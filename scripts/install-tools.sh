@@ -106,6 +106,29 @@ moto_venv="$tools_dir/moto-venv"
 pip_venv "$moto_venv" moto "moto[server]==$MOTO_VERSION" "$MOTO_VERSION"
 [ -x "$moto_venv/bin/moto_server" ] || { log "ERROR: $moto_venv/bin/moto_server is missing"; exit 1; }
 
+# The k6-operator's TestRun CRD schema (a test input, read only): the Go module's source through
+# the Go module proxy, into its own module cache; skipped with a note when Go is absent (the test
+# then says it is skipped and why).
+crd_dir="$tools_dir/k6-operator-crd"
+crd_file="$crd_dir/k6.io_testruns.yaml"
+if [ -f "$crd_file" ] && [ "$(cat "$crd_dir/version" 2>/dev/null)" = "$K6_OPERATOR_VERSION" ]; then
+  log "k6-operator CRD $K6_OPERATOR_VERSION already present"
+elif command -v go >/dev/null 2>&1; then
+  log "downloading github.com/grafana/k6-operator@$K6_OPERATOR_VERSION (source only) for its TestRun CRD"
+  mkdir -p "$crd_dir"
+  module_dir="$(GOMODCACHE="$crd_dir/modcache" GOFLAGS=-mod=mod GOTOOLCHAIN=local \
+    go mod download -json "github.com/grafana/k6-operator@$K6_OPERATOR_VERSION" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' || true)"
+  if [ -n "$module_dir" ] && [ -f "$module_dir/config/crd/bases/k6.io_testruns.yaml" ]; then
+    cp "$module_dir/config/crd/bases/k6.io_testruns.yaml" "$crd_file"
+    printf '%s\n' "$K6_OPERATOR_VERSION" >"$crd_dir/version"
+    took "k6-operator CRD $K6_OPERATOR_VERSION"
+  else
+    log "WARNING: could not download the k6-operator module; test/loadtest/k8s.test.ts will skip its CRD check"
+  fi
+else
+  log "go not found: test/loadtest/k8s.test.ts will skip its check against the k6-operator CRD"
+fi
+
 cat >"$tools_dir/tools.json" <<JSON
 {
   "node22": { "version": "$NODE22_VERSION", "path": "$tools_dir/bin/node22" },

@@ -21,9 +21,10 @@ async function parseHcl(file: string): Promise<Record<string, unknown>> {
   return file.endsWith('.json') ? (JSON.parse(text) as Record<string, unknown>) : ((await parse(path.basename(file), text)) as Record<string, unknown>);
 }
 
-async function declaredVariables(dir: string): Promise<Map<string, VariableBlock>> {
+async function declaredVariables(dir: string, only?: readonly string[]): Promise<Map<string, VariableBlock>> {
   const declared = new Map<string, VariableBlock>();
-  for (const file of (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort()) {
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.tf') && (!only || only.includes(name))).sort();
+  for (const file of files) {
     const parsed = await parseHcl(path.join(dir, file));
     const variables = (parsed.variable ?? {}) as Record<string, VariableBlock[]>;
     for (const [name, blocks] of Object.entries(variables)) declared.set(name, blocks[0] ?? {});
@@ -56,9 +57,15 @@ export class UndeclaredVariableError extends Error {
 
 export async function readTerraformVariables(
   dir: string,
-  options: { varFiles?: readonly string[]; overrides?: TerraformVariables; env?: Readonly<Record<string, string | undefined>> } = {},
+  options: {
+    varFiles?: readonly string[];
+    overrides?: TerraformVariables;
+    env?: Readonly<Record<string, string | undefined>>;
+    /** Only these .tf files declare variables (e.g. ['variables.tf']): parsing every file takes seconds on a busy host. */
+    declarationFiles?: readonly string[];
+  } = {},
 ): Promise<TerraformVariables> {
-  const declared = await declaredVariables(dir);
+  const declared = await declaredVariables(dir, options.declarationFiles);
   if (declared.size === 0) throw new Error(`No Terraform variables declared in ${dir}`);
   const values: TerraformVariables = {};
   for (const [name, block] of declared) if (block.default !== undefined) values[name] = block.default;

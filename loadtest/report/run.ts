@@ -57,7 +57,7 @@ const TERRAFORM_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 /** The architecture Terraform deploys (terraform/variables.tf, tfvars, TF_VAR_lambda_architecture). */
 export async function terraformArchitecture(dir = TERRAFORM_DIR): Promise<Architecture> {
   const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
-  const value = (await readTerraformVariables(dir)).lambda_architecture;
+  const value = (await readTerraformVariables(dir, { declarationFiles: ['variables.tf'] })).lambda_architecture;
   if (!isArchitecture(value)) throw new Error(`lambda_architecture in ${dir} is ${JSON.stringify(value)}, not x86_64 or arm64`);
   return value;
 }
