@@ -4,7 +4,7 @@
  * never passes silently when the provider is missing, it names the reason and exits 3.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ describe('scripts/check-localstack.sh', () => {
       env: { ...process.env, STATELESS_MCP_CACHE: emptyCache },
       timeout: 60_000,
     });
+    rmSync(emptyCache, { recursive: true, force: true });
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/SKIPPED: no cached AWS provider 6\.\d+\.\d+ at .*run npm run check:terraform/);
     expect(result.stdout).not.toMatch(/\bok\b/);
