@@ -6,7 +6,7 @@
  * is built with Go into a cache outside the repository; without Go the tests are skipped, saying so.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,6 @@ describe.skipIf(goMissing !== '')(`docker-compose.yml through compose-go (${goMi
     expect(result.stderr).toMatch(/embeded/);
     writeFileSync(broken, text.replace('    restart: "no"\n', '    restart: "no"\n    restart_policy: "no"\n'));
     expect(load([], {}, broken).status).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,10 +3,10 @@
  * PATH (no Docker, no LocalStack): what the Compose `deploy` service does between its commands.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/lambda-artifacts.ts';
 
 const SCRIPT = path.join(repoRoot, 'localstack', 'deploy.sh');
@@ -20,8 +20,14 @@ interface Run {
 }
 
 /** tflocal's `apply` fails the first `failures` times; every stub appends its argv to calls.log. */
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 function runDeploy(options: { failures: number; env?: Record<string, string> }): Run {
   const dir = mkdtempSync(path.join(tmpdir(), 'deploy-sh-'));
+  created.push(dir);
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
   const stub = (name: string, body: string): void =>
