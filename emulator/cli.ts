@@ -52,6 +52,7 @@ const program = new Command()
   .option('--log-dir <dir>', 'also write each log stream to a file under this directory', path.join(repoRoot, '.local', 'logs'))
   .option('--no-log-dir', 'keep logs in memory only')
   .option('--quiet', 'do not print one line per request')
+  .option('--drain-timeout <seconds>', 'on Ctrl+C or SIGTERM, wait this long for requests in flight', positiveSeconds, 10)
   .addHelpText(
     'after',
     '\nEnvironment: PORT (default port), TF_VAR_<name> (Terraform variables).\n' +
@@ -63,7 +64,8 @@ function accessLine(entry: AccessLogEntry, stack: RunningStack): string {
   const stats = stack.mcp.stats();
   const integration = entry.integrationLatencyMs === undefined ? '' : ` integration=${entry.integrationLatencyMs.toFixed(1)}ms`;
   const type = entry.responseType ? ` ${entry.responseType}` : '';
-  return `${new Date().toISOString()} ${entry.method} ${entry.path} ${entry.status}${type} ${entry.latencyMs.toFixed(1)}ms${integration} environments=${stats.environments} coldStarts=${stats.coldStarts}`;
+  const status = entry.clientDisconnected ? '- client-disconnected' : String(entry.status);
+  return `${new Date().toISOString()} ${entry.method} ${entry.path} ${status}${type} ${entry.latencyMs.toFixed(1)}ms${integration} environments=${stats.environments} coldStarts=${stats.coldStarts}`;
 }
 
 async function main(): Promise<void> {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     idleTimeout: number;
     logDir: string | false;
     quiet?: boolean;
+    drainTimeout: number;
   }>();
   await buildIfStale();
   const fallbackToken = await localDevToken(path.join(repoRoot, '.local', 'dev-token'));
@@ -106,12 +109,23 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = (): void => {
-    console.log('Stopping...');
-    void stack!.stop().then(() => process.exit(0));
+  // Ctrl+C or `kill`: stop accepting, let requests in flight finish (bounded), then stop every
+  // process of the stack. A second signal stops at once.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.log(`${signal} again: stopping now`);
+      void stack!.stop().then(() => process.exit(130));
+      return;
+    }
+    stopping = true;
+    const inFlight = stack!.inFlight();
+    console.log(`${signal}: stopping${inFlight > 0 ? `, letting ${inFlight} request(s) in flight finish (up to ${opts.drainTimeout} s)` : ''}...`);
+    void stack!.stop({ drainMs: opts.drainTimeout * 1000 }).then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
 }
 
 main().catch((error: unknown) => {

@@ -128,6 +128,9 @@ async function main(): Promise<void> {
     console.error('Uncaught Exception', JSON.stringify(toPayload(error)));
     process.exit(129);
   });
+  // The emulator is gone (stopped, killed, crashed): an environment nobody can invoke ends too, so
+  // no runtime process outlives the stack that started it.
+  process.on('disconnect', () => process.exit(0));
   process.on('unhandledRejection', (reason) => {
     console.error('Unhandled Promise Rejection', JSON.stringify(toPayload(reason)));
     process.exit(128);
@@ -148,7 +151,11 @@ async function main(): Promise<void> {
     Promise.resolve()
       .then(() => (streaming ? invokeStreaming(handler as unknown as StreamingHandler, message) : handler(message.event, contextFor(message))))
       .then(
-        (result) => send({ type: 'result', requestId: message.requestId, result, maxRssBytes: maxRssBytes() }),
+        (result) => {
+          // Lambda's response quota applies to the serialised payload (gettingstarted-limits.html).
+          const payloadBytes = Buffer.byteLength(JSON.stringify(result ?? null) ?? 'null');
+          send({ type: 'result', requestId: message.requestId, result, payloadBytes, maxRssBytes: maxRssBytes() });
+        },
         (error: unknown) => {
           const payload = toPayload(error);
           console.error('Invoke Error', JSON.stringify(payload));
