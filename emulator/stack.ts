@@ -99,7 +99,9 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
-  const server: Server = createServer((req, res) => {
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks the request timeout on this interval (30 s by default): check often enough to hold it.
+  const server: Server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) }, (req, res) => {
     inFlight += 1;
     if (draining) res.setHeader('connection', 'close');
     res.once('close', () => {
@@ -115,8 +117,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   // The request (headers and body) must arrive within these limits; a connection that trickles
   // its body is closed with 408. Once a request is read, its response (even a stream lasting
   // minutes) is no longer subject to them. Idle keep-alive connections close after keepAliveTimeout.
-  server.headersTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  server.requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  server.headersTimeout = requestTimeoutMs;
+  server.requestTimeout = requestTimeoutMs;
   server.keepAliveTimeout = 65_000;
   server.timeout = 0;
   await new Promise<void>((resolve, reject) => {

@@ -94,6 +94,8 @@ type BodyRead = Buffer | 'too-large' | 'client-disconnected';
  * there is no one left to answer, but the request still gets its access-log line.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  // The client may have hung up while the route and the authorizer were being decided.
+  if (req.destroyed && !req.complete) return Promise.resolve('client-disconnected');
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -172,6 +174,9 @@ export class RestApi {
   /** Handles a request whose path starts with `/<stage>`; anything else is not this stage's. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    // A client that hangs up before its body is read makes the request emit 'error' (aborted):
+    // an expected event, seen by readBody, never an uncaught exception.
+    req.on('error', () => undefined);
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();

@@ -131,6 +131,10 @@ async function main(): Promise<void> {
   // The emulator is gone (stopped, killed, crashed): an environment nobody can invoke ends too, so
   // no runtime process outlives the stack that started it.
   process.on('disconnect', () => process.exit(0));
+  // Ctrl+C reaches the whole process group: the emulator decides when environments end (after
+  // draining requests in flight), so the signal alone does not end this one.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
   process.on('unhandledRejection', (reason) => {
     console.error('Unhandled Promise Rejection', JSON.stringify(toPayload(reason)));
     process.exit(128);
