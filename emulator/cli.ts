@@ -111,14 +111,17 @@ async function main(): Promise<void> {
   );
   // Ctrl+C or `kill`: stop accepting, let requests in flight finish (bounded), then stop every
   // process of the stack. A second signal stops at once.
-  let stopping = false;
+  // Ctrl+C reaches npm, tsx and this process at once, and each launcher relays it: copies that
+  // arrive within a second are one signal.
+  let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (performance.now() - stoppingSince < 1000) return;
       console.log(`${signal} again: stopping now`);
       void stack!.stop().then(() => process.exit(130));
       return;
     }
-    stopping = true;
+    stoppingSince = performance.now();
     const inFlight = stack!.inFlight();
     console.log(`${signal}: stopping${inFlight > 0 ? `, letting ${inFlight} request(s) in flight finish (up to ${opts.drainTimeout} s)` : ''}...`);
     void stack!.stop({ drainMs: opts.drainTimeout * 1000 }).then(() => process.exit(0));
