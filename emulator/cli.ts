@@ -56,6 +56,7 @@ const program = new Command()
   .option('--quiet', 'do not print one line per request')
   .option('--server <file>', 'MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
   .option('--out <dir>', 'build directory for the bundles (default: dist/, what Terraform deploys)')
+  .option('--drain-timeout <seconds>', 'on Ctrl+C or SIGTERM, wait this long for requests in flight', positiveSeconds, 10)
   .addHelpText(
     'after',
     '\nEnvironment: PORT (default port), TF_VAR_<name> (Terraform variables), MCP_SERVER (server module).\n' +
@@ -67,7 +68,8 @@ function accessLine(entry: AccessLogEntry, stack: RunningStack): string {
   const stats = stack.mcp.stats();
   const integration = entry.integrationLatencyMs === undefined ? '' : ` integration=${entry.integrationLatencyMs.toFixed(1)}ms`;
   const type = entry.responseType ? ` ${entry.responseType}` : '';
-  return `${new Date().toISOString()} ${entry.method} ${entry.path} ${entry.status}${type} ${entry.latencyMs.toFixed(1)}ms${integration} environments=${stats.environments} coldStarts=${stats.coldStarts}`;
+  const status = entry.clientDisconnected ? '- client-disconnected' : String(entry.status);
+  return `${new Date().toISOString()} ${entry.method} ${entry.path} ${status}${type} ${entry.latencyMs.toFixed(1)}ms${integration} environments=${stats.environments} coldStarts=${stats.coldStarts}`;
 }
 
 async function main(): Promise<void> {
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     quiet?: boolean;
     server?: string;
     out?: string;
+    drainTimeout: number;
   }>();
   const target = resolveBuildTarget({ server: opts.server, out: opts.out });
   await buildIfStale(console.log, target);
@@ -117,12 +120,26 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = (): void => {
-    console.log('Stopping...');
-    void stack!.stop().then(() => process.exit(0));
+  // Ctrl+C or `kill`: stop accepting, let requests in flight finish (bounded), then stop every
+  // process of the stack. A second signal stops at once.
+  // Ctrl+C reaches npm, tsx and this process at once, and each launcher relays it: copies that
+  // arrive within a second are one signal.
+  let stoppingSince: number | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stoppingSince !== undefined) {
+      if (performance.now() - stoppingSince < 1000) return;
+      console.log(`${signal} again: stopping now`);
+      void stack!.stop().then(() => process.exit(130));
+      return;
+    }
+    stoppingSince = performance.now();
+    const inFlight = stack!.inFlight();
+    console.log(`${signal}: stopping${inFlight > 0 ? `, letting ${inFlight} request(s) in flight finish (up to ${opts.drainTimeout} s)` : ''}...`);
+    void stack!.stop({ drainMs: opts.drainTimeout * 1000 }).then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
 }
 
 main().catch((error: unknown) => {

@@ -47,6 +47,17 @@ export interface StartStackOptions {
   /** Only for tests that cannot wait 29 s; the default is API Gateway's. */
   readonly integrationTimeoutMs?: number;
   readonly onAccess?: (entry: AccessLogEntry) => void;
+  /** How long a request's headers and body may take to arrive; the default is REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
+  /** Called once when a log file cannot be written: logging goes on in memory only. */
+  readonly onLogWarning?: (message: string) => void;
+  /** Events kept in memory per log group (oldest dropped first); the default is DEFAULT_MAX_EVENTS_PER_GROUP. */
+  readonly maxLogEventsPerGroup?: number;
+}
+
+export interface StopOptions {
+  /** Lets requests in flight finish for up to this long before connections are cut (default 0). */
+  readonly drainMs?: number;
 }
 
 export interface RunningStack {
@@ -62,11 +73,20 @@ export interface RunningStack {
   readonly authorizer: LambdaAuthorizer;
   /** The Node.js binary the execution environments run on, and whether it matches `lambda_runtime`. */
   readonly runtime: NodeRuntime;
-  stop(): Promise<void>;
+  /** Requests being answered now. */
+  inFlight(): number;
+  /** Stops accepting, drains requests in flight (bounded by `drainMs`), then stops every process. */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** Environments not invoked for this long are reclaimed; AWS documents no fixed figure. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * How long a request's headers and body may take to arrive. API Gateway documents no body-read
+ * timeout; 30 s (its integration timeout is 29 s) bounds slow-body connections without cutting
+ * any request a real client sends.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
@@ -80,16 +100,32 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let route: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => {
     res.writeHead(503).end();
   };
-  const server: Server = createServer((req, res) => {
+  // Requests being answered: a stop lets them finish (for a bounded time) before the tree goes.
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks the request timeout on this interval (30 s by default): check often enough to hold it.
+  const server: Server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) }, (req, res) => {
+    inFlight += 1;
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
     route(req, res).catch((error: unknown) => {
       console.error('embedded stack: unexpected error', error);
       if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
       else res.destroy();
     });
   });
-  // Long-running streamed responses must not be cut by Node's default request timeout.
-  server.requestTimeout = 0;
+  // The request (headers and body) must arrive within these limits; a connection that trickles
+  // its body is closed with 408. Once a request is read, its response (even a stream lasting
+  // minutes) is no longer subject to them. Idle keep-alive connections close after keepAliveTimeout.
+  server.headersTimeout = requestTimeoutMs;
+  server.requestTimeout = requestTimeoutMs;
   server.keepAliveTimeout = 65_000;
+  server.timeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, host, () => resolve());
@@ -132,7 +168,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const config: StackConfig = { ...baseConfig, integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs };
 
   const runtime: NodeRuntime = resolveNodeRuntime(String(variables.lambda_runtime));
-  const logs = new LogStore(options.logDir);
+  const logs = new LogStore({
+    ...(options.logDir ? { mirrorDir: options.logDir } : {}),
+    ...(options.maxLogEventsPerGroup ? { maxEventsPerGroup: options.maxLogEventsPerGroup } : {}),
+    onWarning: options.onLogWarning ?? ((message) => console.warn(message)),
+  });
+  await logs.checkMirror();
   const retention = typeof variables.log_retention_days === 'number' ? variables.log_retention_days : undefined;
   const poolOptions = {
     region: config.region,
@@ -176,10 +217,25 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     authorizerFunction,
     authorizer,
     runtime,
-    async stop() {
+    inFlight: () => inFlight,
+    async stop(stopOptions: StopOptions = {}) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0 && (stopOptions.drainMs ?? 0) > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, stopOptions.drainMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
+      authorizer.close();
       await Promise.all([mcp.close(), authorizerFunction.close()]);
+      await logs.close();
       if (taskStoreDir) await rm(taskStoreDir, { recursive: true, force: true });
     },
   };

@@ -50,7 +50,6 @@ resource "aws_lambda_function" "authorizer" {
   #checkov:skip=CKV_AWS_117:No VPC: the authorizer fetches the public JWKS of the issuer, which a VPC would need a NAT gateway for.
   #checkov:skip=CKV_AWS_272:No AWS Signer profile in this sample; the zip is built deterministically and deployed by its content hash.
   #checkov:skip=CKV_AWS_50:X-Ray is left off (per-trace cost); logs carry the Lambda request id as correlation id.
-  #checkov:skip=CKV_AWS_115:No reserved concurrency: results are cached per token by API Gateway, and a limit would turn bursts of new tokens into 500s for every caller.
   #checkov:skip=CKV_AWS_173:Encrypted at rest with the AWS managed key. STATIC_TOKENS is a secret for static mode only (a development mode; use auth_mode = "jwt" in production, whose environment holds no secret).
   function_name    = local.authorizer_function_name
   description      = "API Gateway ${var.authorizer_type} authorizer for the MCP endpoint (${var.auth_mode} tokens)."
@@ -62,6 +61,10 @@ resource "aws_lambda_function" "authorizer" {
   architectures    = [var.lambda_architecture]
   memory_size      = var.authorizer_memory_size
   timeout          = var.authorizer_timeout_seconds
+
+  # A burst of new identities cannot take the account's whole concurrency; beyond the limit API
+  # Gateway answers 500 (authorizer throttled), while cached identities keep passing.
+  reserved_concurrent_executions = var.authorizer_reserved_concurrency
 
   environment {
     variables = {

@@ -172,6 +172,17 @@ variable "authorizer_timeout_seconds" {
   }
 }
 
+variable "authorizer_reserved_concurrency" {
+  description = "Reserved concurrency of the authorizer function: the most invocations it may run at once (-1 = unreserved, shares the account pool). API Gateway answers 500 to requests whose authorizer invocation is throttled; cached identities are not affected. The emulator uses it as the authorizer's concurrency limit."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.authorizer_reserved_concurrency >= -1 && floor(var.authorizer_reserved_concurrency) == var.authorizer_reserved_concurrency
+    error_message = "authorizer_reserved_concurrency must be -1 (unreserved) or a whole number >= 0."
+  }
+}
+
 variable "log_level" {
   description = "LOG_LEVEL of both functions (Powertools logger)."
   type        = string

@@ -140,6 +140,7 @@ describe('variables: the contract shared with the embedded emulator', () => {
     mcp_reserved_concurrency: ['number', 10],
     authorizer_memory_size: ['number', 256],
     authorizer_timeout_seconds: ['number', 5],
+    authorizer_reserved_concurrency: ['number', 10],
     authorizer_type: ['string', 'TOKEN'],
     authorizer_identity_source: ['string', 'method.request.header.Authorization'],
     authorizer_identity_validation_expression: ['string', IDENTITY_VALIDATION_EXPRESSION],
@@ -181,7 +182,7 @@ describe('variables: the contract shared with the embedded emulator', () => {
   it('validates the variables that have a closed set of values or a range', () => {
     const withValidation = [
       'region', 'name', 'stage_name', 'lambda_runtime', 'lambda_architecture', 'mcp_memory_size', 'mcp_timeout_seconds',
-      'mcp_reserved_concurrency', 'authorizer_type', 'authorizer_identity_source', 'authorizer_result_ttl_seconds', 'auth_mode',
+      'mcp_reserved_concurrency', 'authorizer_reserved_concurrency', 'authorizer_type', 'authorizer_identity_source', 'authorizer_result_ttl_seconds', 'auth_mode',
       'static_tokens', 'jwt_allowed_algorithms', 'jwt_audience_claim', 'log_retention_days',
     ];
     for (const name of withValidation) expect(variables()[name]!.validation, name).toBeDefined();
@@ -231,6 +232,7 @@ describe('Lambda functions', () => {
     const authorizer = resource('aws_lambda_function', 'authorizer');
     expect(authorizer.memory_size).toBe('${var.authorizer_memory_size}');
     expect(authorizer.timeout).toBe('${var.authorizer_timeout_seconds}');
+    expect(authorizer.reserved_concurrent_executions).toBe('${var.authorizer_reserved_concurrency}');
   });
 
   it('names functions and log groups as the emulator does, and sets the same environment variables', async () => {

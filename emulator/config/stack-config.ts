@@ -131,13 +131,18 @@ function authorizationServers(vars: TerraformVariables): string[] {
   return str(vars, 'auth_mode') === 'jwt' && issuer !== '' ? [issuer] : [];
 }
 
+/** Reserved concurrency as the function's limit; -1 (unreserved) or unset means the account's. */
+function concurrencyLimitOf(vars: TerraformVariables, name: string): number {
+  const reserved = typeof vars[name] === 'number' ? (vars[name] as number) : -1;
+  return reserved < 0 ? ACCOUNT_CONCURRENCY_LIMIT : reserved;
+}
+
 export function stackConfigFromTerraform(vars: TerraformVariables, emulator: EmulatorSettings): StackConfig {
   const name = str(vars, 'name');
   const region = str(vars, 'region');
   const stageName = str(vars, 'stage_name');
   const authorizerType = str(vars, 'authorizer_type');
   if (authorizerType !== 'TOKEN' && authorizerType !== 'REQUEST') throw new ConfigError('authorizer_type must be TOKEN or REQUEST');
-  const reserved = num(vars, 'mcp_reserved_concurrency');
   const configuredTokens = strings(vars, 'static_tokens');
   const staticTokens = configuredTokens.length > 0 ? configuredTokens : [...emulator.fallbackTokens];
   const validation = authorizerType === 'TOKEN' ? str(vars, 'authorizer_identity_validation_expression') : '';
@@ -189,7 +194,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
       bundlePath: emulator.mcpBundlePath,
       memorySizeMb: num(vars, 'mcp_memory_size'),
       timeoutSeconds: num(vars, 'mcp_timeout_seconds'),
-      concurrencyLimit: reserved < 0 ? ACCOUNT_CONCURRENCY_LIMIT : reserved,
+      concurrencyLimit: concurrencyLimitOf(vars, 'mcp_reserved_concurrency'),
       environment: mcpEnvironment,
     },
     authorizerFunction: {
@@ -197,7 +202,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
       bundlePath: emulator.authorizerBundlePath,
       memorySizeMb: num(vars, 'authorizer_memory_size'),
       timeoutSeconds: num(vars, 'authorizer_timeout_seconds'),
-      concurrencyLimit: ACCOUNT_CONCURRENCY_LIMIT,
+      concurrencyLimit: concurrencyLimitOf(vars, 'authorizer_reserved_concurrency'),
       environment: authorizerEnvironment,
     },
     authorizer: {

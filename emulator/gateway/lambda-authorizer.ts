@@ -32,15 +32,33 @@ interface CachedPolicy {
   readonly principalId: string;
   readonly statements: readonly PolicyStatement[];
   readonly context: AuthorizerContext;
+  /** The policy's answer per method ARN, worked out once. */
+  readonly decisions: Map<string, 'allow' | 'deny'>;
 }
+
+/** What one authorizer invocation concluded, shared by every request that waited on it. */
+type InvocationResult =
+  | { readonly kind: 'policy'; readonly policy: CachedPolicy }
+  | { readonly kind: 'unauthorized' }
+  | { readonly kind: 'failure'; readonly reason: string }
+  | { readonly kind: 'configuration-error'; readonly reason: string };
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
+/** Compiled ARN patterns, shared by every policy; bounded, as policies come from the function. */
+const arnPatterns = new Map<string, RegExp>();
+const MAX_ARN_PATTERNS = 10_000;
+
 /** IAM ARN patterns: `*` matches any run of characters, `?` any one character. */
 function arnMatches(pattern: string, arn: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  let regex = arnPatterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    if (arnPatterns.size >= MAX_ARN_PATTERNS) arnPatterns.clear();
+    arnPatterns.set(pattern, regex);
+  }
   return regex.test(arn);
 }
 
@@ -69,13 +87,48 @@ function readContext(value: unknown): AuthorizerContext | undefined {
   return context;
 }
 
+/**
+ * Caching, as "Control access to REST APIs using API Gateway Lambda authorizers" documents it
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+ * and api-gateway-lambda-authorizer-output.html): with a TTL above 0, the policy the function
+ * returns (Allow or Deny alike: a Deny is a policy like any other) is cached under the identity
+ * source values and evaluated for every method the caller reaches until the TTL runs out. An
+ * `Unauthorized` error, a failure or a malformed answer returns no policy, and nothing is cached
+ * for it: the next request invokes the function again.
+ *
+ * Requests that arrive with the same identity while its invocation is under way wait for that
+ * one invocation instead of starting their own, so a burst of one caller costs one invocation.
+ */
 export class LambdaAuthorizer {
   private readonly cache = new Map<string, CachedPolicy>();
+  private readonly pending = new Map<string, Promise<InvocationResult>>();
+  private readonly sweeper: NodeJS.Timeout | undefined;
+  private invocationsInFlight = 0;
+  private maxInFlight = 0;
 
   constructor(
     private readonly settings: AuthorizerSettings,
     private readonly invoke: InvokeAuthorizer,
-  ) {}
+  ) {
+    // Expired entries are dropped as time passes, not only when their identity comes back.
+    if (settings.resultTtlSeconds > 0) {
+      this.sweeper = setInterval(() => this.evictExpired(), Math.max(1000, settings.resultTtlSeconds * 1000)).unref();
+    }
+  }
+
+  /** Cached identities (expired ones included until the next sweep). */
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
+  /** The most authorizer invocations that were ever under way at once for one stack. */
+  get peakInvocationsInFlight(): number {
+    return this.maxInFlight;
+  }
+
+  evictExpired(now = Date.now()): void {
+    for (const [identity, policy] of this.cache) if (policy.expiresAt <= now) this.cache.delete(identity);
+  }
 
   methodArn(route: GatewayRoute, method: string, region: string): string {
     return `arn:aws:execute-api:${region}:${route.accountId}:${route.apiId}/${route.stage}/${method}${route.resourcePath}`;
@@ -95,11 +148,33 @@ export class LambdaAuthorizer {
     }
 
     const cached = this.cache.get(identity);
-    if (cached && cached.expiresAt > Date.now()) return this.decide(cached, methodArn, true);
+    if (cached) {
+      if (cached.expiresAt > Date.now()) return this.decide(cached, methodArn, true);
+      this.cache.delete(identity);
+    }
 
+    let invocation = this.pending.get(identity);
+    const shared = invocation !== undefined;
+    if (!invocation) {
+      invocation = this.invokeFor(identity, request, route, methodArn).finally(() => this.pending.delete(identity));
+      this.pending.set(identity, invocation);
+    }
+    const result = await invocation;
+    if (result.kind !== 'policy') return result;
+    return this.decide(result.policy, methodArn, shared);
+  }
+
+  private async invokeFor(identity: string, request: GatewayHttpRequest, route: GatewayRoute, methodArn: string): Promise<InvocationResult> {
     const event =
       this.settings.type === 'TOKEN' ? tokenAuthorizerEvent(identity, methodArn) : requestAuthorizerEvent(request, route, methodArn);
-    const outcome = await this.invoke(event);
+    this.invocationsInFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.invocationsInFlight);
+    let outcome: InvokeOutcome;
+    try {
+      outcome = await this.invoke(event);
+    } finally {
+      this.invocationsInFlight -= 1;
+    }
     if (outcome.kind === 'throttled') return { kind: 'failure', reason: 'authorizer throttled' };
     if (outcome.kind === 'function-error') {
       // The documented way to answer 401 from an authorizer is the error message "Unauthorized".
@@ -116,18 +191,28 @@ export class LambdaAuthorizer {
       principalId: result.principalId,
       statements: asArray(result.policyDocument.Statement) as PolicyStatement[],
       context,
+      decisions: new Map(),
     };
     // The cached policy is reused for every method and resource the identity calls next.
     if (this.settings.resultTtlSeconds > 0) this.cache.set(identity, policy);
-    return this.decide(policy, methodArn, false);
+    return { kind: 'policy', policy };
   }
 
   private decide(policy: CachedPolicy, methodArn: string, cached: boolean): AuthorizationDecision {
-    if (evaluate(policy.statements, methodArn) === 'deny') return { kind: 'denied' };
+    let decision = policy.decisions.get(methodArn);
+    if (!decision) {
+      decision = evaluate(policy.statements, methodArn);
+      policy.decisions.set(methodArn, decision);
+    }
+    if (decision === 'deny') return { kind: 'denied' };
     return { kind: 'allow', context: { ...policy.context, principalId: policy.principalId }, cached };
   }
 
   flush(): void {
     this.cache.clear();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
   }
 }

@@ -83,31 +83,53 @@ export interface AccessLogEntry {
   readonly responseType: GatewayResponseType | undefined;
   /** Streamed integrations only: how the client's response ended (complete, cut by a limit, client gone). */
   readonly streamEnd?: StreamEnd;
+  /** The client hung up before any answer went out (status is then 0). */
+  readonly clientDisconnected?: true;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      req.resume();
-      resolve('too-large');
-      return;
-    }
+type BodyRead = Buffer | 'too-large' | 'client-disconnected';
+
+/**
+ * Reads the body up to `limit` bytes. A client that hangs up mid-body is an outcome, not an error:
+ * there is no one left to answer, but the request still gets its access-log line.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  // The client may have hung up while the route and the authorizer were being decided.
+  if (req.destroyed && !req.complete) return Promise.resolve('client-disconnected');
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
-        req.removeAllListeners('data');
+        req.off('data', onData);
         req.resume();
         resolve('too-large');
         return;
       }
       chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', () => resolve('client-disconnected'));
+    req.on('close', () => {
+      if (!req.complete) resolve('client-disconnected');
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
   });
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * An upper bound of the proxy event's JSON size without serialising it: JSON spends at most 6
+ * bytes on one character (`\u00XX`), headers and query appear twice (single- and multi-value
+ * maps), and the rest of the event (request context) is a few kilobytes. Only events whose bound
+ * passes Lambda's quota are serialised to be measured exactly.
+ */
+function eventSizeBound(request: GatewayHttpRequest, rawUrlLength: number, contextChars: number): number {
+  let headerChars = 0;
+  for (const [name, value] of request.headers) headerChars += name.length + value.length + 8;
+  return 6 * (request.body.length + 2 * headerChars + 3 * rawUrlLength + contextChars) + 16 * 1024;
 }
 
 function headerPairs(req: IncomingMessage): Array<[string, string]> {
@@ -152,6 +174,9 @@ export class RestApi {
   /** Handles a request whose path starts with `/<stage>`; anything else is not this stage's. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    // A client that hangs up before its body is read makes the request emit 'error' (aborted):
+    // an expected event, seen by readBody, never an uncaught exception.
+    req.on('error', () => undefined);
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
@@ -173,13 +198,29 @@ export class RestApi {
         responseType,
       });
     };
+    // The client hung up before an answer could go out: nothing to write, but the request is logged.
+    const clientGone = (): void => {
+      this.deps.onAccess?.({
+        requestId,
+        method,
+        path: url.pathname,
+        status: 0,
+        latencyMs: performance.now() - started,
+        integrationLatencyMs,
+        responseType,
+        clientDisconnected: true,
+      });
+    };
     const fail = (type: GatewayResponseType): void => {
       responseType = type;
       respond(gatewayResponse(type, requestId, this.deps.gatewayResponses));
     };
 
-    const body = await readBody(req, MAX_PAYLOAD_BYTES);
-    if (body === 'too-large') return fail('REQUEST_TOO_LARGE');
+    // A declared length over the quota is refused before anything else is read.
+    if (Number(req.headers['content-length'] ?? '0') > MAX_PAYLOAD_BYTES) {
+      req.resume();
+      return fail('REQUEST_TOO_LARGE');
+    }
 
     const stagePrefix = `/${this.deps.config.stageName}`;
     const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
@@ -187,6 +228,9 @@ export class RestApi {
     if (!route || resourcePath === undefined) return fail('MISSING_AUTHENTICATION_TOKEN');
     if (!this.bucketOf(route).tryTake()) return fail('THROTTLED');
 
+    // The body is read only once the route, the throttle and the authorizer let the request in:
+    // an authorizer's input carries no body (api-gateway-lambda-authorizer-input.html), so a
+    // refused request never costs its body. Until then the socket applies backpressure.
     const request: GatewayHttpRequest = {
       method,
       path: resourcePath,
@@ -197,7 +241,7 @@ export class RestApi {
         ['X-Forwarded-Port', String(req.socket.localPort ?? '')],
         ['X-Forwarded-Proto', 'http'],
       ],
-      body,
+      body: NO_BODY,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     };
     const gatewayRoute: GatewayRoute = {
@@ -229,8 +273,16 @@ export class RestApi {
       }
     }
 
-    const event = toProxyEvent(request, { ...gatewayRoute, authorizer: authorizerContext });
-    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_INVOKE_REJECTED');
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    if (body === 'too-large') return fail('REQUEST_TOO_LARGE');
+    if (body === 'client-disconnected') return clientGone();
+    const withBody: GatewayHttpRequest = { ...request, body };
+
+    const event = toProxyEvent(withBody, { ...gatewayRoute, authorizer: authorizerContext });
+    const contextChars = authorizerContext ? JSON.stringify(authorizerContext).length : 0;
+    if (eventSizeBound(withBody, req.url?.length ?? 0, contextChars) > LAMBDA_PAYLOAD_BYTES && Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES) {
+      return fail('LAMBDA_INVOKE_REJECTED');
+    }
 
     const integrationStarted = performance.now();
     if (this.deps.config.streamingEnabled) {
@@ -244,7 +296,7 @@ export class RestApi {
       if (start.kind === 'timed-out') return fail('INTEGRATION_TIMEOUT');
       if (start.kind === 'throttled') return fail('LAMBDA_INVOKE_REJECTED');
       if (start.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
-      if (start.kind === 'client-disconnected') return;
+      if (start.kind === 'client-disconnected') return clientGone();
       const streamEnd = await start.done;
       this.deps.onAccess?.({ requestId, method, path: url.pathname, status: start.statusCode, latencyMs: performance.now() - started, integrationLatencyMs, responseType, streamEnd });
       return;
@@ -254,7 +306,8 @@ export class RestApi {
     if (outcome === 'timed-out') return fail('INTEGRATION_TIMEOUT');
     if (outcome.kind === 'throttled') return fail('LAMBDA_INVOKE_REJECTED');
     if (outcome.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
-    if (Buffer.byteLength(JSON.stringify(outcome.result ?? null)) > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_FUNCTION_ERROR');
+    // The runtime measures the payload it returns, as Lambda measures the response it receives.
+    if (outcome.payloadBytes > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_FUNCTION_ERROR');
     try {
       const response = fromProxyResult(outcome.result);
       respond({ ...response, headers: remapIntegrationHeaders(response.headers) });

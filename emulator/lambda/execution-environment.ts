@@ -16,7 +16,7 @@ const INIT_TIMEOUT_MS = 10_000;
 export const FUNCTION_VERSION = '$LATEST';
 
 export type InvocationOutcome =
-  | { readonly kind: 'result'; readonly result: unknown }
+  | { readonly kind: 'result'; readonly result: unknown; readonly payloadBytes: number }
   | { readonly kind: 'function-error'; readonly error: FunctionErrorPayload };
 
 export interface EnvironmentContext {
@@ -55,7 +55,7 @@ export function logGroupName(functionName: string): string {
 export class ExecutionEnvironment {
   readonly logStreamName = logStreamName();
   readonly logGroupName: string;
-  private readonly child: ChildProcess;
+  private readonly child: ChildProcess | undefined;
   private readonly ready: Promise<void>;
   private readonly spawnedAt = performance.now();
   private initDurationMs: number | undefined;
@@ -73,24 +73,57 @@ export class ExecutionEnvironment {
     this.logGroupName = logGroupName(ctx.fn.functionName);
     ctx.logs.createStream(this.logGroupName, this.logStreamName);
     this.log(`INIT_START Runtime Version: nodejs:${ctx.nodeVersion.split('.')[0]}.v${ctx.nodeVersion}\tRuntime Version ARN: emulated`);
-    this.child = fork(ctx.runtimePath, [], {
-      execPath: ctx.nodePath,
-      execArgv: lambdaNodeArguments(ctx.fn.memorySizeMb),
-      env: this.environmentVariables(),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    for (const stream of [this.child.stdout, this.child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => this.log(line));
-    }
-    this.child.on('message', (message: RuntimeMessage) => this.messageListener?.(message));
-    this.child.on('exit', (code) => {
-      this.exited = true;
-      for (const listener of this.exitListeners) listener(code);
-    });
-    this.ready = this.waitForReady();
+    this.child = this.spawn();
+    this.ready = this.child ? this.waitForReady() : Promise.reject(this.spawnError);
     // Observed by invoke(); this guard only keeps an early failure from being "unhandled".
     this.ready.catch(() => undefined);
+  }
+
+  /**
+   * Starts the runtime process. A spawn that fails (EMFILE, EAGAIN, ENOENT...) fails this
+   * environment's INIT only: the invocation that needed it gets a function error (502 through API
+   * Gateway), and the emulator goes on serving.
+   */
+  private spawn(): ChildProcess | undefined {
+    let child: ChildProcess;
+    try {
+      child = fork(this.ctx.runtimePath, [], {
+        execPath: this.ctx.nodePath,
+        execArgv: lambdaNodeArguments(this.ctx.fn.memorySizeMb),
+        env: this.environmentVariables(),
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'json',
+      });
+    } catch (error) {
+      this.failSpawn(error as Error);
+      return undefined;
+    }
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.log(line));
+    }
+    child.on('message', (message: RuntimeMessage) => this.messageListener?.(message));
+    child.on('exit', (code) => this.markExited(code));
+    // 'error' without a pid: the process never started, and no 'exit' will follow. Other 'error's
+    // (a failed kill or send) come from a process whose 'exit' still reports its end.
+    child.on('error', (error) => {
+      if (child.pid === undefined) this.failSpawn(error);
+    });
+    return child;
+  }
+
+  private spawnError: Error | undefined;
+
+  private failSpawn(error: Error): void {
+    if (this.exited) return;
+    this.spawnError = error;
+    this.log(`Runtime spawn failed: ${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`);
+    this.markExited(null);
+  }
+
+  private markExited(code: number | null): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const listener of this.exitListeners) listener(code);
   }
 
   private environmentVariables(): NodeJS.ProcessEnv {
@@ -155,7 +188,7 @@ export class ExecutionEnvironment {
       };
       this.onExit((code) => {
         clearTimeout(timer);
-        reject(new Error(`runtime exited during INIT with code ${code}`));
+        reject(this.spawnError ?? new Error(`runtime exited during INIT with code ${code}`));
       });
     });
   }
@@ -240,18 +273,19 @@ export class ExecutionEnvironment {
         if (reply.type === 'chunk' && reply.requestId === requestId) {
           onChunk?.(Buffer.from(reply.data, 'base64'));
         } else if (reply.type === 'result' && reply.requestId === requestId) {
-          settle(finish({ kind: 'result', result: reply.result }, reply.maxRssBytes));
+          settle(finish({ kind: 'result', result: reply.result, payloadBytes: reply.payloadBytes }, reply.maxRssBytes));
         } else if (reply.type === 'error' && reply.requestId === requestId) {
           settle(finish({ kind: 'function-error', error: reply.error }, reply.maxRssBytes, 'error', reply.error.errorType));
         }
       };
-      this.child.send(message);
+      // A send that fails means the process is gone; its 'exit' settles the invocation.
+      this.child?.send(message, () => undefined);
     });
   }
 
   kill(): void {
     this.killed = true;
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.exited) this.child?.kill('SIGKILL');
   }
 
   /** Resolves once the child process is gone. */

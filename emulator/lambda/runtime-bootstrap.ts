@@ -128,6 +128,13 @@ async function main(): Promise<void> {
     console.error('Uncaught Exception', JSON.stringify(toPayload(error)));
     process.exit(129);
   });
+  // The emulator is gone (stopped, killed, crashed): an environment nobody can invoke ends too, so
+  // no runtime process outlives the stack that started it.
+  process.on('disconnect', () => process.exit(0));
+  // Ctrl+C reaches the whole process group: the emulator decides when environments end (after
+  // draining requests in flight), so the signal alone does not end this one.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
   process.on('unhandledRejection', (reason) => {
     console.error('Unhandled Promise Rejection', JSON.stringify(toPayload(reason)));
     process.exit(128);
@@ -148,7 +155,11 @@ async function main(): Promise<void> {
     Promise.resolve()
       .then(() => (streaming ? invokeStreaming(handler as unknown as StreamingHandler, message) : handler(message.event, contextFor(message))))
       .then(
-        (result) => send({ type: 'result', requestId: message.requestId, result, maxRssBytes: maxRssBytes() }),
+        (result) => {
+          // Lambda's response quota applies to the serialised payload (gettingstarted-limits.html).
+          const payloadBytes = Buffer.byteLength(JSON.stringify(result ?? null) ?? 'null');
+          send({ type: 'result', requestId: message.requestId, result, payloadBytes, maxRssBytes: maxRssBytes() });
+        },
         (error: unknown) => {
           const payload = toPayload(error);
           console.error('Invoke Error', JSON.stringify(payload));

@@ -1,0 +1,124 @@
+/**
+ * Copies of the log streams as files under one directory (for `tail -f`), written in batches off
+ * the request path. Each file is rotated once it passes `maxFileBytes` (the previous one is kept as
+ * `<name>.1`), so a long run holds at most two files per stream. A directory that cannot be written
+ * (read-only, full, gone) is detected at start and at run time: the mirror turns itself off with one
+ * warning and the in-memory store (and the Logs API) goes on.
+ */
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Size at which a stream's file is rotated. */
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Lines waiting for a slow disk beyond this are dropped (and counted) rather than held in memory. */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+interface MirrorFile {
+  readonly file: string;
+  pending: string[];
+  pendingBytes: number;
+  writtenBytes: number;
+  writing: boolean;
+}
+
+export interface LogMirrorOptions {
+  readonly dir: string;
+  readonly maxFileBytes?: number;
+  readonly onWarning: (message: string) => void;
+}
+
+export class LogMirror {
+  private readonly files = new Map<string, MirrorFile>();
+  private readonly createdDirs = new Set<string>();
+  private readonly writes = new Set<Promise<void>>();
+  private pendingBytes = 0;
+  private dropped = 0;
+  private disabled = false;
+
+  constructor(private readonly options: LogMirrorOptions) {}
+
+  get enabled(): boolean {
+    return !this.disabled;
+  }
+
+  /** Writes and removes a probe file: a directory that cannot take a write is found before the first request. */
+  async check(): Promise<void> {
+    const probe = path.join(this.options.dir, `.write-check-${process.pid}`);
+    try {
+      await mkdir(this.options.dir, { recursive: true });
+      await writeFile(probe, 'ok\n');
+      await rm(probe, { force: true });
+    } catch (error) {
+      this.disable(error);
+    }
+  }
+
+  write(logGroupName: string, logStreamName: string, line: string): void {
+    if (this.disabled) return;
+    if (this.pendingBytes > MAX_PENDING_BYTES) {
+      this.dropped += 1;
+      return;
+    }
+    const key = `${logGroupName}\u0000${logStreamName}`;
+    let target = this.files.get(key);
+    if (!target) {
+      const file = path.join(this.options.dir, logGroupName.replace(/^\//, ''), `${logStreamName.replace(/[^\w.-]+/g, '_')}.log`);
+      target = { file, pending: [], pendingBytes: 0, writtenBytes: 0, writing: false };
+      this.files.set(key, target);
+    }
+    target.pending.push(line);
+    target.pendingBytes += line.length;
+    this.pendingBytes += line.length;
+    if (!target.writing) this.track(this.flush(target));
+  }
+
+  /** Waits for every write under way (and what they leave pending). */
+  async close(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
+    if (this.dropped > 0) this.options.onWarning(`embedded stack: ${this.dropped} log lines were not written to ${this.options.dir} (disk too slow); they are in memory`);
+  }
+
+  private track(write: Promise<void>): void {
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** One write at a time per file keeps its lines in order; lines arriving meanwhile go in the next batch. */
+  private async flush(target: MirrorFile): Promise<void> {
+    target.writing = true;
+    try {
+      // Let the lines of this turn of the event loop join the batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (target.pending.length > 0 && !this.disabled) {
+        const text = target.pending.join('');
+        this.pendingBytes -= target.pendingBytes;
+        target.pending = [];
+        target.pendingBytes = 0;
+        const dir = path.dirname(target.file);
+        if (!this.createdDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          this.createdDirs.add(dir);
+        }
+        if (target.writtenBytes + text.length > (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) && target.writtenBytes > 0) {
+          await rename(target.file, `${target.file}.1`);
+          target.writtenBytes = 0;
+        }
+        await appendFile(target.file, text);
+        target.writtenBytes += text.length;
+      }
+    } catch (error) {
+      this.disable(error);
+    } finally {
+      target.writing = false;
+    }
+  }
+
+  private disable(error: unknown): void {
+    if (this.disabled) return;
+    this.disabled = true;
+    this.pendingBytes = 0;
+    for (const target of this.files.values()) target.pending = [];
+    const reason = error instanceof Error ? error.message : String(error);
+    this.options.onWarning(`embedded stack: cannot write log files under ${this.options.dir} (${reason}); logs are kept in memory only`);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm start` stops as a server should: on SIGTERM (`kill`) or Ctrl+C (SIGINT to the whole process
+ * group) it lets the request in flight finish, then ends every process it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { buildIfStale } from '../../scripts/build-if-stale.ts';
+import { callTool } from '../support/mcp-http.ts';
+
+/** Processes whose environment names this function: the stack's execution environments. */
+function processesOf(functionName: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`AWS_LAMBDA_FUNCTION_NAME=${functionName}`)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly endpoint: string;
+  readonly token: string;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+async function npmStart(name: string): Promise<Started> {
+  await buildIfStale(() => undefined);
+  const child = spawn('npm', ['start', '--', '--port', '0', '--no-log-dir', '--var', `name=${name}`, '--drain-timeout', '30'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!/Token\s+\S+/.test(text)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    child,
+    endpoint: /MCP endpoint\s+(\S+)/.exec(text)![1]!,
+    token: /Token\s+(\S+)/.exec(text)![1]!,
+    output: () => text,
+    exited,
+  };
+}
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return check();
+}
+
+describe.each([
+  ['SIGTERM to the npm process (kill)', (child: ChildProcess) => child.kill('SIGTERM')],
+  ['SIGINT to the process group (Ctrl+C)', (child: ChildProcess) => process.kill(-child.pid!, 'SIGINT')],
+])('%s', (_name, signal) => {
+  it('finishes the request in flight, then stops the whole tree', async () => {
+    const name = `sig-${randomBytes(4).toString('hex')}`;
+    const started = await npmStart(name);
+    try {
+      // Warm one environment, so the request below is in flight in a running runtime.
+      expect((await callTool(started.endpoint, started.token, 'ping')).status).toBe(200);
+      expect(processesOf(`${name}-mcp-server`).length).toBe(1);
+      const inFlight = callTool(started.endpoint, started.token, 'long_task', { steps: 1, stepMs: 2_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      signal(started.child);
+      const answer = await inFlight;
+      expect(answer.status, started.output()).toBe(200);
+      expect(await Promise.race([started.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))])).not.toBe('still running');
+      expect(await eventually(() => processesOf(`${name}-mcp-server`).length === 0 && processesOf(`${name}-authorizer`).length === 0, 10_000)).toBe(true);
+      expect(started.output()).toMatch(/SIG(TERM|INT): stopping/);
+    } finally {
+      if (started.child.exitCode === null) process.kill(-started.child.pid!, 'SIGKILL');
+      for (const pid of [...processesOf(`${name}-mcp-server`), ...processesOf(`${name}-authorizer`)]) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
