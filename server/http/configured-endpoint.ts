@@ -11,6 +11,7 @@ export function createConfiguredEndpoint(config: ServerConfig, onError?: (error:
     maxRequestBodyBytes: MAX_REQUEST_BODY_BYTES,
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
+    corsAllowedOrigins: config.corsAllowedOrigins,
     onError,
   });
 }
