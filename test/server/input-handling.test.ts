@@ -55,7 +55,8 @@ describe('text_stats is linear in its input', () => {
     expect(computeTextStats(`${'!'.repeat(100_000)} x`, 1).sentences).toBe(1);
     expect(computeTextStats('!x'.repeat(100_000), 1).sentences).toBe(0);
     expect(computeTextStats('x! '.repeat(60_000), 1).sentences).toBe(60_000);
-    expect(computeTextStats('a. b?! c\u00a0d...', 3).sentences).toBe(2);
+    expect(computeTextStats('a. b?! c\u00a0d...', 3).sentences).toBe(3);
+    expect(computeTextStats('a.\u00a0b', 1).sentences).toBe(1);
     expect(computeTextStats('.?!', 1).sentences).toBe(1);
     const distinct = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ');
     const stats = computeTextStats(`${distinct} w7 w7 w3`, 3);
