@@ -14,8 +14,10 @@ import { startTestStack } from '../support/stack.ts';
 let stack: RunningStack & { token: string };
 const access: AccessLogEntry[] = [];
 beforeAll(async () => {
-  // The default variables: mcp_reserved_concurrency = 10.
-  stack = await startTestStack({ onAccess: (entry) => access.push(entry) });
+  // The default variables (mcp_reserved_concurrency = 10), except the function timeout: eight
+  // simultaneous cold starts on a busy two-core CI machine can take longer than the default 10 s,
+  // which is not what these tests are about (AWS's own cold starts take well under a second).
+  stack = await startTestStack({ onAccess: (entry) => access.push(entry), overrides: { mcp_timeout_seconds: 29 } });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
@@ -75,24 +77,47 @@ describe('function invocations per session', () => {
     expect(invocations).toBe(3);
   });
 
-  it('2026-07-28 (SDK 2.x): no GET, so nothing changes', async () => {
+  it('2026-07-28 (SDK 2.x pinned): every request is a POST the function serves', async () => {
     const { invocations, requests } = await measure(async () => {
-      const client = new ClientV2({ name: 'count-v2', version: '1.0.0' });
+      const client = new ClientV2({ name: 'count-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
       await client.connect(new TransportV2(new URL(stack.endpoint), { requestInit: { headers: headers() } }));
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       await client.callTool({ name: 'ping', arguments: {} });
       await client.close();
     });
     const posts = requests.filter((entry) => entry.method === 'POST');
-    console.log(JSON.stringify(requests));
-    console.log(`2026-07-28 session: ${invocations} invocations (${posts.length} POST), ${requests.length - posts.length} other requests; before: ${invocations}`);
-    expect(requests.every((entry) => entry.method === 'POST')).toBe(true);
+    const others = requests.filter((entry) => entry.method !== 'POST');
+    console.log(
+      `2026-07-28 session: ${invocations} invocations (${posts.length} POST); ` +
+        `${others.map((entry) => `${entry.method} ${entry.status}`).join(', ') || 'no other request'} answered by the gateway; ` +
+        `before: ${invocations + others.length}`,
+    );
+    expect(others.every((entry) => entry.status === 405)).toBe(true);
     expect(invocations).toBe(posts.length);
   });
 });
 
+/** One tools/call over the stateless 2025 wire (no initialize needed), straight through the gateway. */
+async function rawPing(): Promise<number> {
+  const response = await fetch(stack.endpoint, {
+    method: 'POST',
+    headers: { ...headers(), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping', arguments: {} } }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 describe('concurrency', () => {
   it('8 concurrent SDK 1.x clients all succeed against the default stack (mcp_reserved_concurrency = 10)', async () => {
     expect(stack.config.mcp.concurrencyLimit).toBe(10);
+    // Eight environments first: eight simultaneous cold starts on a busy two-core machine can pass
+    // Lambda's 10 s INIT limit, and cold starts are not the subject here; concurrency is.
+    for (let round = 0; round < 6 && stack.mcp.stats().environments < 8; round++) await Promise.all(Array.from({ length: 8 }, rawPing));
+    expect(stack.mcp.stats().environments).toBeGreaterThanOrEqual(8);
+    const throttlesBefore = stack.mcp.stats().throttles;
+    const from = access.length;
+
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, async (_, index) => {
         const client = new Client({ name: `concurrent-${index}`, version: '1.0.0' });
@@ -102,10 +127,12 @@ describe('concurrency', () => {
         return result;
       }),
     );
-    console.log(JSON.stringify(access.filter((entry) => entry.status >= 500)), stack.authorizerFunction.logGroupName, JSON.stringify((stack as any).config.authorizerFunction.concurrencyLimit));
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome as PromiseRejectedResult).reason));
     expect(failures).toEqual([]);
     for (const outcome of outcomes) expect((outcome as PromiseFulfilledResult<{ structuredContent?: { message?: string } }>).value.structuredContent?.message).toBe('pong');
-    expect(access.filter((entry) => entry.status >= 500)).toEqual([]);
-  }, 120_000);
+    // No invocation rejected for concurrency (LAMBDA_INVOKE_REJECTED), no 5xx at all.
+    expect(stack.mcp.stats().throttles).toBe(throttlesBefore);
+    expect(access.slice(from).filter((entry) => entry.status >= 500)).toEqual([]);
+    console.log(`8 concurrent SDK 1.x sessions: ${access.slice(from).length} requests, peak environments ${stack.mcp.stats().environments}`);
+  }, 180_000);
 });
