@@ -10,18 +10,19 @@ import { JSON_RPC } from './json-rpc-error.ts';
 const LOGGING_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 const cursorParams = z.looseObject({ cursor: z.string().optional() }).optional();
 
-const PARAMS: Readonly<Record<string, z.ZodType>> = {
-  'prompts/get': z.looseObject({ name: z.string(), arguments: z.record(z.string(), z.string()).optional() }),
-  'tools/list': cursorParams,
-  'prompts/list': cursorParams,
-  'resources/list': cursorParams,
-  'resources/templates/list': cursorParams,
-};
+/** A Map, not an object: a method named `__proto__` or `valueOf` must find nothing. */
+const PARAMS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  ['prompts/get', z.looseObject({ name: z.string(), arguments: z.record(z.string(), z.string()).optional() })],
+  ['tools/list', cursorParams],
+  ['prompts/list', cursorParams],
+  ['resources/list', cursorParams],
+  ['resources/templates/list', cursorParams],
+]);
 /** logging/setLevel exists on the 2025 revisions only; 2026-07-28 answers it "method not found". */
-const LEGACY_PARAMS: Readonly<Record<string, z.ZodType>> = {
+const LEGACY_PARAMS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ...PARAMS,
-  'logging/setLevel': z.looseObject({ level: z.enum(LOGGING_LEVELS) }),
-};
+  ['logging/setLevel', z.looseObject({ level: z.enum(LOGGING_LEVELS) })],
+]);
 
 function describe(issue: z.core.$ZodIssue): string {
   const where = issue.path.length > 0 ? issue.path.join('.') : 'params';
@@ -36,7 +37,7 @@ export function invalidParamsAnswer(message: unknown, era: 'legacy' | 'modern'):
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return undefined;
   const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
   if (typeof method !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return undefined;
-  const schema = (era === 'legacy' ? LEGACY_PARAMS : PARAMS)[method];
+  const schema = (era === 'legacy' ? LEGACY_PARAMS : PARAMS).get(method);
   if (!schema) return undefined;
   const parsed = schema.safeParse(params);
   if (parsed.success) return undefined;
