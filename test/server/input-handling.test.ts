@@ -106,6 +106,14 @@ describe('invalid params answer -32602 with a readable message', () => {
     });
   }
 
+  it('finds no params schema for methods named like Object.prototype members (method not found, not 500)', async () => {
+    for (const method of ['__proto__', 'valueOf', 'constructor']) {
+      const { answer, body } = await rpc('2025-11-25', method, {});
+      expect(answer.status).toBe(200);
+      expect(body.error?.code).toBe(-32601);
+    }
+  });
+
   it('leaves valid params to the SDK (a valid level is accepted)', async () => {
     const { body } = await rpc('2025-11-25', 'logging/setLevel', { level: 'warning' });
     expect(body.error).toBeUndefined();
