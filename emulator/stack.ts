@@ -16,6 +16,7 @@ import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
 import type { StreamLimits } from './gateway/streamed-integration.ts';
 import { readGatewayResponses } from './gateway/terraform-gateway-responses.ts';
 import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
+import { readRoutes } from './gateway/terraform-routes.ts';
 import { FunctionPool } from './lambda/function-pool.ts';
 import { resolveNodeRuntime, type NodeRuntime } from './lambda/node-runtime.ts';
 import { createLogsApi } from './logs/cloudwatch-logs-api.ts';
@@ -195,11 +196,14 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     stage_url: baseUrl,
     mcp_url: `${baseUrl}/mcp`,
     protected_resource_metadata_url: `${baseUrl}/.well-known/oauth-protected-resource`,
-  });
+  }, variables);
+  // terraform/api_gateway.tf and cors.tf themselves: methods, authorization, Lambda or MOCK.
+  const routes = await readRoutes(terraformDir, variables);
   const restApi = new RestApi({
     config,
     invokeMcp: (event, requestId, onChunk) => mcp.invoke(event, requestId, onChunk),
     authorizer,
+    routes,
     gatewayResponses,
     ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),
     ...(options.onAccess ? { onAccess: options.onAccess } : {}),

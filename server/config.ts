@@ -27,6 +27,8 @@ export interface ServerConfig {
   /** Hosts allowed in `Host`/`Origin` (DNS-rebinding defence); empty means "do not check". */
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** Browser origins given CORS headers (Terraform's `cors_allowed_origins`); empty: no CORS. */
+  readonly corsAllowedOrigins: readonly string[];
   /** The tasks extension's store; undefined disables the extension. */
   readonly taskStore: TaskStoreSettings | undefined;
 }
@@ -51,6 +53,7 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
     streamingEnabled: env.STREAMING_ENABLED === 'true',
     allowedHosts: commaList(env.MCP_ALLOWED_HOSTS),
     allowedOrigins: commaList(env.MCP_ALLOWED_ORIGINS),
+    corsAllowedOrigins: commaList(env.MCP_CORS_ALLOWED_ORIGINS),
     taskStore: taskStoreOf(env),
   };
 }

@@ -1,11 +1,15 @@
 # REST API:
 #   ANY /mcp                                       CUSTOM authorizer -> MCP function
+#   GET, DELETE /mcp                               no auth -> MOCK 405, Allow: POST
+#   OPTIONS on every resource (cors.tf)            no auth -> MOCK CORS preflight,
+#                                                  only when cors_allowed_origins is set
 #   GET /health                                    no auth           -> MCP function
 #   GET /.well-known/oauth-protected-resource      no auth (RFC 9728) -> MCP function
 #   GET /.well-known/oauth-protected-resource/mcp  no auth, the path-suffixed form
 #       (RFC 9728 section 3.1) that clients derive for <base>/mcp when a custom
 #       domain maps the stage at the root.
-# All integrations are Lambda proxy (AWS_PROXY) integrations.
+# The function's routes are Lambda proxy (AWS_PROXY) integrations; what needs no
+# function is answered by API Gateway itself (MOCK integrations).
 
 resource "aws_api_gateway_rest_api" "this" {
   name        = var.name
@@ -72,6 +76,16 @@ locals {
     protected_resource_metadata     = aws_api_gateway_resource.protected_resource_metadata.id
     protected_resource_metadata_mcp = aws_api_gateway_resource.protected_resource_metadata_mcp.id
   }
+
+  # Stateless Streamable HTTP (MCP 2025-03-26 onward) has no standalone SSE stream (GET) and no
+  # session to delete (DELETE): both answer 405 with Allow: POST. Every SDK 1.x client opens
+  # GET /mcp after initialize, so answering it here saves one invocation per session.
+  mcp_methods_not_allowed = toset(["GET", "DELETE"])
+  mcp_method_not_allowed_body = jsonencode({
+    jsonrpc = "2.0"
+    error   = { code = -32600, message = "Method not allowed: this stateless endpoint accepts POST only." }
+    id      = null
+  })
 }
 
 check "integration_timeout" {
@@ -117,6 +131,63 @@ resource "aws_api_gateway_integration" "mcp" {
   timeout_milliseconds    = local.mcp_integration_timeout_ms
 }
 
+# GET and DELETE on /mcp take no authorizer: authorization is set per method, and a method
+# defined explicitly on a resource is matched before its ANY method, which "catches any HTTP
+# method that is not explicitly declared"
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html).
+# A 405 reveals nothing a caller could not read in the MCP specification, and calling the
+# authorizer first would cost an authorizer invocation (on a cache miss) to say so.
+resource "aws_api_gateway_method" "mcp_not_allowed" {
+  #checkov:skip=CKV_AWS_59:A MOCK integration that answers 405 Method Not Allowed: no back end is reachable through it.
+  #checkov:skip=CKV2_AWS_53:A MOCK 405 has no parameters or body to validate.
+  for_each = local.mcp_methods_not_allowed
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_resource.mcp.id
+  http_method   = each.key
+  authorization = "NONE"
+}
+
+# A MOCK integration answers with the status code its request template selects
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html).
+resource "aws_api_gateway_integration" "mcp_not_allowed" {
+  for_each = local.mcp_methods_not_allowed
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = aws_api_gateway_resource.mcp.id
+  http_method = each.key
+  type        = "MOCK"
+  request_templates = {
+    "application/json" = "{\"statusCode\": 405}"
+  }
+  depends_on = [aws_api_gateway_method.mcp_not_allowed]
+}
+
+resource "aws_api_gateway_method_response" "mcp_not_allowed" {
+  for_each = local.mcp_methods_not_allowed
+
+  rest_api_id         = aws_api_gateway_rest_api.this.id
+  resource_id         = aws_api_gateway_resource.mcp.id
+  http_method         = each.key
+  status_code         = "405"
+  response_parameters = local.mock_response_header_declarations
+  depends_on          = [aws_api_gateway_method.mcp_not_allowed]
+}
+
+resource "aws_api_gateway_integration_response" "mcp_not_allowed" {
+  for_each = local.mcp_methods_not_allowed
+
+  rest_api_id         = aws_api_gateway_rest_api.this.id
+  resource_id         = aws_api_gateway_resource.mcp.id
+  http_method         = each.key
+  status_code         = "405"
+  response_parameters = merge(local.allow_post_header, local.cors_mock_response_headers)
+  response_templates = {
+    "application/json" = "${local.cors_allow_origin_template}${local.mcp_method_not_allowed_body}"
+  }
+  depends_on = [aws_api_gateway_integration.mcp_not_allowed, aws_api_gateway_method_response.mcp_not_allowed]
+}
+
 resource "aws_api_gateway_method" "public" {
   #checkov:skip=CKV_AWS_59:Public by design: the health check and the RFC 9728 protected resource metadata (which MCP clients must read before they have a token) take no auth and return no protected data.
   #checkov:skip=CKV2_AWS_53:GET routes without parameters or body: nothing for a request validator to check.
@@ -159,6 +230,14 @@ resource "aws_api_gateway_deployment" "this" {
       aws_api_gateway_integration.mcp,
       aws_api_gateway_method.public,
       aws_api_gateway_integration.public,
+      aws_api_gateway_method.mcp_not_allowed,
+      aws_api_gateway_integration.mcp_not_allowed,
+      aws_api_gateway_method_response.mcp_not_allowed,
+      aws_api_gateway_integration_response.mcp_not_allowed,
+      aws_api_gateway_method.cors_preflight,
+      aws_api_gateway_integration.cors_preflight,
+      aws_api_gateway_method_response.cors_preflight,
+      aws_api_gateway_integration_response.cors_preflight,
       aws_api_gateway_gateway_response.auth,
     ]))
   }

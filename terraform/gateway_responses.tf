@@ -12,6 +12,9 @@ locals {
     UNAUTHORIZED  = "401" # no/invalid identity, or the authorizer said Unauthorized
     ACCESS_DENIED = "403" # the authorizer returned a Deny policy
   }
+  www_authenticate_header = {
+    "gatewayresponse.header.WWW-Authenticate" = "'Bearer resource_metadata=\"${local.protected_resource_metadata_url}\"'"
+  }
 }
 
 resource "aws_api_gateway_gateway_response" "auth" {
@@ -21,9 +24,8 @@ resource "aws_api_gateway_gateway_response" "auth" {
   response_type = each.key
   status_code   = each.value
 
-  response_parameters = {
-    "gatewayresponse.header.WWW-Authenticate" = "'Bearer resource_metadata=\"${local.protected_resource_metadata_url}\"'"
-  }
+  # With CORS on (cors.tf), a browser may read the challenge too.
+  response_parameters = merge(local.www_authenticate_header, local.cors_gateway_response_headers)
 
   response_templates = {
     "application/json" = "{\"message\":$context.error.messageString}"

@@ -35,6 +35,8 @@ resource "aws_lambda_function" "mcp" {
       LOG_LEVEL    = var.log_level
       # The task table (tasks.tf); empty when tasks are off, and the function then does not offer the extension.
       MCP_TASKS_TABLE = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""
+      # Origins whose requests get CORS headers on the function's responses (cors.tf).
+      MCP_CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
     })
   }
 

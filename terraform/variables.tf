@@ -374,6 +374,17 @@ variable "streaming_enabled" {
   default     = false
 }
 
+variable "cors_allowed_origins" {
+  description = "Browser origins (scheme://host[:port], e.g. https://app.example.com) allowed to call the API with CORS: API Gateway answers their preflight itself, and the function's responses and the 401/403 gateway responses carry the CORS headers. Empty (the default): no CORS at all."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    error_message = "Each CORS origin is scheme://host[:port] with http or https, no path and no trailing slash (a browser's Origin header never has one)."
+  }
+}
+
 variable "manage_api_gateway_account" {
   description = "Create the IAM role API Gateway needs to write access logs and register it in the Region's API Gateway account settings. That setting is one per account and Region: set false if something else already manages it."
   type        = bool

@@ -373,7 +373,9 @@ describe('API Gateway', () => {
     const method = resource('aws_api_gateway_method', 'public');
     expect(method.http_method).toBe('GET');
     expect(method.authorization).toBe('NONE');
-    for (const integration of Object.values(resources('aws_api_gateway_integration'))) {
+    const proxied = Object.entries(resources('aws_api_gateway_integration')).filter(([name]) => ['mcp', 'public'].includes(name));
+    expect(proxied).toHaveLength(2);
+    for (const [, integration] of proxied) {
       expect(integration.type).toBe('AWS_PROXY');
       expect(integration.integration_http_method).toBe('POST');
       expect(integration.uri).toBe('${local.mcp_integration_uri}');
@@ -392,7 +394,8 @@ describe('API Gateway', () => {
     expect(auth.response_type).toBe('${each.key}');
     expect(locals().auth_gateway_responses).toEqual({ UNAUTHORIZED: '401', ACCESS_DENIED: '403' });
     // A static header value is a single-quoted literal in a gateway response mapping.
-    expect((auth.response_parameters as Record<string, string>)['gatewayresponse.header.WWW-Authenticate']).toBe(
+    expect(auth.response_parameters).toBe('${merge(local.www_authenticate_header, local.cors_gateway_response_headers)}');
+    expect((locals().www_authenticate_header as Record<string, string>)['gatewayresponse.header.WWW-Authenticate']).toBe(
       `'Bearer resource_metadata="\${local.protected_resource_metadata_url}"'`,
     );
     expect(auth.response_templates).toEqual({ 'application/json': '{"message":$context.error.messageString}' });
@@ -401,6 +404,30 @@ describe('API Gateway', () => {
     // Built from the API id, not from the stage (the stage depends on the gateway responses).
     expect(String(loc.stage_url)).toMatch(/^https:\/\/\$\{aws_api_gateway_rest_api\.this\.id\}\.execute-api\./);
     expect(String(loc.stage_url)).not.toContain('aws_api_gateway_stage');
+  });
+
+  it('answers GET and DELETE on /mcp at the gateway: MOCK 405 with Allow: POST, no authorizer', () => {
+    expect(locals().mcp_methods_not_allowed).toBe('${toset(["GET", "DELETE"])}');
+    const method = resource('aws_api_gateway_method', 'mcp_not_allowed');
+    expect(method).toMatchObject({ for_each: '${local.mcp_methods_not_allowed}', http_method: '${each.key}', authorization: 'NONE' });
+    expect(method.resource_id).toBe('${aws_api_gateway_resource.mcp.id}');
+    const integration = resource('aws_api_gateway_integration', 'mcp_not_allowed');
+    expect(integration.type).toBe('MOCK');
+    expect(integration.request_templates).toEqual({ 'application/json': '{"statusCode": 405}' });
+    const response = resource('aws_api_gateway_integration_response', 'mcp_not_allowed');
+    expect(response.status_code).toBe('405');
+    expect(locals().allow_post_header).toEqual({ 'method.response.header.Allow': "'POST'" });
+  });
+
+  it('offers CORS only when cors_allowed_origins lists origins (default none), preflight without auth', () => {
+    const variable = variables().cors_allowed_origins!;
+    expect(variable.default).toEqual([]);
+    expect(locals().cors_enabled).toBe('${length(var.cors_allowed_origins) > 0}');
+    expect(String(locals().cors_preflight_routes)).toMatch(/^\$\{local\.cors_enabled \?[\s\S]*: \{\}\}$/);
+    const method = resource('aws_api_gateway_method', 'cors_preflight');
+    expect(method).toMatchObject({ for_each: '${local.cors_preflight_routes}', http_method: 'OPTIONS', authorization: 'NONE' });
+    expect(resource('aws_api_gateway_integration', 'cors_preflight').type).toBe('MOCK');
+    expect(files['lambda.tf']).toMatch(/MCP_CORS_ALLOWED_ORIGINS\s*=\s*join\(",", var\.cors_allowed_origins\)/);
   });
 
   it('redeploys from a hash of every API definition resource, creating before destroying', () => {

@@ -166,6 +166,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     NODE_OPTIONS: '--enable-source-maps',
     LOG_LEVEL: logLevel,
     MCP_TASK_STORE_DIR: tasksEnabled ? (emulator.taskStoreDir ?? '') : '',
+    MCP_CORS_ALLOWED_ORIGINS: (Array.isArray(vars.cors_allowed_origins) ? vars.cors_allowed_origins : []).join(','),
     ...emulator.extraMcpEnvironment,
   };
   const authorizerEnvironment: Record<string, string> = {

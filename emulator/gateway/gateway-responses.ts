@@ -49,7 +49,12 @@ const DEFAULTS: Record<GatewayResponseType, GatewayResponseDefault> = {
  * `aws_api_gateway_gateway_response` sets instead (status, headers, JSON template). The one
  * template variable our Terraform uses, `$context.error.messageString`, is the quoted message.
  */
-export function gatewayResponse(type: GatewayResponseType, requestId: string, customisations: GatewayResponseCustomisations = {}): GatewayHttpResponse {
+export function gatewayResponse(
+  type: GatewayResponseType,
+  requestId: string,
+  customisations: GatewayResponseCustomisations = {},
+  requestHeader: (name: string) => string | undefined = () => undefined,
+): GatewayHttpResponse {
   const defaults = DEFAULTS[type];
   const custom = customisations[type];
   const body =
@@ -62,7 +67,11 @@ export function gatewayResponse(type: GatewayResponseType, requestId: string, cu
       ['content-type', 'application/json'],
       ['x-amzn-requestid', requestId],
       ['x-amzn-errortype', errorTypeHeader(type)],
-      ...Object.entries(custom?.headers ?? {}),
+      ...Object.entries(custom?.headers ?? {}).flatMap(([name, value]): Array<[string, string]> => {
+        // A header mapped from a request header the request did not send is left out.
+        const resolved = typeof value === 'string' ? value : requestHeader(value.requestHeader);
+        return resolved === undefined ? [] : [[name, resolved]];
+      }),
     ],
     body: Buffer.from(body),
   };

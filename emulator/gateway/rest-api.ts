@@ -17,6 +17,7 @@ import {
   type GatewayHttpRequest,
   type GatewayRoute,
 } from './proxy-event-builder.ts';
+import { matchRoute, type MockResponse, type RouteDefinition } from './terraform-routes.ts';
 import { TokenBucket } from './stage-throttle.ts';
 import { streamIntegration, type StreamEnd, type StreamLimits } from './streamed-integration.ts';
 
@@ -43,26 +44,14 @@ const REMAPPED_RESPONSE_HEADERS = new Set([
   'www-authenticate',
 ]);
 
-interface RouteDefinition {
-  readonly resourcePath: string;
-  readonly methods: readonly string[] | 'ANY';
-  readonly authorized: boolean;
-}
-
-/** The resources Terraform defines (terraform/api_gateway.tf). */
-export const ROUTES: readonly RouteDefinition[] = [
-  { resourcePath: '/mcp', methods: 'ANY', authorized: true },
-  { resourcePath: '/health', methods: ['GET'], authorized: false },
-  { resourcePath: '/.well-known/oauth-protected-resource', methods: ['GET'], authorized: false },
-  { resourcePath: '/.well-known/oauth-protected-resource/mcp', methods: ['GET'], authorized: false },
-];
-
 export type InvokeFunction = (event: unknown, requestId: string, onChunk?: (chunk: Buffer) => void) => Promise<InvokeOutcome>;
 
 export interface RestApiDependencies {
   readonly config: StackConfig;
   readonly invokeMcp: InvokeFunction;
   readonly authorizer: LambdaAuthorizer;
+  /** terraform/'s methods and integrations (emulator/gateway/terraform-routes.ts). */
+  readonly routes: readonly RouteDefinition[];
   /** From terraform/'s aws_api_gateway_gateway_response resources. */
   readonly gatewayResponses: GatewayResponseCustomisations;
   /**
@@ -151,6 +140,20 @@ export function writeResponse(res: ServerResponse, response: GatewayHttpResponse
   res.end(response.body);
 }
 
+/**
+ * A MOCK integration's answer: its integration response's status, static headers and template;
+ * the template's `$context.responseOverride` sets Access-Control-Allow-Origin for a listed Origin
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html).
+ */
+function mockAnswer(response: MockResponse, origin: string | undefined): GatewayHttpResponse {
+  const allowOrigin: Array<[string, string]> = origin !== undefined && response.allowOrigins.includes(origin) ? [['Access-Control-Allow-Origin', origin]] : [];
+  return {
+    statusCode: response.statusCode,
+    headers: [['content-type', 'application/json'], ...response.headers.map(([name, value]): [string, string] => [name, value]), ...allowOrigin],
+    body: Buffer.from(response.body),
+  };
+}
+
 export class RestApi {
   /**
    * The stage's method settings for every method throttle each API method on its own: "Per-API, per-stage
@@ -211,9 +214,13 @@ export class RestApi {
         clientDisconnected: true,
       });
     };
+    const requestHeader = (name: string): string | undefined => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(',') : value;
+    };
     const fail = (type: GatewayResponseType): void => {
       responseType = type;
-      respond(gatewayResponse(type, requestId, this.deps.gatewayResponses));
+      respond(gatewayResponse(type, requestId, this.deps.gatewayResponses, requestHeader));
     };
 
     // A declared length over the quota is refused before anything else is read.
@@ -224,9 +231,12 @@ export class RestApi {
 
     const stagePrefix = `/${this.deps.config.stageName}`;
     const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
-    const route = ROUTES.find((r) => r.resourcePath === resourcePath && (r.methods === 'ANY' || r.methods.includes(method)));
+    const route = resourcePath === undefined ? undefined : matchRoute(this.deps.routes, resourcePath, method);
     if (!route || resourcePath === undefined) return fail('MISSING_AUTHENTICATION_TOKEN');
     if (!this.bucketOf(route).tryTake()) return fail('THROTTLED');
+    // MOCK integrations in terraform/ (405 for GET/DELETE on /mcp, the CORS preflight) take no
+    // authorizer there, and are answered by API Gateway without a function.
+    if (route.integration.kind === 'mock' && !route.authorized) return respond(mockAnswer(route.integration.response, requestHeader('origin')));
 
     // The body is read only once the route, the throttle and the authorizer let the request in:
     // an authorizer's input carries no body (api-gateway-lambda-authorizer-input.html), so a
@@ -236,7 +246,8 @@ export class RestApi {
       path: resourcePath,
       query: url.searchParams,
       headers: [
-        ...headerPairs(req),
+        // API Gateway sets X-Forwarded-Proto and X-Forwarded-Port itself; a client's own are not passed on.
+        ...headerPairs(req).filter(([name]) => !/^x-forwarded-(proto|port)$/i.test(name)),
         ['X-Forwarded-For', req.socket.remoteAddress ?? '127.0.0.1'],
         ['X-Forwarded-Port', String(req.socket.localPort ?? '')],
         ['X-Forwarded-Proto', 'http'],
@@ -273,6 +284,7 @@ export class RestApi {
       }
     }
 
+    if (route.integration.kind === 'mock') return respond(mockAnswer(route.integration.response, requestHeader('origin')));
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
     if (body === 'too-large') return fail('REQUEST_TOO_LARGE');
     if (body === 'client-disconnected') return clientGone();

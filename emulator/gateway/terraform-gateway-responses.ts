@@ -11,93 +11,72 @@
 import { parse } from '@cdktf/hcl2json';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UnsupportedTerraformError, forEachInstances, render, stringMap, type Scope } from '../config/terraform-expressions.ts';
+import type { TerraformVariables } from '../config/terraform-variables.ts';
 import type { GatewayResponseType } from './gateway-responses.ts';
 
 export interface GatewayResponseCustomisation {
   readonly statusCode?: number;
-  readonly headers: Readonly<Record<string, string>>;
+  /** Header values: a static value, or `{ requestHeader }` for a `method.request.header.<name>` mapping. */
+  readonly headers: Readonly<Record<string, string | { readonly requestHeader: string }>>;
   /** The `application/json` response template, with `$context.error.messageString` still in it. */
   readonly jsonTemplate?: string;
 }
 
 export type GatewayResponseCustomisations = Partial<Record<GatewayResponseType, GatewayResponseCustomisation>>;
 
-interface GatewayResponseBlock {
-  for_each?: string;
-  response_type?: string;
-  status_code?: string;
-  response_parameters?: Record<string, string>;
-  response_templates?: Record<string, string>;
-}
-
 const HEADER_PREFIX = 'gatewayresponse.header.';
 
-export class UnsupportedGatewayResponseError extends Error {
-  override readonly name = 'UnsupportedGatewayResponseError';
-}
+export { UnsupportedTerraformError as UnsupportedGatewayResponseError } from '../config/terraform-expressions.ts';
 
-/** Substitutes `${each.key}`, `${each.value}` and `${local.NAME}`; throws on any other interpolation. */
-function interpolate(value: string, scope: { each?: { key: string; value: string }; locals: Readonly<Record<string, string>> }, where: string): string {
-  return value.replace(/\$\{([^}]+)\}/g, (_match, expression: string) => {
-    const trimmed = expression.trim();
-    if (trimmed === 'each.key' && scope.each) return scope.each.key;
-    if (trimmed === 'each.value' && scope.each) return scope.each.value;
-    const local = /^local\.([A-Za-z0-9_]+)$/.exec(trimmed);
-    if (local && scope.locals[local[1]!] !== undefined) return scope.locals[local[1]!]!;
-    throw new UnsupportedGatewayResponseError(`${where}: the embedded stack cannot evaluate \${${trimmed}}`);
-  });
-}
-
-/** A static header value is a single-quoted literal; other mapping expressions need a request. */
-function staticHeaderValue(expression: string, where: string): string {
+/**
+ * A header value mapping: a single-quoted static value, or a request header
+ * (`method.request.header.<name>`); other mapping expressions are refused.
+ */
+function headerValue(expression: string, where: string): string | { readonly requestHeader: string } {
   const literal = /^'(.*)'$/s.exec(expression);
-  if (!literal) throw new UnsupportedGatewayResponseError(`${where}: only single-quoted static header values are supported, got ${expression}`);
-  return literal[1]!;
+  if (literal) return literal[1]!;
+  const requestHeader = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(expression);
+  if (requestHeader) return { requestHeader: requestHeader[1]!.toLowerCase() };
+  throw new UnsupportedTerraformError(`${where}: only static values and method.request.header.* are supported, got ${expression}`);
 }
 
 /**
  * Reads every `aws_api_gateway_gateway_response` in `terraformDir`. `locals` gives the values the
- * stack computes itself (for example the RFC 9728 metadata URL, which on AWS contains the API id).
+ * stack computes itself (for example the RFC 9728 metadata URL, which on AWS contains the API id);
+ * `variables` are the Terraform variables (CORS adds headers when `cors_allowed_origins` is set).
  */
-export async function readGatewayResponses(terraformDir: string, locals: Readonly<Record<string, string>>): Promise<GatewayResponseCustomisations> {
+export async function readGatewayResponses(
+  terraformDir: string,
+  locals: Readonly<Record<string, string>>,
+  variables: TerraformVariables = {},
+): Promise<GatewayResponseCustomisations> {
   const files = (await readdir(terraformDir)).filter((name) => name.endsWith('.tf')).sort();
   const parsed = await Promise.all(files.map(async (name) => ({ name, hcl: (await parse(name, await readFile(path.join(terraformDir, name), 'utf8'))) as Record<string, unknown> })));
-
-  const maps: Record<string, Record<string, string>> = {};
-  for (const { hcl } of parsed) {
-    for (const block of (hcl.locals ?? []) as Array<Record<string, unknown>>) {
-      for (const [key, value] of Object.entries(block)) {
-        if (value !== null && typeof value === 'object' && !Array.isArray(value)) maps[key] = value as Record<string, string>;
-      }
-    }
-  }
+  // The stack's own values win over the .tf locals (which reference the deployed API's id).
+  const allLocals: Record<string, unknown> = Object.assign({}, ...parsed.flatMap(({ hcl }) => (hcl.locals ?? []) as Array<Record<string, unknown>>), locals);
 
   const customisations: GatewayResponseCustomisations = {};
   for (const { name, hcl } of parsed) {
-    const resources = (hcl.resource ?? {}) as Record<string, Record<string, GatewayResponseBlock[]>>;
+    const resources = (hcl.resource ?? {}) as Record<string, Record<string, Array<Record<string, unknown>>>>;
     for (const [label, blocks] of Object.entries(resources.aws_api_gateway_gateway_response ?? {})) {
       const block = blocks[0] ?? {};
       const where = `${name}: aws_api_gateway_gateway_response.${label}`;
-      let instances: Array<{ key: string; value: string } | undefined> = [undefined];
-      if (block.for_each !== undefined) {
-        const source = /^\$\{local\.([A-Za-z0-9_]+)\}$/.exec(block.for_each.trim());
-        const map = source ? maps[source[1]!] : undefined;
-        if (!map) throw new UnsupportedGatewayResponseError(`${where}: for_each must be a map in locals, got ${block.for_each}`);
-        instances = Object.entries(map).map(([key, value]) => ({ key, value: String(value) }));
-      }
-      for (const each of instances) {
-        const scope = { ...(each ? { each } : {}), locals };
-        const type = interpolate(block.response_type ?? '', scope, where) as GatewayResponseType;
-        const headers: Record<string, string> = {};
-        for (const [parameter, expression] of Object.entries(block.response_parameters ?? {})) {
-          if (!parameter.startsWith(HEADER_PREFIX)) throw new UnsupportedGatewayResponseError(`${where}: unsupported response parameter ${parameter}`);
-          headers[parameter.slice(HEADER_PREFIX.length)] = staticHeaderValue(interpolate(expression, scope, where), where);
+      const base: Scope = { variables, locals: allLocals, where };
+      for (const each of forEachInstances(block.for_each, base)) {
+        const scope: Scope = { ...base, ...(each ? { each } : {}) };
+        const type = render(block.response_type, scope) as GatewayResponseType;
+        const headers: Record<string, string | { readonly requestHeader: string }> = {};
+        for (const [parameter, expression] of stringMap(render(block.response_parameters, scope), where)) {
+          if (!parameter.startsWith(HEADER_PREFIX)) throw new UnsupportedTerraformError(`${where}: unsupported response parameter ${parameter}`);
+          headers[parameter.slice(HEADER_PREFIX.length)] = headerValue(expression, where);
         }
-        const template = block.response_templates?.['application/json'];
+        const template = stringMap(render(block.response_templates, scope), where).get('application/json');
+        const statusCode = block.status_code === undefined ? undefined : Number(render(block.status_code, scope));
         customisations[type] = {
-          ...(block.status_code === undefined ? {} : { statusCode: Number(interpolate(block.status_code, scope, where)) }),
+          ...(statusCode === undefined ? {} : { statusCode }),
           headers,
-          ...(template === undefined ? {} : { jsonTemplate: interpolate(template, scope, where) }),
+          ...(template === undefined ? {} : { jsonTemplate: template }),
         };
       }
     }

@@ -4,7 +4,9 @@ import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import { JSON_RPC, sendJsonRpcError } from './json-rpc-error.ts';
 import { MAX_REQUEST_BODY_BYTES } from './configured-endpoint.ts';
 import type { McpEndpoint } from './mcp-endpoint.ts';
-import { METADATA_PATHS, protectedResourceMetadata } from './protected-resource-metadata.ts';
+import { corsResponseHeaders } from './cors.ts';
+import { METADATA_PATHS, METADATA_VARY, protectedResourceMetadata } from './protected-resource-metadata.ts';
+import { isWellFormedHost } from './request-host.ts';
 import { readRequestBody, requestHeaders, requestUrl } from './node-request.ts';
 import { sendWebResponse } from './web-response.ts';
 
@@ -32,12 +34,25 @@ export function createApp(config: ServerConfig, hooks: AppHooks): Express {
   app.disable('x-powered-by');
   app.disable('etag');
 
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // A Host that is not host[:port] (userinfo, a path) is the client's error, and must not end up
+    // in a URL (the metadata's resource) or a stack trace.
+    const host = req.headers.host;
+    if (host !== undefined && !isWellFormedHost(host)) {
+      if (req.path === '/mcp') return sendJsonRpcError(res, 400, JSON_RPC.invalidRequest, 'Bad Request: malformed Host header');
+      res.status(400).json({ message: 'Bad Request: malformed Host header' });
+      return;
+    }
+    for (const [name, value] of corsResponseHeaders(req.headers.origin, config.corsAllowedOrigins)) res.append(name, value);
+    next();
+  });
+
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', logStream: config.logStreamName });
   });
 
   app.get(METADATA_PATHS, (req, res) => {
-    res.set('Cache-Control', 'max-age=300').json(protectedResourceMetadata(req, config));
+    res.set('Cache-Control', 'max-age=300').append('Vary', METADATA_VARY).json(protectedResourceMetadata(req, config));
   });
 
   app.post('/mcp', (req: Request, res: Response, next: NextFunction) => {

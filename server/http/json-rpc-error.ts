@@ -5,6 +5,7 @@ export const JSON_RPC = {
   parseError: -32700,
   invalidRequest: -32600,
   methodNotFound: -32601,
+  invalidParams: -32602,
   internalError: -32603,
 } as const;
 

@@ -7,8 +7,11 @@ import {
   type AuthInfo,
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
+import { withCorsHeaders } from './cors.ts';
+import { invalidParamsAnswer } from './invalid-params.ts';
 import { asBatchAnswer, batchRejection } from './json-rpc-batch.ts';
 import { JSON_RPC, jsonRpcErrorBody } from './json-rpc-error.ts';
+import { isWellFormedHost } from './request-host.ts';
 import { jsonUnlessStreamed } from './sse-or-json.ts';
 
 /** One HTTP request to the MCP route, body already read (the HTTP layer enforces its size limit). */
@@ -28,6 +31,8 @@ export interface McpEndpointOptions {
   /** DNS-rebinding defence: hosts and origins allowed in `Host`/`Origin`; empty lists check nothing. */
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** Browser origins that get CORS headers (server/http/cors.ts); none when absent. */
+  readonly corsAllowedOrigins?: readonly string[];
   readonly onError?: ((error: Error) => void) | undefined;
 }
 
@@ -97,10 +102,17 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     return new Response(body, { status: response.status, headers: response.headers });
   }
 
-  return async (incoming, authInfo) => {
+  const cors = options.corsAllowedOrigins ?? [];
+  const json = (status: number, body: string): Response => new Response(body, { status, headers: { 'content-type': 'application/json' } });
+
+  async function serve(incoming: McpHttpRequest, authInfo: AuthInfo | undefined): Promise<Response> {
     if (Buffer.byteLength(incoming.body) > options.maxRequestBodyBytes) {
-      return new Response(jsonRpcErrorBody(JSON_RPC.invalidRequest, 'Request body too large'), { status: 413, headers: { 'content-type': 'application/json' } });
+      return json(413, jsonRpcErrorBody(JSON_RPC.invalidRequest, 'Request body too large'));
     }
+    // A Host that is not host[:port] (userinfo, a path, a list) cannot make a request URL: a
+    // client error, never a 500.
+    const host = incoming.headers.get('host');
+    if (host !== null && !isWellFormedHost(host)) return json(400, jsonRpcErrorBody(JSON_RPC.invalidRequest, 'Bad Request: malformed Host header'));
     // One Request per exchange; with the parsed body supplied, neither the classifier nor the
     // transports read it again.
     const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.body, signal: incoming.signal ?? null });
@@ -112,9 +124,12 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     // Unparseable bodies go to the modern path, which owns the -32700 answer for both eras.
     const batch = parsed.ok ? batchRejection(request, parsed.value) : undefined;
     if (batch) return batch;
-    if (parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }))) {
-      return serveLegacy(request, parsed.value, authInfo);
-    }
+    const legacy = parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }));
+    const invalid = parsed.ok ? invalidParamsAnswer(parsed.value, legacy ? 'legacy' : 'modern') : undefined;
+    if (invalid) return json(200, invalid);
+    if (legacy) return serveLegacy(request, parsed.value, authInfo);
     return modern.fetch(request, { ...(authInfo ? { authInfo } : {}), ...(parsed.ok ? { parsedBody: parsed.value } : {}) });
-  };
+  }
+
+  return async (incoming, authInfo) => withCorsHeaders(await serve(incoming, authInfo), incoming.headers.get('origin'), cors);
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { ServerConfig } from '../config.ts';
+import { forwardedProto } from './request-host.ts';
 
 export const METADATA_PATH = '/.well-known/oauth-protected-resource';
 /**
@@ -8,14 +9,17 @@ export const METADATA_PATH = '/.well-known/oauth-protected-resource';
  */
 export const METADATA_PATHS = [METADATA_PATH, `${METADATA_PATH}/mcp`];
 
+/** The answer depends on these request headers: caches must key on them (RFC 9110 section 12.5.5). */
+export const METADATA_VARY = 'Host, X-Forwarded-Proto';
+
 /**
  * The MCP endpoint's resource URI (RFC 8707), derived from the request because a Lambda cannot know
  * its own invoke URL without a dependency cycle. Behind API Gateway `requestContext.path` is the
- * path the client used, stage (or custom-domain base path) included; `X-Forwarded-Proto` is set by
- * API Gateway.
+ * path the client used, stage (or custom-domain base path) included; the scheme and host are read
+ * as server/http/request-host.ts explains (the caller has checked that `Host` is well formed).
  */
 export function resourceUrl(req: Request): string {
-  const proto = req.get('x-forwarded-proto') ?? 'http';
+  const proto = forwardedProto(req.get('x-forwarded-proto'));
   const host = req.get('host') ?? 'localhost';
   const clientPath: string = req.requestContext?.path ?? req.path;
   const at = clientPath.indexOf(METADATA_PATH);

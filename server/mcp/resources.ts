@@ -1,4 +1,4 @@
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import { AWS_REGIONS, findRegion } from './aws-regions.ts';
 import { SERVER_INFO } from './server-info.ts';
 import type { ServerConfig } from '../config.ts';
@@ -48,14 +48,11 @@ export function registerResources(server: McpServer, config: ServerConfig): void
     (uri, variables) => {
       const code = String(variables.code);
       const region = findRegion(code);
+      // An unknown code is an unknown resource: -32602 with the URI in `data` (SEP-2164, in the
+      // 2026-07-28 specification's resources page, "Error Handling").
+      if (!region) throw new ResourceNotFoundError(uri.href, `Resource ${uri.href} not found: no AWS region ${code}`);
       return {
-        contents: [
-          {
-            uri: uri.href,
-            mimeType: 'application/json',
-            text: JSON.stringify(region ?? { error: `unknown region ${code}` }),
-          },
-        ],
+        contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(region) }],
       };
     },
   );

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe('gateway responses read from terraform/', () => {
   it('gives 401 and 403 the discovery challenge and the JSON template of our Terraform', async () => {
-    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS);
+    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS, { cors_allowed_origins: [] });
     expect(Object.keys(responses).sort()).toEqual(['ACCESS_DENIED', 'UNAUTHORIZED']);
     const denied = gatewayResponse('ACCESS_DENIED', 'req-1', responses);
     expect(denied.statusCode).toBe(403);
@@ -29,6 +29,8 @@ describe('gateway responses read from terraform/', () => {
       'x-amzn-errortype': 'AccessDeniedException',
     });
     expect(JSON.parse(denied.body.toString())).toEqual({ message: 'User is not authorized to access this resource with an explicit deny' });
+    // CORS is off by default: no CORS headers on API Gateway's own answers.
+    expect(denied.headers.map(([name]) => name.toLowerCase())).not.toContain('access-control-allow-origin');
     // Types Terraform does not customise keep API Gateway's defaults.
     expect(JSON.parse(gatewayResponse('THROTTLED', 'req-2', responses).body.toString())).toEqual({ message: 'Too Many Requests' });
   });
@@ -47,5 +49,22 @@ describe('gateway responses read from terraform/', () => {
 `,
     );
     await expect(readGatewayResponses(scratch, LOCALS)).rejects.toBeInstanceOf(UnsupportedGatewayResponseError);
+  });
+});
+
+describe('gateway responses with cors_allowed_origins set', () => {
+  it('echo the request Origin (method.request.header.Origin) and expose WWW-Authenticate on 401 and 403', async () => {
+    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS, { cors_allowed_origins: ['https://app.example'] });
+    for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED'] as const) {
+      const answer = gatewayResponse(type, 'req-3', responses, (name) => (name === 'origin' ? 'https://app.example' : undefined));
+      expect(Object.fromEntries(answer.headers)).toMatchObject({
+        'Access-Control-Allow-Origin': 'https://app.example',
+        'Access-Control-Expose-Headers': 'WWW-Authenticate,Mcp-Session-Id,Mcp-Protocol-Version',
+        Vary: 'Origin',
+      });
+      // A request without Origin (not a browser's cross-origin request) gets no allow header.
+      const noOrigin = gatewayResponse(type, 'req-4', responses);
+      expect(noOrigin.headers.map(([name]) => name)).not.toContain('Access-Control-Allow-Origin');
+    }
   });
 });

@@ -505,8 +505,9 @@ const ROWS: Row[] = [
   { name: 'MCP-Protocol-Version missing (assumed 2025-03-26)', send: post(LIST_TOOLS, { 'mcp-protocol-version': undefined }), status: 200, summary: 'result', check: result(1), reachesFunction: true },
 
   // --- HTTP methods other than POST: 405, Allow: POST ----------------------------------------------
-  { name: 'GET', send: { kind: 'http', method: 'GET', headers: { accept: 'text/event-stream' } }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
-  { name: 'DELETE', send: { kind: 'http', method: 'DELETE' }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
+  // GET and DELETE are answered by API Gateway itself (a MOCK integration in terraform/api_gateway.tf).
+  { name: 'GET', send: { kind: 'http', method: 'GET', headers: { accept: 'text/event-stream' } }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: false },
+  { name: 'DELETE', send: { kind: 'http', method: 'DELETE' }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: false },
   { name: 'PUT with a JSON-RPC body', send: { kind: 'http', method: 'PUT', body: LIST_TOOLS }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
   { name: 'PATCH with a JSON-RPC body', send: { kind: 'http', method: 'PATCH', body: LIST_TOOLS }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
   { name: 'OPTIONS (no CORS preflight answer)', send: { kind: 'http', method: 'OPTIONS' }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },

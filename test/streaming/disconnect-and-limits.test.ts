@@ -23,6 +23,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestApi, type AccessLogEntry } from '../../emulator/gateway/rest-api.ts';
+import { readRoutes } from '../../emulator/gateway/terraform-routes.ts';
+import { readTerraformVariables } from '../../emulator/config/terraform-variables.ts';
+import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import path from 'node:path';
 import type { StreamLimits } from '../../emulator/gateway/streamed-integration.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { LEGACY_PROTOCOL, postJson } from '../support/mcp-http.ts';
@@ -45,6 +49,7 @@ async function gatewayWithLimits(streamLimits: StreamLimits): Promise<{ endpoint
     config: stack.config,
     invokeMcp: (event, requestId, onChunk) => stack.mcp.invoke(event, requestId, onChunk),
     authorizer: stack.authorizer,
+    routes: await readRoutes(path.join(repoRoot, 'terraform'), await readTerraformVariables(path.join(repoRoot, 'terraform'), { varFiles: [], overrides: {} })),
     gatewayResponses: {},
     streamLimits,
     onAccess: (entry) => entries.push(entry),
