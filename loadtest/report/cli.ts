@@ -3,6 +3,7 @@
  * window you name), from its CloudWatch log group on AWS, LocalStack or the embedded stack.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import path from 'node:path';
 import { DEFAULT_LOG_GROUP, runReport } from './run.ts';
 import { DEFAULT_RESULTS_DIR } from './window.ts';
 
@@ -28,6 +29,7 @@ const program = new Command()
   .option('--margin <seconds>', "widen a summary's window by this much on both sides", nonNegative, 2)
   .option('--settle <seconds>', 'wait until the window ended this long ago before reading (CloudWatch ingestion lag)', nonNegative, 0)
   .option('--filter-pattern <pattern>', "FilterLogEvents pattern ('' for none); results are filtered client-side regardless")
+  .option('--concurrency-limit <n>', "the function's concurrency limit, drawn on the chart (default: mcp_reserved_concurrency from terraform/; -1 = none)", Number)
   .option('--no-html', 'skip the HTML chart')
   .parse();
 
@@ -44,7 +46,20 @@ const opts = program.opts<{
   settle: number;
   filterPattern?: string;
   html: boolean;
+  concurrencyLimit?: number;
 }>();
+
+/** The limit Terraform sets (mcp_reserved_concurrency), resolved as `terraform plan` would; none if unreadable. */
+async function terraformConcurrencyLimit(): Promise<number | undefined> {
+  try {
+    const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
+    const { repoRoot } = await import('../../scripts/lambda-artifacts.ts');
+    const value = (await readTerraformVariables(path.join(repoRoot, 'terraform'))).mcp_reserved_concurrency;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 try {
   const result = await runReport({
@@ -60,11 +75,19 @@ try {
     settleSeconds: opts.settle,
     filterPattern: opts.filterPattern,
     html: opts.html,
+    concurrencyLimit: opts.concurrencyLimit ?? (await terraformConcurrencyLimit()),
     progress: (line) => console.error(line),
   });
   process.stdout.write(result.table);
   if (result.htmlPath) process.stdout.write(`\nchart: ${result.htmlPath}\n`);
   process.stdout.write(`figures: ${result.jsonPath}\n`);
+  if (result.empty) {
+    console.error(
+      'report failed: no invocation of the function was logged in this window (nothing to chart; no earlier report was replaced). ' +
+        'Check --endpoint, --log-group and the window (--since/--until, or run a load test first).',
+    );
+    process.exitCode = 1;
+  }
 } catch (error) {
   console.error(`report failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
