@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, type CommanderError } from 'commander';
+import { resolvePlan } from '../k6/lib/config.js';
 import { runLoad, type Progress } from './driver.ts';
 import { PreflightError, preflight } from './preflight.ts';
 import { LOADTEST_DIR, readScenarioFile } from './scenario-file.ts';
@@ -84,6 +85,9 @@ async function main(): Promise<number> {
   for (const [flag, key] of Object.entries(flagToEnv)) if (typeof opts[flag] === 'string') env[key] = opts[flag] as string;
   // A run against a URL other than the embedded stack's default is not labelled "embedded".
   if (!opts.embedded && !env.MCP_TARGET && env.MCP_URL && env.MCP_URL !== scenarios.defaults?.url) env.MCP_TARGET = 'external';
+
+  // Usage errors (unknown scenario, bad values) come first: exit 2 before anything is contacted.
+  resolvePlan(scenarios, scenario, env);
 
   let stack: { endpoint: string; logsEndpoint: string; config: { mcp: { concurrencyLimit: number } }; stop(): Promise<void> } | undefined;
   if (opts.embedded) {

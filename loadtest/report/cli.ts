@@ -13,6 +13,12 @@ const nonNegative = (value: string): number => {
   return n;
 };
 
+const wholeNumber = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < -1) throw new InvalidArgumentError('must be a whole number >= -1');
+  return n;
+};
+
 const program = new Command()
   .name('npm run report --')
   .description(
@@ -29,7 +35,7 @@ const program = new Command()
   .option('--margin <seconds>', "widen a summary's window by this much on both sides", nonNegative, 2)
   .option('--settle <seconds>', 'wait until the window ended this long ago before reading (CloudWatch ingestion lag)', nonNegative, 0)
   .option('--filter-pattern <pattern>', "FilterLogEvents pattern ('' for none); results are filtered client-side regardless")
-  .option('--concurrency-limit <n>', "the function's concurrency limit, drawn on the chart (default: mcp_reserved_concurrency from terraform/; -1 = none)", Number)
+  .option('--concurrency-limit <n>', "the function's concurrency limit, drawn on the chart (default: mcp_reserved_concurrency from terraform/; -1 = none)", wholeNumber)
   .option('--no-html', 'skip the HTML chart')
   .parse();
 
@@ -75,7 +81,8 @@ try {
     settleSeconds: opts.settle,
     filterPattern: opts.filterPattern,
     html: opts.html,
-    concurrencyLimit: opts.concurrencyLimit ?? (await terraformConcurrencyLimit()),
+    // Read from terraform/ while the logs are read (parsing the .tf files takes a moment).
+    concurrencyLimit: opts.concurrencyLimit ?? terraformConcurrencyLimit(),
     progress: (line) => console.error(line),
   });
   process.stdout.write(result.table);

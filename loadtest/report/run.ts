@@ -35,8 +35,11 @@ export interface ReportOptions {
   readonly html?: boolean | undefined;
   readonly progress?: ((line: string) => void) | undefined;
   readonly client?: Pick<CloudWatchLogsClient, 'send'> | undefined;
-  /** The function's concurrency limit, drawn on the chart; undefined or < 0: none (unreserved). */
-  readonly concurrencyLimit?: number | undefined;
+  /**
+   * The function's concurrency limit, drawn on the chart; undefined or < 0: none (unreserved). A
+   * promise is awaited after the logs are read, so a slow lookup overlaps the reading.
+   */
+  readonly concurrencyLimit?: number | Promise<number | undefined> | undefined;
 }
 
 export interface ReportResult {
@@ -143,19 +146,20 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   }
 
   const report = aggregate(records, { startMs, endMs });
+  const concurrencyLimit = await options.concurrencyLimit;
   const context: ReportContext = {
     logGroup,
     source,
     generatedAt: new Date(),
     load: summary ? loadContext(summary, summaryFile) : undefined,
-    concurrencyLimit: options.concurrencyLimit,
+    concurrencyLimit,
   };
   const outDir = options.outDir ?? options.resultsDir ?? DEFAULT_RESULTS_DIR;
   await mkdir(outDir, { recursive: true });
   const empty = report.invocations === 0;
   // Named by the window; an empty window's files say so, and no report ever replaces another.
   const base = path.join(outDir, `scaling-${fileStamp(new Date(startMs))}${empty ? '-no-data' : ''}`);
-  const json = `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, concurrencyLimit: options.concurrencyLimit ?? null, ...report }, null, 2)}\n`;
+  const json = `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, concurrencyLimit: concurrencyLimit ?? null, ...report }, null, 2)}\n`;
   const { jsonPath, htmlPath } = await writeNew(base, { json, html: options.html === false ? undefined : renderReportHtml(report, context) });
   if (empty) {
     progress(
