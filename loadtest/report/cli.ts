@@ -97,5 +97,6 @@ try {
   }
 } catch (error) {
   console.error(`report failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // At once: the concurrency limit may still be being read from terraform/, and is not needed now.
+  process.exit(1);
 }
