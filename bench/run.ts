@@ -27,7 +27,7 @@ const opts = new Command()
   .option('--memory-requests <n>', 'sequential requests for the peak RSS comparison', Number, 3000)
   .option('--memory-mb <n>', "memory size whose Lambda node flags the peak RSS comparison uses (default: Terraform's mcp_memory_size)", Number)
   .option('--markdown <file>', 'also write the results as a Markdown table')
-  .option('--readme', "replace the table in README.md's Performance section with this run's")
+  .option('--readme', "replace the table in docs/performance.md with this run's")
   .option('--only <sections>', 'run only these embedded-stack sections, comma-separated: stack, stress, soak')
   .option('--stress-seconds <n>', 'duration of the 1,000-connection stress', Number, 30)
   .option('--soak-requests <n>', 'requests of the soak', Number, 200_000)
@@ -190,7 +190,7 @@ writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ date: ne
 const table = ['| figure | ours | baseline | ratio | target |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.target} |`)].join('\n');
 if (opts.markdown) writeFileSync(opts.markdown, `${table}\n`);
 if (opts.readme) {
-  const readme = path.join(repoRoot, 'README.md');
+  const readme = path.join(repoRoot, 'docs', 'performance.md');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
   const block = [
     README_BEGIN,
@@ -202,8 +202,8 @@ if (opts.readme) {
   const text = readFileSync(readme, 'utf8');
   const begin = text.indexOf(README_BEGIN);
   const end = text.indexOf(README_END);
-  if (begin < 0 || end < begin) throw new Error(`README.md has no ${README_BEGIN} … ${README_END} block to replace`);
+  if (begin < 0 || end < begin) throw new Error(`docs/performance.md has no ${README_BEGIN} … ${README_END} block to replace`);
   writeFileSync(readme, `${text.slice(0, begin)}${block}${text.slice(end + README_END.length)}`);
-  console.log('\nREADME.md performance table updated.');
+  console.log('\ndocs/performance.md performance table updated.');
 }
 process.exit(0);

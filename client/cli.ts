@@ -161,4 +161,37 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+/** Edit distance, for "did you mean" on a mistyped command. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/**
+ * `smoke` is the default command, so commander would read a mistyped command (`smok`) as an
+ * argument of smoke ("too many arguments"); say what it is instead.
+ */
+export function rejectUnknownCommand(program: Command, argv: readonly string[]): void {
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-') || first === 'help') return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(first)) return;
+  const near = names.filter((name) => distance(name, first) <= Math.max(1, Math.floor(name.length / 3)));
+  program.error(`error: unknown command '${first}'${near.length ? ` (Did you mean ${near.join(', ')}?)` : ''}; commands: ${names.join(', ')}`, {
+    code: 'commander.unknownCommand',
+    exitCode: EXIT_CODES.usage,
+  });
+}
+
+const program = buildProgram();
+rejectUnknownCommand(program, process.argv);
+await program.parseAsync(process.argv);

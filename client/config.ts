@@ -83,6 +83,9 @@ export function resolveConfig(options: CommonOptionValues, env: NodeJS.ProcessEn
   const url = parseEndpointUrl(rawUrl);
 
   const token = (options.token ?? env[ENV_TOKEN]) || undefined;
+  if (token && /^bearer\s/i.test(token.trim())) {
+    throw new UsageError(`the token starts with "Bearer ": set ${ENV_TOKEN} to the token alone; the client sends "Authorization: Bearer <token>" itself`);
+  }
 
   const protocol = options.protocol ?? DEFAULT_PROTOCOL;
   if (!isProtocolVersion(protocol)) throw new UsageError(`--protocol must be one of ${PROTOCOL_VERSIONS.join(', ')}`);

@@ -149,7 +149,7 @@ function fromHttpStatus(status: number, snippet: string | undefined, ctx: Diagno
       httpStatus: status,
       message: `HTTP 401 Unauthorized${ctx.tokenGiven ? ': the token was rejected' : ': the endpoint requires a bearer token'}`,
       hint: ctx.tokenGiven
-        ? 'check --token (or MCP_TOKEN): it must be a token the API Gateway authorizer accepts (`npm start` prints the local one)'
+        ? 'check --token (or MCP_TOKEN): it must be a token the API Gateway authorizer accepts (`npm start` keeps the local one in .local/dev-token)'
         : 'pass --token or set MCP_TOKEN (the API Gateway authorizer refuses calls without one)',
       exitCode: EXIT_CODES.authRejected,
     };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.ts';
 import { resolveBuildTarget } from '../scripts/build-target.ts';
 import { repoRoot } from '../scripts/lambda-artifacts.ts';
-import type { TerraformValue } from './config/terraform-variables.ts';
+import { readTerraformVariables, type TerraformValue } from './config/terraform-variables.ts';
 import { localDevToken } from './dev-token.ts';
 import type { AccessLogEntry } from './gateway/rest-api.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS, startStack, type RunningStack } from './stack.ts';
@@ -37,6 +37,9 @@ function collectVar(value: string, previous: Record<string, TerraformValue>): Re
   }
   return { ...previous, [value.slice(0, eq)]: parsed };
 }
+
+/** The endpoint `npm run inspect` and the docs assume. */
+const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000/dev/mcp';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -85,9 +88,12 @@ async function main(): Promise<void> {
     out?: string;
     drainTimeout: number;
   }>();
+  // Invalid Terraform variables fail before the build, with every problem listed.
+  await readTerraformVariables(path.join(repoRoot, 'terraform'), { varFiles: opts.varFile, overrides: opts.var });
   const target = resolveBuildTarget({ server: opts.server, out: opts.out });
   await buildIfStale(console.log, target);
-  const fallbackToken = await localDevToken(path.join(repoRoot, '.local', 'dev-token'));
+  const devTokenFile = path.join(repoRoot, '.local', 'dev-token');
+  const fallbackToken = await localDevToken(devTokenFile);
   let stack: RunningStack | undefined;
   stack = await startStack({
     port: opts.port,
@@ -101,7 +107,20 @@ async function main(): Promise<void> {
     ...(opts.quiet ? {} : { onAccess: (entry: AccessLogEntry) => stack && console.log(accessLine(entry, stack)) }),
   });
   const { config } = stack;
-  const authNote = config.authorizerFunction.environment.AUTH_MODE === 'jwt' ? 'JWT (see terraform variables jwt_*)' : `static token`;
+  const jwt = config.authorizerFunction.environment.AUTH_MODE === 'jwt';
+  // The generated token lives in a git-ignored file; tokens from static_tokens are never printed
+  // (Terraform marks the variable sensitive).
+  const generated = !jwt && stack.tokens.length === 1 && stack.tokens[0] === fallbackToken;
+  const devTokenPath = path.relative(process.cwd(), devTokenFile) || devTokenFile;
+  const tokenEnv = jwt ? 'MCP_TOKEN=<a JWT from your issuer>' : generated ? `MCP_TOKEN="$(cat ${devTokenPath})"` : 'MCP_TOKEN=<one of your static_tokens>';
+  const authLines = jwt
+    ? ['  Auth             JWT (terraform variables jwt_*)']
+    : generated
+      ? [`  Auth             bearer token generated for this machine, kept in ${devTokenPath}`]
+      : ['  Auth             bearer token: one of your static_tokens (not shown: Terraform marks it sensitive)'];
+  const runtime = stack.runtime.matches
+    ? `${stack.runtime.lambdaRuntime} on Node ${stack.runtime.nodeVersion}`
+    : `${stack.runtime.lambdaRuntime} emulated on Node ${stack.runtime.nodeVersion} (\`npm run tools:install\` adds the matching Node once)`;
   console.log(
     [
       '',
@@ -109,11 +128,11 @@ async function main(): Promise<void> {
       `  MCP endpoint     ${stack.endpoint}`,
       `  Server module    ${target.server}`,
       `  Health           ${stack.baseUrl}/health`,
-      `  Auth             ${authNote}`,
-      ...(config.authorizerFunction.environment.AUTH_MODE === 'jwt' ? [] : [`  Token            ${stack.tokens[0]}`]),
-      `  Try it           npm run client -- smoke --url ${stack.endpoint} --token <token>`,
+      ...authLines,
+      `  Try it           ${tokenEnv} npm run client -- smoke --url ${stack.endpoint}`,
+      `  Inspector        ${stack.endpoint === DEFAULT_ENDPOINT ? '' : `MCP_SERVER_ENDPOINT=${stack.endpoint} `}npm run inspect   (MCP Inspector, with the token)`,
       `  Logs API         ${stack.logsEndpoint}  (npm run report -- --endpoint ${stack.logsEndpoint})`,
-      `  Runtime          ${stack.runtime.lambdaRuntime} on Node ${stack.runtime.nodeVersion}${stack.runtime.matches ? '' : ' (MISMATCH: run `npm run tools:install` for the matching Node)'}`,
+      `  Runtime          ${runtime}`,
       `  Functions        ${config.mcp.functionName} (${config.mcp.memorySizeMb} MB, ${config.mcp.timeoutSeconds} s, concurrency ${config.mcp.concurrencyLimit}), ${config.authorizerFunction.functionName}`,
       ...(opts.logDir ? [`  Log files        ${opts.logDir}`] : []),
       '  Stop             Ctrl+C',
@@ -143,6 +162,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const hint =
+    code === 'EADDRINUSE'
+      ? '\nThe port is taken (another `npm start`?). Stop that one, or pick another port: npm start -- --port 3001 (or --port 0 for any free port)'
+      : '';
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}${hint}`);
   process.exit(1);
 });

@@ -3,8 +3,12 @@
  * and the deployed stack never disagree: declared defaults, then TF_VAR_* environment variables,
  * then terraform.tfvars(.json), then *.auto.tfvars(.json) in lexical order, then var files given
  * explicitly, then overrides (https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence).
+ * Then, as `terraform plan` does, each value is converted to its declared `type` and checked
+ * against the variable's `validation` blocks; every problem is reported at once.
  */
 import { parse } from '@cdktf/hcl2json';
+import { evaluateCondition, UnsupportedExpressionError } from './hcl-expression.ts';
+import { convertToType, describeType, parseTypeConstraint } from './terraform-types.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -14,6 +18,8 @@ export type TerraformVariables = Record<string, TerraformValue>;
 interface VariableBlock {
   default?: TerraformValue;
   type?: string;
+  sensitive?: boolean;
+  validation?: Array<{ condition?: string; error_message?: string }>;
 }
 
 async function parseHcl(file: string): Promise<Record<string, unknown>> {
@@ -55,6 +61,60 @@ export class UndeclaredVariableError extends Error {
   override readonly name = 'UndeclaredVariableError';
 }
 
+/** Values `terraform plan` would refuse: every problem, one per line. */
+export class InvalidVariablesError extends Error {
+  override readonly name = 'InvalidVariablesError';
+  constructor(readonly problems: readonly string[]) {
+    super(`${problems.length} invalid Terraform variable value(s) (terraform plan would refuse them too):\n  ${problems.join('\n  ')}`);
+  }
+}
+
+function shown(value: TerraformValue, block: VariableBlock): string {
+  return block.sensitive ? '(sensitive value)' : JSON.stringify(value);
+}
+
+/**
+ * Converts each value to its variable's type and evaluates the validation conditions
+ * (https://developer.hashicorp.com/terraform/language/values/variables#custom-validation-rules).
+ * Returns the converted values; throws InvalidVariablesError listing every problem.
+ */
+function checkVariables(declared: ReadonlyMap<string, VariableBlock>, values: TerraformVariables): TerraformVariables {
+  const problems: string[] = [];
+  const converted: TerraformVariables = {};
+  const typeOk = new Set<string>();
+  for (const [name, block] of declared) {
+    if (!(name in values)) {
+      problems.push(`var.${name}: no value (the variable has no default; set it in a tfvars file, TF_VAR_${name} or --var)`);
+      continue;
+    }
+    const type = parseTypeConstraint(block.type);
+    try {
+      converted[name] = convertToType(values[name]!, type);
+      typeOk.add(name);
+    } catch (error) {
+      problems.push(`var.${name} = ${shown(values[name]!, block)}: ${(error as Error).message} (type ${describeType(type)})`);
+      converted[name] = values[name]!;
+    }
+  }
+  for (const [name, block] of declared) {
+    if (!typeOk.has(name)) continue;
+    for (const rule of block.validation ?? []) {
+      if (!rule.condition) continue;
+      let ok: boolean;
+      try {
+        ok = evaluateCondition(rule.condition, converted);
+      } catch (error) {
+        const reason = error instanceof UnsupportedExpressionError ? `the embedded stack cannot evaluate its condition (${error.message})` : (error as Error).message;
+        problems.push(`var.${name} = ${shown(converted[name]!, block)}: ${reason}`);
+        continue;
+      }
+      if (!ok) problems.push(`var.${name} = ${shown(converted[name]!, block)}: ${rule.error_message ?? 'validation failed'}`);
+    }
+  }
+  if (problems.length > 0) throw new InvalidVariablesError(problems);
+  return converted;
+}
+
 export async function readTerraformVariables(
   dir: string,
   options: {
@@ -91,5 +151,5 @@ export async function readTerraformVariables(
     if (!declared.has(name)) throw new UndeclaredVariableError(`override "${name}" is not a declared Terraform variable`);
     values[name] = value;
   }
-  return values;
+  return checkVariables(declared, values);
 }

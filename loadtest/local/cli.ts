@@ -1,15 +1,17 @@
 /**
  * The Node load driver's command line: runs a scenario of loadtest/scenarios.json, prints progress
  * once a second (stderr) and the summary table (stdout), writes the summary files, and exits 1
- * when a threshold is breached, as `k6 run` does (exit code 99 there).
+ * when a threshold is breached, as `k6 run` does (exit code 99 there); 2 on a usage or setup
+ * error (unknown option or scenario, server unreachable, token refused), before any load is sent.
  *
- *   npx tsx loadtest/local/cli.ts smoke --url http://127.0.0.1:3000/dev/mcp --token <token>
- *   npx tsx loadtest/local/cli.ts load --rate 40 --duration 20s
- *   npx tsx loadtest/local/cli.ts load --embedded --rate 40 --duration 20s --report
+ *   MCP_TOKEN=… npm run loadtest -- smoke --url http://127.0.0.1:3000/dev/mcp
+ *   npm run loadtest -- load --embedded --rate 40 --duration 20s --report
  */
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, type CommanderError } from 'commander';
+import { resolvePlan } from '../k6/lib/config.js';
 import { runLoad, type Progress } from './driver.ts';
+import { PreflightError, preflight } from './preflight.ts';
 import { LOADTEST_DIR, readScenarioFile } from './scenario-file.ts';
 import { runSubcommand } from './subcommands.ts';
 
@@ -33,7 +35,11 @@ async function main(): Promise<number> {
   if (subcommand !== undefined) return subcommand;
   const scenarios = await readScenarioFile();
   const program = new Command()
-    .name('tsx loadtest/local/cli.ts')
+    .name('npm run loadtest --')
+    // Commander's parse errors (unknown option, missing scenario) are usage errors: exit 2, as documented.
+    .exitOverride((error: CommanderError) => {
+      process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? 0 : 2);
+    })
     .description(
       'Runs a load scenario of loadtest/scenarios.json with Node (the same requests, checks, thresholds and summary as the k6 scripts in loadtest/k6).',
     )
@@ -56,6 +62,7 @@ async function main(): Promise<number> {
     .option('--embedded', 'start a fresh embedded stack for this run (in this process) and point the run at it')
     .option('--report', 'with --embedded: run the scaling report against the stack afterwards')
     .option('--quiet', 'no per-second progress')
+    .option('--no-preflight', 'skip the reachability and token check before the run')
     .parse();
 
   const [scenario] = program.args as [string];
@@ -79,8 +86,13 @@ async function main(): Promise<number> {
     resultsDir: 'RESULTS_DIR',
   };
   for (const [flag, key] of Object.entries(flagToEnv)) if (typeof opts[flag] === 'string') env[key] = opts[flag] as string;
+  // A run against a URL other than the embedded stack's default is not labelled "embedded".
+  if (!opts.embedded && !env.MCP_TARGET && env.MCP_URL && env.MCP_URL !== scenarios.defaults?.url) env.MCP_TARGET = 'external';
 
-  let stack: { endpoint: string; logsEndpoint: string; stop(): Promise<void> } | undefined;
+  // Usage errors (unknown scenario, bad values) come first: exit 2 before anything is contacted.
+  resolvePlan(scenarios, scenario, env);
+
+  let stack: { endpoint: string; logsEndpoint: string; config: { mcp: { concurrencyLimit: number } }; stop(): Promise<void> } | undefined;
   if (opts.embedded) {
     const { buildIfStale } = await import('../../scripts/build-if-stale.ts');
     const { startStack } = await import('../../emulator/stack.ts');
@@ -92,6 +104,19 @@ async function main(): Promise<number> {
     env.MCP_TOKEN = started.tokens[0] ?? token;
     env.MCP_TARGET ??= 'embedded';
     console.error(`embedded stack at ${started.endpoint}`);
+  }
+
+  if (opts.preflight !== false) {
+    try {
+      await preflight(env.MCP_URL ?? scenarios.defaults?.url ?? '', env.MCP_TOKEN);
+    } catch (error) {
+      await stack?.stop();
+      if (error instanceof PreflightError) {
+        console.error(`error: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
   }
 
   const controller = new AbortController();
@@ -116,6 +141,7 @@ async function main(): Promise<number> {
       const report = await runReport({
         endpoint: stack.logsEndpoint,
         summary: result.summary,
+        concurrencyLimit: stack.config.mcp.concurrencyLimit,
         ...(result.files[0] ? { outDir: path.dirname(result.files[0]) } : {}),
         progress: (line) => console.error(line),
       });

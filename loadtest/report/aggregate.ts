@@ -46,9 +46,10 @@ export interface TimelinePoint {
   /** Environments with an invocation overlapping the bucket. */
   readonly activeEnvironments: number;
   /**
-   * Environments started so far: seen with a first START before the bucket's end. Lambda logs
-   * nothing when it reclaims an idle environment, so this counts up only; `peakConcurrency` is
-   * what was in use.
+   * Environments started so far: cold starts (REPORT lines with `Init Duration`) before the
+   * bucket's end. Environments that were already warm when the window began are not counted.
+   * Lambda logs nothing when it reclaims an idle environment, so this counts up only;
+   * `peakConcurrency` is what was in use.
    */
   readonly startedEnvironments: number;
 }
@@ -258,8 +259,8 @@ export function aggregate(records: readonly LogRecord[], options: AggregateOptio
     for (let b = bucketOf(inv.startMs); b <= bucketOf(inv.endMs); b += 1) active[b]!.add(inv.logStreamName);
   }
   const started = new Array<number>(bucketCount).fill(0);
-  for (const env of environmentsDetail) {
-    for (let b = bucketOf(env.firstStartMs); b < bucketCount; b += 1) started[b]! += 1;
+  for (const cold of coldStartList) {
+    for (let b = bucketOf(cold.t); b < bucketCount; b += 1) started[b]! += 1;
   }
   const points: TimelinePoint[] = Array.from({ length: bucketCount }, (_, b) => ({
     t: origin + b * bucketMs,

@@ -17,6 +17,15 @@ export interface LoadRunContext {
   readonly p95: number | null;
   readonly p99: number | null;
   readonly checksRate: number;
+  /** The run's verdict: every threshold held. */
+  readonly ok: boolean;
+  /** Answers 429: the stage's throttling (API Gateway's token bucket). */
+  readonly throttledByStage: number;
+  /**
+   * Answers 500 `{"message":"Internal server error"}`: what API Gateway returns when Lambda
+   * throttles the invocation at the function's concurrency limit (or the integration fails).
+   */
+  readonly throttledByLambda: number;
 }
 
 export interface ReportContext {
@@ -25,6 +34,8 @@ export interface ReportContext {
   readonly source: string;
   readonly generatedAt: Date;
   readonly load?: LoadRunContext | undefined;
+  /** The function's concurrency limit (reserved concurrency), drawn as a line; none when unreserved. */
+  readonly concurrencyLimit?: number | undefined;
 }
 
 export function escapeHtml(value: unknown): string {
@@ -66,7 +77,7 @@ export interface ChartSize {
   readonly height?: number;
 }
 
-export function renderChartSvg(report: ScalingReport, size: ChartSize = {}): string {
+export function renderChartSvg(report: ScalingReport, size: ChartSize = {}, concurrencyLimit?: number): string {
   const W = size.width ?? 960;
   const H = size.height ?? 360;
   const m = { l: 60, r: 64, t: 46, b: 50 };
@@ -79,7 +90,8 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}): str
   const x = (t: number): number => m.l + ((t - t0) / spanMs) * pw;
   const leftTicks = niceTicks(Math.max(1, ...points.map((p) => p.requestRate)));
   const leftMax = leftTicks[leftTicks.length - 1]!;
-  const rightTicks = integerTicks(Math.max(1, ...points.map((p) => Math.max(p.startedEnvironments, p.peakConcurrency))));
+  const limit = concurrencyLimit !== undefined && concurrencyLimit >= 0 ? concurrencyLimit : undefined;
+  const rightTicks = integerTicks(Math.max(1, limit ?? 0, ...points.map((p) => Math.max(p.startedEnvironments, p.peakConcurrency))));
   const rightMax = rightTicks[rightTicks.length - 1]!;
   const yL = (v: number): number => m.t + ph - (v / leftMax) * ph;
   const yR = (v: number): number => m.t + ph - (v / rightMax) * ph;
@@ -91,7 +103,8 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}): str
   out.push(
     '<style>.grid{stroke:#e3e3e3}.axis{stroke:#666}.lbl{font:11px system-ui,sans-serif;fill:#444}.bar{fill:#4e79a7;fill-opacity:.7}' +
       '.busy{fill:none;stroke:#f28e2b;stroke-width:2}.started{fill:none;stroke:#59a14f;stroke-width:2;stroke-dasharray:6 4}' +
-      '.cold{fill:#e15759}.coldline{stroke:#e15759;stroke-opacity:.35}</style>',
+      '.cold{fill:#e15759}.coldline{stroke:#e15759;stroke-opacity:.35}.limit{fill:none;stroke:#b07aa1;stroke-width:1.5;stroke-dasharray:2 3}' +
+      '.nodata{font:bold 20px system-ui,sans-serif;fill:#b00}</style>',
   );
   // Grid and left axis (request rate).
   for (const v of leftTicks) {
@@ -135,6 +148,16 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}): str
   };
   step_((i) => yR(points[i]!.startedEnvironments), 'started');
   step_((i) => yR(points[i]!.peakConcurrency), 'busy');
+  // The concurrency limit: Lambda throttles invocations beyond it.
+  if (limit !== undefined) {
+    const yl = yR(limit).toFixed(1);
+    out.push(`<path class="limit" d="M${m.l} ${yl}H${m.l + pw}"><title>concurrency limit: ${limit} environments</title></path>`);
+  }
+  if (report.invocations === 0) {
+    out.push(
+      `<text class="nodata" x="${m.l + pw / 2}" y="${m.t + ph / 2}" text-anchor="middle">no data: no invocation in this window</text>`,
+    );
+  }
   // Cold starts: a marker on top and a faint line down.
   for (const c of report.coldStartList) {
     const cx = x(c.t);
@@ -150,6 +173,7 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}): str
     ['busy', 'environments busy at once (peak)'],
     ['started', 'environments started so far'],
     ['cold', 'cold start'],
+    ...(limit !== undefined ? ([['limit', `concurrency limit (${limit})`]] as Array<[string, string]>) : []),
   ];
   let lx = m.l;
   const ly = 8;
@@ -162,6 +186,34 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}): str
   }
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** 429s come from the stage's throttle; 500 `Internal server error` is how API Gateway reports a Lambda throttle. */
+export function throttledText(load: LoadRunContext): string {
+  if (load.throttledByStage === 0 && load.throttledByLambda === 0) return 'none';
+  return (
+    `${load.throttledByStage} × 429 (stage throttling), ` +
+    `${load.throttledByLambda} × 500 (Lambda throttling at the concurrency limit, or a failed integration)`
+  );
+}
+
+/** The run's verdict and, when the window holds no invocation, a "no data" banner, above the chart. */
+function verdictBanner(report: ScalingReport, context: ReportContext): string {
+  const parts: string[] = [];
+  if (context.load) {
+    parts.push(
+      context.load.ok
+        ? '<p class="verdict pass">Load run: PASS (every threshold held)</p>'
+        : '<p class="verdict fail">Load run: FAIL (a threshold was breached)</p>',
+    );
+  }
+  if (report.invocations === 0) {
+    parts.push(
+      '<p class="verdict nodata">No data: no invocation of this function was logged in this window. ' +
+        'Check the endpoint, the log group and the window; CloudWatch Logs can lag behind by a minute.</p>',
+    );
+  }
+  return parts.join('\n');
 }
 
 function statsCells(s: Stats | null): string {
@@ -184,6 +236,9 @@ export function renderReportHtml(report: ScalingReport, context: ReportContext):
         : '-',
     ],
     ['Billed', `${report.billedDurationMs} ms, ${report.billedGbSeconds} GB-s`],
+    ...(context.concurrencyLimit !== undefined && context.concurrencyLimit >= 0
+      ? ([['Concurrency limit (reserved concurrency)', `${context.concurrencyLimit} environments`]] as Array<[string, string]>)
+      : []),
   ];
   const load = context.load;
   const loadRows = load
@@ -192,6 +247,8 @@ export function renderReportHtml(report: ScalingReport, context: ReportContext):
 <tr><th>Driver, scenario, era</th><td>${escapeHtml(`${load.tool}, ${load.scenario}, ${load.era}`)}</td></tr>
 <tr><th>Requests sent</th><td>${load.requests} (${fmt(load.rate)}/s), ${load.failed} failed, checks ${(load.checksRate * 100).toFixed(2)}%</td></tr>
 <tr><th>Client-side latency p95 / p99</th><td>${load.p95 ?? '-'} / ${load.p99 ?? '-'} ms</td></tr>
+<tr><th>Throttled requests</th><td>${throttledText(load)}</td></tr>
+<tr><th>Verdict</th><td>${load.ok ? 'PASS (every threshold held)' : 'FAIL (a threshold was breached)'}</td></tr>
 </tbody></table>`
     : '';
   const envRows = report.environmentsDetail
@@ -213,12 +270,15 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
 table{border-collapse:collapse;margin:4px 0}th,td{border-bottom:1px solid #eee;padding:4px 10px;text-align:left;vertical-align:top}
 td{font-variant-numeric:tabular-nums}.mono{font-family:ui-monospace,monospace;font-size:12px}
 .note{color:#666;font-size:12px;max-width:900px}
+.verdict{font-weight:bold;padding:6px 10px;margin:8px 0;border-radius:4px}.pass{background:#e6f4ea;color:#1e6b33}
+.fail{background:#fdecea;color:#a61b1b}.nodata{background:#fff4e5;color:#8a4b00}
 </style>
 </head>
 <body>
 <h1>Horizontal scaling of ${escapeHtml(context.logGroup)}</h1>
 <p class="sub">Logs read from ${escapeHtml(context.source)} · generated ${escapeHtml(context.generatedAt.toISOString())}</p>
-${renderChartSvg(report)}
+${verdictBanner(report, context)}
+${renderChartSvg(report, {}, context.concurrencyLimit)}
 <h2>Figures</h2>
 <table><tbody>
 ${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}
@@ -234,7 +294,7 @@ ${loadRows}
 <table><thead><tr><th>Log stream</th><th>Invocations</th><th>Cold start</th><th>Init ms</th><th>p50 ms</th><th>First START</th><th>Last END</th></tr></thead><tbody>
 ${envRows}
 </tbody></table>
-<p class="note">One log stream per execution environment. An environment is busy from an invocation's START line to its END line; "busy at once" is the most environments busy at the same instant within each bucket, the function's concurrency. "Started so far" counts environments seen since the window began; it only counts up, since Lambda logs no line when it reclaims an idle environment. Cold starts are the REPORT lines carrying Init Duration, marked at their START.</p>
+<p class="note">One log stream per execution environment. An environment is busy from an invocation's START line to its END line; "busy at once" is the most environments busy at the same instant within each bucket, the function's concurrency. "Started so far" counts cold starts since the window began (environments already warm before it are not counted); it only counts up, since Lambda logs no line when it reclaims an idle environment. Cold starts are the REPORT lines carrying Init Duration, marked at their START.</p>
 </body>
 </html>
 `;

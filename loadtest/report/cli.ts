@@ -3,6 +3,7 @@
  * window you name), from its CloudWatch log group on AWS, LocalStack or the embedded stack.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import path from 'node:path';
 import { isArchitecture, type Architecture } from './cost.ts';
 import { DEFAULT_LOG_GROUP, runReport } from './run.ts';
 import { DEFAULT_RESULTS_DIR } from './window.ts';
@@ -10,6 +11,12 @@ import { DEFAULT_RESULTS_DIR } from './window.ts';
 const nonNegative = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+};
+
+const wholeNumber = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < -1) throw new InvalidArgumentError('must be a whole number >= -1');
   return n;
 };
 
@@ -33,6 +40,7 @@ const program = new Command()
     if (!isArchitecture(v)) throw new InvalidArgumentError('must be x86_64 or arm64');
     return v;
   })
+  .option('--concurrency-limit <n>', "the function's concurrency limit, drawn on the chart (default: mcp_reserved_concurrency from terraform/; -1 = none)", wholeNumber)
   .option('--no-html', 'skip the HTML chart')
   .parse();
 
@@ -50,7 +58,20 @@ const opts = program.opts<{
   filterPattern?: string;
   html: boolean;
   architecture?: Architecture;
+  concurrencyLimit?: number;
 }>();
+
+/** The limit Terraform sets (mcp_reserved_concurrency), resolved as `terraform plan` would; none if unreadable. */
+async function terraformConcurrencyLimit(): Promise<number | undefined> {
+  try {
+    const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
+    const { repoRoot } = await import('../../scripts/lambda-artifacts.ts');
+    const value = (await readTerraformVariables(path.join(repoRoot, 'terraform'), { declarationFiles: ['variables.tf'] })).mcp_reserved_concurrency;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 try {
   const result = await runReport({
@@ -67,12 +88,22 @@ try {
     filterPattern: opts.filterPattern,
     html: opts.html,
     architecture: opts.architecture,
+    // Read from terraform/ while the logs are read (parsing the .tf files takes a moment).
+    concurrencyLimit: opts.concurrencyLimit ?? terraformConcurrencyLimit(),
     progress: (line) => console.error(line),
   });
   process.stdout.write(result.table);
   if (result.htmlPath) process.stdout.write(`\nchart: ${result.htmlPath}\n`);
   process.stdout.write(`figures: ${result.jsonPath}\n`);
+  if (result.empty) {
+    console.error(
+      'report failed: no invocation of the function was logged in this window (nothing to chart; no earlier report was replaced). ' +
+        'Check --endpoint, --log-group and the window (--since/--until, or run a load test first).',
+    );
+    process.exitCode = 1;
+  }
 } catch (error) {
   console.error(`report failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // At once: the concurrency limit may still be being read from terraform/, and is not needed now.
+  process.exit(1);
 }

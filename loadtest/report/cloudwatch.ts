@@ -14,6 +14,10 @@ export interface ClientOptions {
 
 /** Emulators accept any signature; give them dummy credentials when none are configured. */
 export function createLogsClient(options: ClientOptions): CloudWatchLogsClient {
+  // On Node 20 the SDK prints a 9-line NodeVersionSupportWarning on every run; this report is a
+  // local tool that supports Node >= 20.19, so it takes the SDK's documented switch to turn it off
+  // (https://github.com/aws/aws-sdk-js-v3/issues/7983). A value the user set is kept.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const hasCredentials = Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE);
   return new CloudWatchLogsClient({
     region: options.region,

@@ -2,7 +2,7 @@
  * The scaling report end to end: pick the window, read the logs, aggregate, print, write the
  * HTML chart and a JSON copy of the figures. The CLI and the tests call runReport.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -40,6 +40,11 @@ export interface ReportOptions {
   readonly client?: Pick<CloudWatchLogsClient, 'send'> | undefined;
   /** The function's architecture, for the cost; default: `lambda_architecture` of terraform/. */
   readonly architecture?: Architecture | undefined;
+  /**
+   * The function's concurrency limit, drawn on the chart; undefined or < 0: none (unreserved). A
+   * promise is awaited after the logs are read, so a slow lookup overlaps the reading.
+   */
+  readonly concurrencyLimit?: number | Promise<number | undefined> | undefined;
 }
 
 export interface ReportResult {
@@ -50,6 +55,8 @@ export interface ReportResult {
   readonly jsonPath: string;
   readonly summaryFile: string | undefined;
   readonly cost: RunCost;
+  /** No invocation in the window: the CLI exits 1. */
+  readonly empty: boolean;
 }
 
 const TERRAFORM_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../terraform');
@@ -74,7 +81,38 @@ function loadContext(summary: LoadSummary, file: string | undefined): LoadRunCon
     p95: summary.latencyMs.overall?.p95 ?? null,
     p99: summary.latencyMs.overall?.p99 ?? null,
     checksRate: summary.checks.rate,
+    ok: summary.ok,
+    throttledByStage: summary.http.byStatus['429'] ?? 0,
+    throttledByLambda: summary.http.byStatus['500'] ?? 0,
   };
+}
+
+/**
+ * Writes `<base><suffix>.json` and `.html` without ever replacing a file: a second report of the
+ * same window gets `-2`, `-3`, … (the previous chart stays as it was).
+ */
+async function writeNew(base: string, contents: { json: string; html?: string | undefined }): Promise<{ jsonPath: string; htmlPath?: string }> {
+  for (let n = 1; n < 1000; n += 1) {
+    const stem = n === 1 ? base : `${base}-${n}`;
+    const jsonPath = `${stem}.json`;
+    const htmlPath = contents.html === undefined ? undefined : `${stem}.html`;
+    const handles = [];
+    try {
+      handles.push(await open(jsonPath, 'wx'));
+      if (htmlPath) handles.push(await open(htmlPath, 'wx'));
+    } catch (error) {
+      await Promise.all(handles.map((h) => h.close()));
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Release the name taken before the collision (only one of the pair was free).
+      if (handles.length === 1) await import('node:fs/promises').then((fs) => fs.rm(jsonPath));
+      continue;
+    }
+    await handles[0]!.writeFile(contents.json);
+    if (handles[1] && contents.html !== undefined) await handles[1].writeFile(contents.html);
+    await Promise.all(handles.map((h) => h.close()));
+    return htmlPath ? { jsonPath, htmlPath } : { jsonPath };
+  }
+  throw new Error(`too many reports named ${base}-*`);
 }
 
 export async function runReport(options: ReportOptions): Promise<ReportResult> {
@@ -124,11 +162,13 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   }
 
   const report = aggregate(records, { startMs, endMs });
+  const concurrencyLimit = await options.concurrencyLimit;
   const context: ReportContext = {
     logGroup,
     source,
     generatedAt: new Date(),
     load: summary ? loadContext(summary, summaryFile) : undefined,
+    concurrencyLimit,
   };
   const filterPattern = options.filterPattern ?? PLATFORM_FILTER_PATTERN;
   const cost = computeRunCost({
@@ -147,15 +187,15 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const onAws = options.endpoint === undefined;
   const outDir = options.outDir ?? options.resultsDir ?? DEFAULT_RESULTS_DIR;
   await mkdir(outDir, { recursive: true });
-  const base = path.join(outDir, `scaling-${fileStamp(new Date(startMs))}`);
-  const jsonPath = `${base}.json`;
-  await writeFile(jsonPath, `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, ...report, cost }, null, 2)}\n`);
-  let htmlPath: string | undefined;
-  if (options.html !== false) {
-    htmlPath = `${base}.html`;
-    await writeFile(htmlPath, appendToBody(renderReportHtml(report, context), renderCostHtml(cost, onAws)));
-  }
-  if (report.invocations === 0) {
+  const empty = report.invocations === 0;
+  // Named by the window; an empty window's files say so, and no report ever replaces another.
+  const base = path.join(outDir, `scaling-${fileStamp(new Date(startMs))}${empty ? '-no-data' : ''}`);
+  const json = `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, concurrencyLimit: concurrencyLimit ?? null, ...report, cost }, null, 2)}\n`;
+  const { jsonPath, htmlPath } = await writeNew(base, {
+    json,
+    html: options.html === false ? undefined : appendToBody(renderReportHtml(report, context), renderCostHtml(cost, onAws)),
+  });
+  if (empty) {
     progress(
       options.endpoint
         ? 'no invocations found in the window: is this the right stack, log group and window?'
@@ -163,5 +203,5 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     );
   }
   const table = `${formatReportTable(report, context)}\n${formatCostTable(cost, onAws)}`;
-  return { report, context, table, htmlPath, jsonPath, summaryFile, cost };
+  return { report, context, table, htmlPath, jsonPath, summaryFile, cost, empty };
 }

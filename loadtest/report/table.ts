@@ -1,7 +1,7 @@
 /** The scaling report as plain-text tables for the terminal. Pure. */
 import { formatTable } from '../k6/lib/summary.js';
 import type { ScalingReport, Stats } from './aggregate.ts';
-import type { ReportContext } from './chart.ts';
+import { throttledText, type ReportContext } from './chart.ts';
 
 function n(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(digits);
@@ -38,7 +38,10 @@ export function formatReportTable(report: ScalingReport, context: ReportContext)
     const l = context.load;
     rows.push([`load run (${l.tool} ${l.scenario}) requests sent`, `${l.requests} (${n(l.rate)}/s), ${l.failed} failed`]);
     rows.push(['load run client p95 / p99 (ms)', `${n(l.p95)} / ${n(l.p99)}`]);
+    rows.push(['load run throttled', throttledText(l)]);
+    rows.push(['load run verdict', l.ok ? 'PASS' : 'FAIL']);
   }
+  if (context.concurrencyLimit !== undefined && context.concurrencyLimit >= 0) rows.push(['concurrency limit', context.concurrencyLimit]);
   lines.push(formatTable(['figure', 'value'], rows));
   lines.push('');
   lines.push(formatTable(['ms', 'count', 'p50', 'p95', 'p99', 'max', 'mean'], [

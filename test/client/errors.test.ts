@@ -38,6 +38,20 @@ describe('smoke failures: exit codes and hints', () => {
     expect(report.error!.hint).toContain('--token');
   });
 
+  it('a token pasted with its "Bearer " scheme exits 2 with a hint of its own, never echoing it', async () => {
+    const run = await runCli(['smoke', '--url', stack.endpoint], { env: { MCP_TOKEN: `Bearer ${stack.token}` } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the token starts with "Bearer "');
+    expect(run.stdout + run.stderr).not.toContain(stack.token);
+  });
+
+  it('a mistyped command says "unknown command" and suggests the right one (exit 2)', async () => {
+    const run = await runCli(['smok', '--url', stack.endpoint]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown command 'smok' (Did you mean smoke?)");
+    expect(run.stderr).not.toContain('too many arguments');
+  });
+
   it('no token against an endpoint that requires one exits 4 and says to pass one', async () => {
     const run = await runCli(['--url', stack.endpoint]);
     expect(run.code).toBe(4);

@@ -88,6 +88,8 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
       timeoutMs: 20_000,
     });
     expect(result.stderr).not.toMatch(/report failed/);
+    // The AWS SDK's Node version notice (9 lines on Node 20) stays out of the report's output.
+    expect(result.stderr).not.toContain('NodeVersionSupportWarning');
     expect(result.code).toBe(0);
     const summaryFile = run.files.find((f) => f.endsWith('.summary.json'))!;
     // Progress on stderr while paging through FilterLogEvents.
@@ -118,6 +120,25 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/^chart:/m);
     expect((await readdir(outDir)).map((f) => path.extname(f))).toEqual(['.json']);
+  });
+
+  it('an empty window exits 1 with a "no data" chart of its own, leaving the earlier chart as it was', async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), 'report-cli-empty-'));
+    const args = ['--endpoint', stack.logsEndpoint, '--out-dir', outDir, '--since', '2026-01-01T00:00:00Z', '--until', '2026-01-01T00:01:00Z'];
+    const first = await runCli(REPORT_CLI, args, { timeoutMs: 20_000 });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/report failed: no invocation of the function was logged in this window/);
+    const chart = /^chart: (.+\.html)$/m.exec(first.stdout)?.[1];
+    expect(path.basename(chart!)).toBe('scaling-20260101T000000Z-no-data.html');
+    expect(await readFile(chart!, 'utf8')).toContain('No data: no invocation');
+    const again = await runCli(REPORT_CLI, args, { timeoutMs: 20_000 });
+    expect(again.code).toBe(1);
+    expect((await readdir(outDir)).sort()).toEqual([
+      'scaling-20260101T000000Z-no-data-2.html',
+      'scaling-20260101T000000Z-no-data-2.json',
+      'scaling-20260101T000000Z-no-data.html',
+      'scaling-20260101T000000Z-no-data.json',
+    ]);
   });
 
   it('exits 1 with a reason on a log group that does not exist, a missing summary, or an empty window', async () => {
@@ -178,6 +199,51 @@ describe('npm run loadtest (loadtest/local/cli.ts) exit codes', () => {
     expect(result.code).toBe(0);
     expect(await summaryOf(resultsDir)).toMatchObject({ ok: true, http: { failed: 0 } });
   }, 60_000);
+
+  it('checks the server and the token before the run: exit 2 at once, with what to fix', async () => {
+    const stack = await startTestStack();
+    try {
+      const resultsDir = await mkdtemp(path.join(tmpdir(), 'loadtest-cli-preflight-'));
+      const common = ['smoke', '--quiet', '--results-dir', resultsDir];
+      const [wrongToken, bearer, down] = await Promise.all([
+        runCli(LOAD_CLI, [...common, '--url', stack.endpoint], { timeoutMs: 20_000, env: { MCP_TOKEN: 'not-the-token-at-all' } }),
+        runCli(LOAD_CLI, [...common, '--url', stack.endpoint], { timeoutMs: 20_000, env: { MCP_TOKEN: `Bearer ${stack.token}` } }),
+        runCli(LOAD_CLI, [...common, '--url', 'http://127.0.0.1:9/dev/mcp'], { timeoutMs: 20_000, env: { MCP_TOKEN: stack.token } }),
+      ]);
+      expect([wrongToken.code, bearer.code, down.code]).toEqual([2, 2, 2]);
+      expect(wrongToken.stderr).toContain('HTTP 401');
+      expect(wrongToken.stderr).toContain('the token was rejected');
+      expect(bearer.stderr).toContain('the token starts with "Bearer "');
+      expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9\/dev\/mcp .*is the stack running\?/);
+      // Nothing ran: no summary was written.
+      expect(await readdir(resultsDir)).toEqual([]);
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
+
+  it('labels a run against another URL "external", not "embedded"', async () => {
+    const stack = await startTestStack();
+    try {
+      const resultsDir = await mkdtemp(path.join(tmpdir(), 'loadtest-cli-external-'));
+      const limit = String(SUITE_SMOKE_LATENCY_MS);
+      const result = await runCli(
+        LOAD_CLI,
+        ['smoke', '--url', stack.endpoint, '--quiet', '--duration', '1s', '--pause', '0', '--long-task-steps', '0', '--p95', limit, '--p99', limit, '--results-dir', resultsDir],
+        { timeoutMs: 40_000, env: { MCP_TOKEN: stack.token } },
+      );
+      expect(result.stdout).toContain(`against ${stack.endpoint} (external)`);
+      expect(await summaryOf(resultsDir)).toMatchObject({ target: 'external' });
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
+
+  it('exits 2 on an unknown option, as documented', async () => {
+    const result = await runCli(LOAD_CLI, ['smoke', '--no-such-option'], { timeoutMs: 20_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--no-such-option'");
+  });
 
   it('exits 2 on a usage error, without sending anything', async () => {
     const result = await runCli(LOAD_CLI, ['no-such-scenario', '--url', 'http://127.0.0.1:9/dev/mcp', '--quiet', '--results-dir', tmpdir()], { timeoutMs: 20_000 });

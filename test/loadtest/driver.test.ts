@@ -106,6 +106,18 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
     expect(JSON.parse(list.body)).toEqual({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
   });
 
+  it('names a gateway 500 "Internal server error" as Lambda throttling, and a 429 as the stage throttle', () => {
+    const throttled = createSession({ era: '2025-11-25', text });
+    expect(throttled.record(throttled.next()!, { status: 500, contentType: 'application/json', body: '{"message":"Internal server error"}' }).reason).toBe(
+      'HTTP 500: {"message":"Internal server error"} (API Gateway answers this when Lambda throttles the invocation: ' +
+        'the function is at its concurrency limit, mcp_reserved_concurrency)',
+    );
+    const limited = createSession({ era: '2025-11-25', text });
+    expect(limited.record(limited.next()!, { status: 429, contentType: 'application/json', body: '{"message":"Too Many Requests"}' }).reason).toContain(
+      '(API Gateway stage throttling: throttling_rate_limit / throttling_burst_limit)',
+    );
+  });
+
   it('a failed initialize ends the session, as a real client would stop', () => {
     const session = createSession({ era: '2025-11-25', text });
     const init = session.next()!;

@@ -5,6 +5,7 @@
  * and handleSummary writes the shared summary shape.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,8 +135,9 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       createInterface({ input: stackProcess!.stdout! }).on('line', (line) => {
         const url = /MCP endpoint\s+(\S+)/.exec(line);
         if (url) endpoint = url[1]!;
-        const t = /Token\s+(\S+)/.exec(line);
-        if (t) token = t[1]!;
+        // The banner points to the generated token's file rather than printing a token.
+        const file = /Auth\s+bearer token generated for this machine, kept in (\S+)/.exec(line);
+        if (file) token = readFileSync(path.resolve(repoRoot, file[1]!), 'utf8').trim();
         if (endpoint && token) {
           clearTimeout(timer);
           resolve();

@@ -1,5 +1,5 @@
 /** The scaling report's pure parts on fixtures: line parsing, aggregation, chart, table, window. */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -98,6 +98,24 @@ describe('aggregation', () => {
     expect(report.meanRequestRate).toBe(1.2);
   });
 
+  it('"environments started so far" counts cold starts only, not environments already warm when the window began', () => {
+    const warmThenCold = [
+      { logStreamName: 'warm', timestamp: BASE + 100, message: 'START RequestId: w Version: 1' },
+      { logStreamName: 'warm', timestamp: BASE + 110, message: 'END RequestId: w' },
+      { logStreamName: 'warm', timestamp: BASE + 110, message: 'REPORT RequestId: w\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t' },
+      { logStreamName: 'new', timestamp: BASE + 1100, message: 'START RequestId: n Version: 1' },
+      { logStreamName: 'new', timestamp: BASE + 1110, message: 'END RequestId: n' },
+      {
+        logStreamName: 'new',
+        timestamp: BASE + 1110,
+        message: 'REPORT RequestId: n\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 150.00 ms\t',
+      },
+    ];
+    const report = aggregate(warmThenCold, { startMs: BASE, endMs: BASE + 2000 });
+    expect(report.environments).toBe(2);
+    expect(report.timeline.points.map((p) => p.startedEnvironments)).toEqual([0, 1]);
+  });
+
   it('an END and a START at the same instant do not overlap', () => {
     const back = [
       { logStreamName: 's1', timestamp: BASE, message: 'START RequestId: a Version: 1' },
@@ -125,6 +143,21 @@ describe('aggregation', () => {
   });
 });
 
+const LOAD = {
+  tool: 'node',
+  scenario: 'load',
+  era: 'mixed',
+  requests: 7,
+  failed: 0,
+  rate: 1.4,
+  p95: 12,
+  p99: 20,
+  checksRate: 1,
+  ok: true,
+  throttledByStage: 0,
+  throttledByLambda: 0,
+};
+
 describe('chart and table', () => {
   const report = aggregate(RECORDS, WINDOW);
   const context = { logGroup: '/aws/lambda/<demo>', source: 'http://127.0.0.1:3000', generatedAt: new Date(BASE + 60_000) };
@@ -142,7 +175,7 @@ describe('chart and table', () => {
   it('writes a self-contained HTML page: no scripts, no remote assets, escaped text', () => {
     const html = renderReportHtml(report, {
       ...context,
-      load: { tool: 'node', scenario: 'load', era: 'mixed', requests: 7, failed: 0, rate: 1.4, p95: 12, p99: 20, checksRate: 1 },
+      load: { ...LOAD, ok: true },
     });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|@import|src=/i);
@@ -150,6 +183,22 @@ describe('chart and table', () => {
     expect(html).toContain('/aws/lambda/&lt;demo&gt;');
     expect(html).toContain('<td>3</td>');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('shows the verdict, the throttled requests and the concurrency limit; a "no data" banner on an empty window', () => {
+    const failed = renderReportHtml(report, { ...context, concurrencyLimit: 10, load: { ...LOAD, ok: false, throttledByStage: 2, throttledByLambda: 5 } });
+    expect(failed).toContain('Load run: FAIL');
+    expect(failed).toContain('2 × 429 (stage throttling), 5 × 500 (Lambda throttling');
+    expect(failed).toMatch(/<path class="limit" d="M\S+ [\d.]+H[\d.]+"><title>concurrency limit: 10 environments<\/title>/);
+    expect(failed).not.toContain('No data');
+    expect(renderReportHtml(report, { ...context, load: { ...LOAD, ok: true } })).toContain('Load run: PASS');
+    const empty = renderReportHtml(aggregate([], WINDOW), context);
+    expect(empty).toContain('No data: no invocation');
+    expect(empty).toContain('no data: no invocation in this window');
+    expect(empty).not.toContain('class="limit"');
+    const table = formatReportTable(report, { ...context, concurrencyLimit: 10, load: { ...LOAD, ok: false, throttledByStage: 0, throttledByLambda: 3 } });
+    expect(table).toMatch(/load run verdict\s+FAIL/);
+    expect(table).toMatch(/concurrency limit\s+10/);
   });
 
   it('prints the figures and the environments as tables', () => {
@@ -242,5 +291,29 @@ describe('reading the log group', () => {
     expect(path.basename(result.htmlPath!)).toBe('scaling-20261125T100000Z.html');
     expect(await readFile(result.htmlPath!, 'utf8')).toContain('<svg');
     expect(JSON.parse(await readFile(result.jsonPath, 'utf8'))).toMatchObject({ environments: 3, coldStarts: 3, logGroup: '/aws/lambda/stateless-mcp-mcp-server' });
+  });
+
+  it('never replaces an earlier chart: a second report of the same window, and an empty one, get their own files', async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), 'report-'));
+    const window = { since: new Date(BASE).toISOString(), until: new Date(BASE + 5000).toISOString(), outDir, endpoint: 'http://127.0.0.1:9' };
+    const first = await runReport({ ...window, client: fakeClient([]) as never });
+    const firstHtml = await readFile(first.htmlPath!, 'utf8');
+    const second = await runReport({ ...window, client: fakeClient([]) as never });
+    const noData = { send: async () => ({ events: [] }) };
+    const empty = await runReport({ ...window, client: noData as never });
+    expect(first.empty).toBe(false);
+    expect(empty.empty).toBe(true);
+    expect(path.basename(second.htmlPath!)).toBe('scaling-20261125T100000Z-2.html');
+    expect(path.basename(empty.htmlPath!)).toBe('scaling-20261125T100000Z-no-data.html');
+    expect(await readFile(first.htmlPath!, 'utf8')).toBe(firstHtml);
+    expect(await readFile(empty.htmlPath!, 'utf8')).toContain('No data');
+    expect((await readdir(outDir)).sort()).toEqual([
+      'scaling-20261125T100000Z-2.html',
+      'scaling-20261125T100000Z-2.json',
+      'scaling-20261125T100000Z-no-data.html',
+      'scaling-20261125T100000Z-no-data.json',
+      'scaling-20261125T100000Z.html',
+      'scaling-20261125T100000Z.json',
+    ]);
   });
 });

@@ -342,6 +342,15 @@ export function createSession(options) {
     };
   }
 
+  /** What a gateway status means here: a throttle is not a bug in the server. */
+  function statusHint(response) {
+    if (response.status === 500 && /Internal server error/i.test(response.body || '')) {
+      return ' (API Gateway answers this when Lambda throttles the invocation: the function is at its concurrency limit, mcp_reserved_concurrency)';
+    }
+    if (response.status === 429) return ' (API Gateway stage throttling: throttling_rate_limit / throttling_burst_limit)';
+    return '';
+  }
+
   function judge(request, response) {
     if (response.error) return `no response: ${response.error}`;
     if (request.id === undefined) {
@@ -349,7 +358,7 @@ export function createSession(options) {
       if (response.body) return `expected no body, got ${snippet(response.body)}`;
       return undefined;
     }
-    if (response.status !== 200) return `HTTP ${response.status}: ${snippet(response.body)}`;
+    if (response.status !== 200) return `HTTP ${response.status}: ${snippet(response.body)}${statusHint(response)}`;
     const found = findResponse(response.contentType, response.body, request.id);
     if (found.error) return found.error;
     const message = found.message;
