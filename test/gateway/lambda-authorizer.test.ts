@@ -44,7 +44,8 @@ describe('identity sources', () => {
   it('answers 401 without invoking the function when the identity header is missing, empty or blank', async () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings(), fn.invoke);
-    for (const headers of [{}, { authorization: '' }, { authorization: '   ' }, { 'x-other': 'Bearer abc' }]) {
+    const cases: Array<Record<string, string>> = [{}, { authorization: '' }, { authorization: '   ' }, { 'x-other': 'Bearer abc' }];
+    for (const headers of cases) {
       expect(await gate.authorize(gateRequest(headers), gateRoute(), METHOD_ARN)).toEqual({ kind: 'unauthorized' });
     }
     expect(fn.events).toHaveLength(0);
