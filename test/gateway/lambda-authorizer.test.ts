@@ -119,6 +119,22 @@ describe('identity sources', () => {
     expect([again.kind === 'allow' && again.cached, other.kind === 'allow' && other.cached]).toEqual([true, false]);
     expect(fn.events).toHaveLength(2);
   });
+
+  it('keeps identity sources apart in the cache key: values that only concatenate alike are another identity', async () => {
+    const fn = authorizerFunction(() => policy('Allow'));
+    const settings = tokenSettings({
+      type: 'REQUEST',
+      identitySources: [
+        { in: 'header', name: 'x-a' },
+        { in: 'header', name: 'x-b' },
+      ],
+    });
+    const gate = new LambdaAuthorizer(settings, fn.invoke);
+    await gate.authorize(gateRequest({ 'x-a': 'ab', 'x-b': 'c' }), gateRoute(), METHOD_ARN);
+    const other = await gate.authorize(gateRequest({ 'x-a': 'a', 'x-b': 'bc' }), gateRoute(), METHOD_ARN);
+    expect(other).toMatchObject({ kind: 'allow', cached: false });
+    expect(fn.events).toHaveLength(2);
+  });
 });
 
 describe('the function\'s answer', () => {
@@ -236,7 +252,9 @@ describe('result caching', () => {
     expect(fn.events).toHaveLength(2);
   });
 
-  it('with a TTL of 0 caches nothing: every request invokes the function', async () => {
+  it('with a TTL of 0 caches nothing: every request invokes the function, even within the same millisecond', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'));
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 0 }), fn.invoke);
     for (let i = 0; i < 3; i += 1) {
