@@ -8,12 +8,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
+      // fault-injection.test.ts included: the hook is not mutated, but the test covers its switch in config.ts.
       'test/authorizer/**/*.test.ts',
       'test/gateway/**/*.test.ts',
       'test/tasks/owner-binding.test.ts',
       'test/conformance/request-state.test.ts',
     ],
-    // The fault hook itself is not mutated, but its test also covers the switch in config.ts.
     pool: 'forks',
     maxWorkers: 1,
     testTimeout: 30_000,
