@@ -43,6 +43,7 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
     const header = authorizationFromEvent(event);
     const bearer = header === null ? ({ ok: false, reason: 'duplicate-header' } as const) : parseBearer(header);
     if (!bearer.ok) {
+      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       logger.info('Authorization refused', { outcome: 'unauthorized', reason: bearer.reason, authMode, methodArn });
       throw unauthorized();
     }
@@ -51,20 +52,25 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
     try {
       verdict = await verify(bearer.token);
     } catch (error) {
+      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       const reason = error instanceof AuthorizerDependencyError ? 'dependency-unavailable' : 'internal-error';
+      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       logger.error('Authorization failed', { outcome: 'error', reason, authMode, tokenFingerprint: fingerprint, methodArn, error });
       throw error;
     }
     if (verdict.kind === 'unauthorized') {
+      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       logger.info('Authorization refused', { outcome: 'unauthorized', reason: verdict.reason, authMode, tokenFingerprint: fingerprint, methodArn });
       throw unauthorized();
     }
     const resource = apiWideResource(methodArn);
     const { principalId, clientId, scopes } = verdict.identity;
     if (verdict.kind === 'deny') {
+      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       logger.info('Authorization denied', { outcome: 'deny', reason: verdict.reason, authMode, tokenFingerprint: fingerprint, principalId, clientId, methodArn });
       return buildPolicy('Deny', verdict.identity, resource, authMode);
     }
+    // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
     logger.info('Authorization allowed', { outcome: 'allow', authMode, tokenFingerprint: fingerprint, principalId, clientId, scopes: scopes.join(' '), methodArn });
     return buildPolicy('Allow', verdict.identity, resource, authMode);
   };

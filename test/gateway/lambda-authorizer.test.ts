@@ -44,7 +44,8 @@ describe('identity sources', () => {
   it('answers 401 without invoking the function when the identity header is missing, empty or blank', async () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings(), fn.invoke);
-    for (const headers of [{}, { authorization: '' }, { authorization: '   ' }, { 'x-other': 'Bearer abc' }]) {
+    const cases: Array<Record<string, string>> = [{}, { authorization: '' }, { authorization: '   ' }, { 'x-other': 'Bearer abc' }];
+    for (const headers of cases) {
       expect(await gate.authorize(gateRequest(headers), gateRoute(), METHOD_ARN)).toEqual({ kind: 'unauthorized' });
     }
     expect(fn.events).toHaveLength(0);
@@ -116,6 +117,22 @@ describe('identity sources', () => {
     const again = await gate.authorize(gateRequest({}, { query: new URLSearchParams('tenant=a') }), gateRoute(), METHOD_ARN);
     const other = await gate.authorize(gateRequest({}, { query: new URLSearchParams('tenant=a&tenant=x') }), gateRoute(), METHOD_ARN);
     expect([again.kind === 'allow' && again.cached, other.kind === 'allow' && other.cached]).toEqual([true, false]);
+    expect(fn.events).toHaveLength(2);
+  });
+
+  it('keeps identity sources apart in the cache key: values that only concatenate alike are another identity', async () => {
+    const fn = authorizerFunction(() => policy('Allow'));
+    const settings = tokenSettings({
+      type: 'REQUEST',
+      identitySources: [
+        { in: 'header', name: 'x-a' },
+        { in: 'header', name: 'x-b' },
+      ],
+    });
+    const gate = new LambdaAuthorizer(settings, fn.invoke);
+    await gate.authorize(gateRequest({ 'x-a': 'ab', 'x-b': 'c' }), gateRoute(), METHOD_ARN);
+    const other = await gate.authorize(gateRequest({ 'x-a': 'a', 'x-b': 'bc' }), gateRoute(), METHOD_ARN);
+    expect(other).toMatchObject({ kind: 'allow', cached: false });
     expect(fn.events).toHaveLength(2);
   });
 });
@@ -235,7 +252,9 @@ describe('result caching', () => {
     expect(fn.events).toHaveLength(2);
   });
 
-  it('with a TTL of 0 caches nothing: every request invokes the function', async () => {
+  it('with a TTL of 0 caches nothing: every request invokes the function, even within the same millisecond', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'));
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 0 }), fn.invoke);
     for (let i = 0; i < 3; i += 1) {

@@ -101,6 +101,7 @@ describe('HTTP request → proxy event', () => {
     ['a type wildcard', 'image/png', ['image/*']],
     ['*/* (everything binary)', 'application/json', ['*/*']],
     ['a case-insensitive match with parameters', 'Application/Octet-Stream; charset=binary', ['application/octet-stream']],
+    ['a match with blanks around the type', ' application/octet-stream ;x=y', ['application/octet-stream']],
     ['a configured type in upper case', 'application/pdf', ['APPLICATION/PDF']],
   ])('encodes the body base64 for %s', (_name, contentType, binaryMediaTypes) => {
     const body = Buffer.from([0x00, 0xff, 0x10, 0x80]);
