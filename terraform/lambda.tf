@@ -1,6 +1,26 @@
 # Both bundles are single ESM files built by `npm run build`
 # (index.mjs + index.mjs.map in each zip, handler index.handler).
 
+# The variables the harness sets on the MCP function (the emulator sets the same ones).
+locals {
+  mcp_harness_environment = {
+    # The function derives its public URL from each request (Host header and
+    # stage): passing the stage URL here would create a dependency cycle.
+    STAGE_NAME              = var.stage_name
+    AUTHORIZATION_SERVERS   = join(",", local.authorization_servers)
+    SCOPES_SUPPORTED        = join(",", var.scopes_supported)
+    STREAMING_ENABLED       = tostring(var.streaming_enabled)
+    POWERTOOLS_SERVICE_NAME = local.mcp_function_name
+    # Stack traces in CloudWatch point at the TypeScript sources (the zips ship the source maps).
+    NODE_OPTIONS = "--enable-source-maps"
+    LOG_LEVEL    = var.log_level
+    # The task table (tasks.tf); empty when tasks are off, and the function then does not offer the extension.
+    MCP_TASKS_TABLE = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""
+    # Origins whose requests get CORS headers on the function's responses (cors.tf).
+    MCP_CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
+  }
+}
+
 resource "aws_lambda_function" "mcp" {
   #checkov:skip=CKV_AWS_116:A dead-letter queue only receives failed asynchronous invocations; API Gateway invokes this function synchronously.
   #checkov:skip=CKV_AWS_117:No VPC: the function reaches no private resource, and a VPC would need a NAT gateway for any egress.
@@ -22,22 +42,7 @@ resource "aws_lambda_function" "mcp" {
 
   environment {
     # Your server module's own variables (mcp_environment) first; the harness's cannot be overridden.
-    variables = merge(var.mcp_environment, {
-      # The function derives its public URL from each request (Host header and
-      # stage): passing the stage URL here would create a dependency cycle.
-      STAGE_NAME              = var.stage_name
-      AUTHORIZATION_SERVERS   = join(",", local.authorization_servers)
-      SCOPES_SUPPORTED        = join(",", var.scopes_supported)
-      STREAMING_ENABLED       = tostring(var.streaming_enabled)
-      POWERTOOLS_SERVICE_NAME = local.mcp_function_name
-      # Stack traces in CloudWatch point at the TypeScript sources (the zips ship the source maps).
-      NODE_OPTIONS = "--enable-source-maps"
-      LOG_LEVEL    = var.log_level
-      # The task table (tasks.tf); empty when tasks are off, and the function then does not offer the extension.
-      MCP_TASKS_TABLE = var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""
-      # Origins whose requests get CORS headers on the function's responses (cors.tf).
-      MCP_CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
-    })
+    variables = merge(var.mcp_environment, local.mcp_harness_environment)
   }
 
   depends_on = [

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
+import { HARNESS_MCP_VARIABLES, stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
 import { readTerraformVariables } from '../emulator/config/terraform-variables.ts';
 import { SUPPORTED_ALGORITHMS } from '../server/authorizer/algorithms.ts';
 import { IDENTITY_VALIDATION_EXPRESSION } from '../server/authorizer/bearer.ts';
@@ -56,6 +56,17 @@ function variables(): Record<string, Block> {
 
 function locals(): Record<string, unknown> {
   return Object.assign({}, ...Object.values(parsed).flatMap((hcl) => hcl.locals ?? [])) as Record<string, unknown>;
+}
+
+/**
+ * A function's environment variables. The MCP function's are the harness's (a local), merged
+ * over the server module's own `mcp_environment`, which the harness's win against.
+ */
+function environmentOf(name: 'mcp' | 'authorizer'): Record<string, string> {
+  const variables = (resource('aws_lambda_function', name).environment as Block[])[0]!.variables;
+  if (name === 'authorizer') return variables as Record<string, string>;
+  expect(variables).toBe('${merge(var.mcp_environment, local.mcp_harness_environment)}');
+  return locals().mcp_harness_environment as Record<string, string>;
 }
 
 function terraformBinary(): string | undefined {
@@ -242,10 +253,7 @@ describe('Lambda functions', () => {
     expect(resource('aws_cloudwatch_log_group', 'mcp').name).toBe('/aws/lambda/${local.mcp_function_name}');
     expect(resource('aws_cloudwatch_log_group', 'authorizer').name).toBe('/aws/lambda/${local.authorizer_function_name}');
 
-    const envOf = (name: string): string[] => {
-      const environment = (resource('aws_lambda_function', name).environment as Block[])[0]!;
-      return Object.keys((environment.variables as Record<string, unknown>) ?? {}).sort();
-    };
+    const envOf = (name: 'mcp' | 'authorizer'): string[] => Object.keys(environmentOf(name)).sort();
     const config = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), {
       mcpBundlePath: 'mcp.mjs',
       authorizerBundlePath: 'authorizer.mjs',
@@ -257,6 +265,21 @@ describe('Lambda functions', () => {
     const emulated = Object.keys(config.mcp.environment).map((name) => (name === 'MCP_TASK_STORE_DIR' ? 'MCP_TASKS_TABLE' : name));
     expect(envOf('mcp')).toEqual(emulated.sort());
     expect(config.mcp.environment.MCP_TASK_STORE_DIR).toBe('/tmp/tasks');
+    // mcp_environment may not name the harness's variables: Terraform's validation and the emulator agree.
+    expect([...HARNESS_MCP_VARIABLES].sort()).toEqual(envOf('mcp'));
+    const validation = JSON.stringify(variables().mcp_environment!.validation);
+    for (const name of envOf('mcp')) expect(validation).toContain(`\\"${name}\\"`);
+    const withModuleEnv = stackConfigFromTerraform(
+      await readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { NOTES_TABLE: 'notes' } } }),
+      { mcpBundlePath: 'm', authorizerBundlePath: 'a', fallbackTokens: ['t-123456789'], mcpEndpointUrl: 'http://x/dev/mcp', taskStoreDir: '/tmp/t' },
+    );
+    expect(withModuleEnv.mcp.environment.NOTES_TABLE).toBe('notes');
+    const clashing = await readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { LOG_LEVEL: 'x' } } });
+    expect(() =>
+      stackConfigFromTerraform(clashing, {
+        mcpBundlePath: 'm', authorizerBundlePath: 'a', fallbackTokens: ['t-123456789'], mcpEndpointUrl: 'http://x/dev/mcp', taskStoreDir: '/tmp/t',
+      }),
+    ).toThrow(/LOG_LEVEL/);
     expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
     expect(envOf('authorizer')).toEqual(
       ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_AUDIENCE_CLAIM', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
@@ -265,7 +288,7 @@ describe('Lambda functions', () => {
 
   it('lists the JWT issuer as the RFC 9728 authorization server when none is given, as the emulator does', async () => {
     expect(locals().authorization_servers).toMatch(/length\(var\.authorization_servers\) > 0 \? var\.authorization_servers : \(var\.auth_mode == "jwt" && var\.jwt_issuer != "" \? \[var\.jwt_issuer\] : \[\]\)/);
-    const environment = (resource('aws_lambda_function', 'mcp').environment as Block[])[0]!.variables as Record<string, string>;
+    const environment = environmentOf('mcp');
     expect(environment.AUTHORIZATION_SERVERS).toBe('${join(",", local.authorization_servers)}');
     const settings = { mcpBundlePath: 'm', authorizerBundlePath: 'a', fallbackTokens: ['t-123456789'], mcpEndpointUrl: 'http://x/dev/mcp', taskStoreDir: '/tmp/t' };
     const jwt = { auth_mode: 'jwt', jwt_issuer: 'https://issuer.example/', jwt_jwks_url: 'https://issuer.example/jwks' };
@@ -338,7 +361,7 @@ describe('tasks table (tasks_enabled)', () => {
   });
 
   it('tells the MCP function the table name (empty when tasks are off) and outputs it', () => {
-    const environment = (resource('aws_lambda_function', 'mcp').environment as Block[])[0]!.variables as Record<string, string>;
+    const environment = environmentOf('mcp');
     expect(environment.MCP_TASKS_TABLE).toBe('${var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""}');
     expect(JSON.stringify(resource('aws_lambda_function', 'mcp').depends_on)).toContain('aws_iam_role_policy.mcp_tasks');
     const output = parsed['outputs.tf']!.output!.tasks_table_name![0]!;

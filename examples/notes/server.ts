@@ -10,9 +10,16 @@ import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, Get
 import * as z from 'zod';
 import { defineServer } from '../../server/mcp/define-server.ts';
 
-const noteId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('Note id: 1-64 letters, digits, "-" or "_".');
+// `examples` reach the JSON Schema clients see: the smoke client and the load scenarios' "sample"
+// arguments use the first one, which a pattern alone would not give them.
+const noteId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/)
+  .describe('Note id: 1-64 letters, digits, "-" or "_".')
+  .meta({ examples: ['note-1'] });
+const noteText = z.string().min(1).max(4000).describe('The note (up to 4000 characters).').meta({ examples: ['Buy milk.'] });
 
-const putInput = z.object({ id: noteId, text: z.string().min(1).max(4000).describe('The note (up to 4000 characters).') });
+const putInput = z.object({ id: noteId, text: noteText });
 const idInput = z.object({ id: noteId });
 const noteOutput = z.object({ id: z.string(), text: z.string(), updatedAt: z.string() });
 

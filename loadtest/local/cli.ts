@@ -55,11 +55,13 @@ async function main(): Promise<number> {
     .option('--text-bytes <n>', 'size of the text_stats input (env TEXT_BYTES)', positive('--text-bytes'))
     .option('--long-task-steps <n>', 'steps of the long_task call of each iteration, 0 to leave it out (env LONG_TASK_STEPS)')
     .option('--long-task-step-ms <ms>', 'milliseconds per long_task step (env LONG_TASK_STEP_MS)')
+    .option('--calls <json>', 'the tools/call requests of each iteration, JSON (env CALLS; default: the scenario\'s, else the demo\'s mix)')
     .option('--target <name>', 'embedded | localstack | aws: picks per-target overrides (env MCP_TARGET)')
     .option('--p95 <ms>', 'p(95) latency threshold (env P95_MS)', positive('--p95'))
     .option('--p99 <ms>', 'p(99) latency threshold (env P99_MS)', positive('--p99'))
     .option('--results-dir <dir>', 'where summaries go (env RESULTS_DIR)')
     .option('--embedded', 'start a fresh embedded stack for this run (in this process) and point the run at it')
+    .option('--server <file>', 'with --embedded: the MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
     .option('--report', 'with --embedded: run the scaling report against the stack afterwards')
     .option('--quiet', 'no per-second progress')
     .option('--no-preflight', 'skip the reachability and token check before the run')
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
     textBytes: 'TEXT_BYTES',
     longTaskSteps: 'LONG_TASK_STEPS',
     longTaskStepMs: 'LONG_TASK_STEP_MS',
+    calls: 'CALLS',
     target: 'MCP_TARGET',
     p95: 'P95_MS',
     p99: 'P99_MS',
@@ -96,9 +99,11 @@ async function main(): Promise<number> {
   if (opts.embedded) {
     const { buildIfStale } = await import('../../scripts/build-if-stale.ts');
     const { startStack } = await import('../../emulator/stack.ts');
-    await buildIfStale((line) => console.error(line));
+    const { resolveBuildTarget } = await import('../../scripts/build-target.ts');
+    const target = resolveBuildTarget({ server: typeof opts.server === 'string' ? opts.server : undefined });
+    await buildIfStale((line) => console.error(line), target);
     const token = env.MCP_TOKEN ?? `loadtest-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-    const started = await startStack({ port: 0, fallbackTokens: [token] });
+    const started = await startStack({ port: 0, fallbackTokens: [token], distDir: target.distDir });
     stack = started;
     env.MCP_URL = started.endpoint;
     env.MCP_TOKEN = started.tokens[0] ?? token;

@@ -3,16 +3,15 @@ import {
   hostHeaderValidationResponse,
   originValidationResponse,
   isLegacyRequest,
-  WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
+import { createLegacyStatelessHandler } from '../sdk-seams/legacy-stateless.ts';
 import { withCorsHeaders } from './cors.ts';
 import { invalidParamsAnswer } from './invalid-params.ts';
-import { asBatchAnswer, batchRejection } from './json-rpc-batch.ts';
+import { batchRejection } from './json-rpc-batch.ts';
 import { JSON_RPC, jsonRpcErrorBody } from './json-rpc-error.ts';
 import { isWellFormedHost } from './request-host.ts';
-import { jsonUnlessStreamed } from './sse-or-json.ts';
 
 /** One HTTP request to the MCP route, body already read (the HTTP layer enforces its size limit). */
 export interface McpHttpRequest {
@@ -45,14 +44,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Methods whose handlers run our code, which may send progress or log notifications first. */
-const METHODS_THAT_MAY_NOTIFY = new Set(['tools/call', 'prompts/get', 'resources/read', 'completion/complete']);
-
-function mayNotifyBeforeResult(message: unknown): boolean {
-  const method = (message as { method?: unknown } | null)?.method;
-  return typeof method === 'string' && METHODS_THAT_MAY_NOTIFY.has(method);
-}
-
 /**
  * Serves both protocol eras from one POST route.
  *
@@ -73,34 +64,7 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     ...(onerror ? { onerror } : {}),
   });
 
-  async function serveLegacy(request: Request, parsedBody: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
-    const server = await factory({ era: 'legacy', requestInfo: request, ...(authInfo ? { authInfo } : {}) });
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      // Batches (2025-03-26 only) are answered as one JSON array, and requests whose handlers never
-      // notify (lists, initialize, ping) as plain JSON; the rest get 'auto' below.
-      enableJsonResponse: Array.isArray(parsedBody) || !mayNotifyBeforeResult(parsedBody),
-    });
-    if (onerror) transport.onerror = onerror;
-    await server.connect(transport);
-    const teardown = (): void => {
-      transport.close().catch(() => {});
-      server.close().catch(() => {});
-    };
-    // A request whose response can no longer be delivered (the stream broke) stops its tools, as
-    // the SDK's own legacy fallback does.
-    request.signal.addEventListener('abort', teardown, { once: true });
-    const { response, streamed } = await jsonUnlessStreamed(
-      await transport.handleRequest(request, { parsedBody, ...(authInfo ? { authInfo } : {}) }),
-    );
-    if (!streamed || response.body === null) {
-      teardown();
-      return Array.isArray(parsedBody) ? asBatchAnswer(response) : response;
-    }
-    // The stream ends after the terminal response; release the per-request server then.
-    const body = response.body.pipeThrough(new TransformStream({ flush: teardown }));
-    return new Response(body, { status: response.status, headers: response.headers });
-  }
+  const serveLegacy = createLegacyStatelessHandler(factory, onerror);
 
   const cors = options.corsAllowedOrigins ?? [];
   const json = (status: number, body: string): Response => new Response(body, { status, headers: { 'content-type': 'application/json' } });

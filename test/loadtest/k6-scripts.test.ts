@@ -219,4 +219,63 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       await sync.close();
     }
   });
+  it('runs a scenario\'s own calls (CALLS) through the k6 script as the Node driver does: literal, sampled and expected-error arguments', async () => {
+    const resultsDir = await mkdtemp(path.join(tmpdir(), 'k6-calls-'));
+    const calls = [
+      { tool: 'whoami' },
+      { tool: 'text_stats', arguments: 'sample' },
+      { tool: 'lookup_region', arguments: { code: 'xx-nowhere-9' }, expectError: true },
+    ];
+    const env = { MCP_URL: endpoint, MCP_TOKEN: token, RESULTS_DIR: resultsDir, PAUSE: '0', CALLS: JSON.stringify(calls), ...SUITE_SMOKE_LATENCY_ENV };
+    const plan = resolvePlan(await readScenarioFile(), 'smoke', env);
+    expect(plan.calls).toEqual([
+      { tool: 'whoami', arguments: {}, expectError: false },
+      { tool: 'text_stats', arguments: 'sample', expectError: false },
+      { tool: 'lookup_region', arguments: { code: 'xx-nowhere-9' }, expectError: true },
+    ]);
+    expect(plan.longTask).toBeNull();
+    const recorder = new MetricsRecorder();
+    const sync = createSyncPost();
+    const sent: Array<{ name?: string; arguments?: unknown }> = [];
+    let iteration = 0;
+    const host: K6Host = {
+      env,
+      check(value, sets, tags = {}) {
+        let all = true;
+        for (const [name, fn] of Object.entries(sets)) {
+          const ok = Boolean(fn(value));
+          recorder.recordCheck(name, ok, tags);
+          all &&= ok;
+        }
+        return all;
+      },
+      post(url, body, params = {}) {
+        const message = JSON.parse(String(body)) as { method: string; params?: { name?: string; arguments?: unknown } };
+        if (message.method === 'tools/call') sent.push({ name: message.params?.name, arguments: message.params?.arguments });
+        const res = sync.post(url, body, params.headers ?? {}, 30_000);
+        recorder.recordHttp(res.timings.duration, res.status, params.tags ?? {});
+        return res;
+      },
+      sleep: () => undefined,
+      metric: () => undefined,
+      add: () => undefined,
+      scenario: () => ({ iterationInTest: iteration }),
+    };
+    try {
+      const mod = await loadK6Script(path.join(K6_DIR, 'smoke.js'), host);
+      const started = Date.now();
+      const setupData = mod.setup!();
+      for (iteration = 0; iteration < 2; iteration += 1) mod.default(setupData);
+      const files = mod.handleSummary({ ...recorder.toK6Data(plan, Date.now() - started, new Date(started)), setup_data: setupData });
+      const summary = JSON.parse(files[Object.keys(files).find((f) => f.endsWith('.summary.json'))!]!) as LoadSummary;
+      // One session per era: (1 + 3) requests on 2026-07-28, (3 + 3) on 2025-11-25.
+      expect(summary.http).toMatchObject({ requests: 10, failed: 0 });
+      expect(summary.checks).toMatchObject({ fails: 0, passes: 10 });
+      expect(Object.keys(summary.latencyMs.byTool).sort()).toEqual(['lookup_region', 'text_stats', 'whoami']);
+      // The sampled arguments come from text_stats' input schema as tools/list gave it.
+      expect(sent.filter((call) => call.name === 'text_stats').map((call) => call.arguments)).toEqual([{ text: 'sample' }, { text: 'sample' }]);
+    } finally {
+      await sync.close();
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { MissingRequiredClientCapabilityError, ProtocolError, ProtocolErrorCode, type McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { beforeRequestHandler } from '../../sdk-seams/request-handler-hook.ts';
+import { skipToolOutputValidation } from '../../sdk-seams/tool-output-validation.ts';
 import { TASKS_EXT, TASKS_REQUIRED } from './constants.ts';
 import { TaskNotFoundError } from './engine.ts';
 import { declaresTasks } from './opt-in.ts';
@@ -7,8 +9,6 @@ import { ownerOf } from './owner.ts';
 import type { TasksRuntime } from './runtime.ts';
 import { toDetailedTask, type JsonObject, type TaskRecord } from './types.ts';
 
-type Handler = (request: unknown, ctx: ServerContext) => Promise<unknown>;
-type HandlerHook = { _wrapHandler(method: string, handler: Handler): Handler };
 
 const TaskParams = z.object({ taskId: z.string() });
 
@@ -63,39 +63,24 @@ function acknowledgement(): JsonObject {
 }
 
 /**
- * A tool that only runs as a task must refuse a client without the extension with -32021. A
- * throw inside a tool callback becomes an `isError` result, so the check wraps the tools/call
- * handler through the SDK's documented subclass hook (`Server._wrapHandler`, protected). Wrapping
- * the finished handler again instead would verify requestState twice and reject it.
+ * A tool that only runs as a task must refuse a client without the extension with -32021, before
+ * the SDK's tools/call handler runs (a throw inside a tool callback would become an `isError`
+ * result): the request-handler seam (server/sdk-seams/request-handler-hook.ts).
  */
 function gateRequiredTools(server: McpServer, runtime: TasksRuntime): void {
-  const inner = server.server as unknown as HandlerHook;
-  const wrap = inner._wrapHandler.bind(server.server);
-  inner._wrapHandler = (method, handler) => {
-    if (method !== 'tools/call') return wrap(method, handler);
-    return wrap(method, async (request, ctx) => {
-      const name = (request as { params?: { name?: unknown } }).params?.name;
-      if (typeof name === 'string' && runtime.tools.get(name)?.support === 'required' && !declaresTasks(ctx)) {
-        throw missingExtension(`Tool ${name}`);
-      }
-      return handler(request, ctx);
-    });
-  };
+  beforeRequestHandler(server, 'tools/call', (request, ctx) => {
+    const name = (request as { params?: { name?: unknown } }).params?.name;
+    if (typeof name === 'string' && runtime.tools.get(name)?.support === 'required' && !declaresTasks(ctx)) {
+      throw missingExtension(`Tool ${name}`);
+    }
+  });
 }
-
-type OutputValidator = { validateToolOutput(tool: unknown, result: unknown, toolName: string): Promise<void> };
 
 /**
  * A tool with an `outputSchema` may answer with a task: the CreateTaskResult is a handle with no
- * `structuredContent`, and the tool's structured result arrives later, with tasks/get. McpServer
- * validates every tools/call result against the schema, so handles are let through its
- * (instance-overridable) `validateToolOutput`; everything else is validated as before.
+ * `structuredContent`, and the tool's structured result arrives later, with tasks/get. Handles skip
+ * the output validation (server/sdk-seams/tool-output-validation.ts); everything else is validated.
  */
 function skipOutputValidationOfTaskHandles(server: McpServer): void {
-  const validator = server as unknown as OutputValidator;
-  const validate = validator.validateToolOutput.bind(server);
-  validator.validateToolOutput = async (tool, result, toolName) => {
-    if ((result as { resultType?: unknown } | null)?.resultType === 'task') return;
-    await validate(tool, result, toolName);
-  };
+  skipToolOutputValidation(server, (result) => (result as { resultType?: unknown } | null)?.resultType === 'task');
 }
