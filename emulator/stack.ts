@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../scripts/lambda-artifacts.ts';
+import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../shared/lambda-artifacts.ts';
 import { stackConfigFromTerraform, type StackConfig } from './config/stack-config.ts';
 import { readTerraformVariables, type TerraformVariables } from './config/terraform-variables.ts';
 import { gatewayResponse } from './gateway/gateway-responses.ts';

@@ -1,7 +1,2 @@
-import os from 'node:os';
-import path from 'node:path';
-
-/** Where scripts/install-tools.sh puts the pinned external tools (outside the repository). */
-export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.STATELESS_MCP_TOOLS ?? path.join(os.homedir(), '.cache', 'stateless-mcp', 'tools');
-}
+/** Moved to shared/tools-dir.ts (emulator and scripts both use it); import it from there. */
+export * from '../shared/tools-dir.ts';

@@ -79,7 +79,7 @@ async function main(): Promise<number> {
 
   let stack: { endpoint: string; logsEndpoint: string; stop(): Promise<void> } | undefined;
   if (opts.embedded) {
-    const { buildIfStale } = await import('../../scripts/build-if-stale.ts');
+    const { buildIfStale } = await import('../../shared/build-if-stale.ts');
     const { startStack } = await import('../../emulator/stack.ts');
     await buildIfStale((line) => console.error(line));
     const token = env.MCP_TOKEN ?? `loadtest-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buildIfStale } from '../../scripts/build-if-stale.ts';
+import { buildIfStale } from '../../shared/build-if-stale.ts';
 import { startStack, type RunningStack, type StartStackOptions } from '../../emulator/stack.ts';
 
 /** Starts the embedded stack on a free loopback port with a fresh static token. */

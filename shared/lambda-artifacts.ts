@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Prepended to every ESM bundle: bundled CommonJS dependencies call require(), which ESM lacks. */
+export const ESM_REQUIRE_BANNER = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+
+/** The Lambda functions this repository deploys; Terraform's `*_zip_path` defaults name the same zips. */
+export const LAMBDA_FUNCTIONS = [
+  { name: 'mcp-server', entry: 'server/handlers/mcp.ts' },
+  { name: 'authorizer', entry: 'server/handlers/authorizer.ts' },
+] as const;
+
+export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number]['name'];
+
+export const DIST_DIR = path.join(repoRoot, 'dist');
+
+export function distPaths(name: LambdaFunctionName, distDir: string = DIST_DIR): { dir: string; bundle: string; zip: string } {
+  const dir = path.join(distDir, name);
+  return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(distDir, `${name}.zip`) };
+}
+
+/** The emulator's Lambda runtime, run in each emulated execution environment (not deployed). */
+export const EMULATOR_RUNTIME = {
+  entry: 'emulator/lambda/runtime-bootstrap.ts',
+  bundle: path.join(repoRoot, 'dist', 'emulator', 'lambda-runtime.mjs'),
+} as const;
+
+/** Sources whose change makes the built artefacts stale. */
+export const BUILD_INPUTS = ['server', 'emulator/lambda', 'shared', 'package-lock.json'] as const;
