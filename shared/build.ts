@@ -7,7 +7,6 @@ import { build, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DIST_DIR, EMULATOR_RUNTIME, ESM_REQUIRE_BANNER, LAMBDA_FUNCTIONS, distPaths, repoRoot } from './lambda-artifacts.ts';
 
 // The DOS epoch: zip timestamps cannot be earlier. fflate encodes local time, so this is local
