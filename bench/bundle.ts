@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import { ESM_REQUIRE_BANNER, repoRoot } from '../scripts/lambda-artifacts.ts';
+import { ESM_REQUIRE_BANNER, repoRoot } from '../shared/lambda-artifacts.ts';
 
 /**
  * Bundles a bench entry the way the deployed Lambda bundle is built (minified ESM for Node 22), so

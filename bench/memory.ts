@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { lambdaNodeArguments } from '../emulator/lambda/execution-environment.ts';
 import type { NodeRuntime } from '../emulator/lambda/node-runtime.ts';
-import { repoRoot } from '../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../shared/lambda-artifacts.ts';
 import { bundleLikeTheLambda } from './bundle.ts';
 import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 

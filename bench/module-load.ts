@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../shared/lambda-artifacts.ts';
 import { bundleLikeTheLambda } from './bundle.ts';
 
 /**

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../shared/lambda-artifacts.ts';
 
 const EXAMPLE = path.join(repoRoot, 'node_modules', 'mcp-sdk-original-sample', 'dist', 'esm', 'examples', 'server', 'simpleStatelessStreamableHttp.js');
 /** The example hard-codes port 3000; this preload moves it to a free loopback port and prints it. */

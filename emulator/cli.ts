@@ -4,9 +4,9 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
-import { buildIfStale } from '../scripts/build-if-stale.ts';
-import { resolveBuildTarget } from '../scripts/build-target.ts';
-import { repoRoot } from '../scripts/lambda-artifacts.ts';
+import { buildIfStale } from '../shared/build-if-stale.ts';
+import { resolveBuildTarget } from '../shared/build-target.ts';
+import { repoRoot } from '../shared/lambda-artifacts.ts';
 import { readTerraformVariables, type TerraformValue } from './config/terraform-variables.ts';
 import { localDevToken } from './dev-token.ts';
 import type { AccessLogEntry } from './gateway/rest-api.ts';

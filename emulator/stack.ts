@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../scripts/lambda-artifacts.ts';
+import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../shared/lambda-artifacts.ts';
 import { stackConfigFromTerraform, type StackConfig } from './config/stack-config.ts';
 import { readTerraformVariables, type TerraformVariables } from './config/terraform-variables.ts';
 import { gatewayResponse } from './gateway/gateway-responses.ts';
@@ -36,7 +36,7 @@ export interface StartStackOptions {
   readonly logDir?: string;
   /**
    * The build to run (`dist/` by default, what Terraform deploys); tests run the test build
-   * (`.local/test-dist/`, see scripts/lambda-artifacts.ts) or an example server's build.
+   * (`.local/test-dist/`, see shared/lambda-artifacts.ts) or an example server's build.
    */
   readonly distDir?: string;
   /** Extra variables for the MCP function, e.g. `MCP_FAULT_TOOLS=on` (test build) for fault-injection tests. */

@@ -24,10 +24,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml, parseDocument, isScalar, isSeq } from 'yaml';
 import { startStack, type RunningStack } from '../emulator/stack.ts';
-import { buildIfStale } from './build-if-stale.ts';
-import { resolveBuildTarget } from './build-target.ts';
-import { repoRoot } from './lambda-artifacts.ts';
-import { toolsDir } from './tools-dir.ts';
+import { buildIfStale } from '../shared/build-if-stale.ts';
+import { resolveBuildTarget } from '../shared/build-target.ts';
+import { repoRoot } from '../shared/lambda-artifacts.ts';
+import { toolsDir } from '../shared/tools-dir.ts';
 
 export { toolsDir };
 

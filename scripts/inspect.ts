@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { repoRoot } from './lambda-artifacts.ts';
+import { repoRoot } from '../shared/lambda-artifacts.ts';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000/dev/mcp';
 

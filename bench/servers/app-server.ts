@@ -4,7 +4,7 @@
  * work), as a bench target in its own process; prints its port. The stage is `dev`.
  */
 import { pathToFileURL } from 'node:url';
-import { distPaths } from '../../scripts/lambda-artifacts.ts';
+import { distPaths } from '../../shared/lambda-artifacts.ts';
 import { serveLambda, type ProxyHandler } from '../../test/server/support/lambda-http-server.ts';
 
 // The bundle's path may be given (the memory bench runs this file bundled, outside the repository).

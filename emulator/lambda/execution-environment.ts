@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FunctionSettings } from '../config/stack-config.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import { endLine, reportLine, startLine } from './lambda-log-lines.ts';
+import { endLine, reportLine, startLine } from '../../shared/lambda-log-lines.ts';
 import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
 
 /** Lambda allows the INIT phase 10 seconds (lambda-runtime-environment.html, "Init phase"). */

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { toolsDir } from '../../scripts/tools-dir.ts';
+import { toolsDir } from '../../shared/tools-dir.ts';
 
 export interface NodeRuntime {
   /** The Lambda runtime identifier, e.g. `nodejs22.x`. */

@@ -97,9 +97,9 @@ async function main(): Promise<number> {
 
   let stack: { endpoint: string; logsEndpoint: string; config: { mcp: { concurrencyLimit: number } }; stop(): Promise<void> } | undefined;
   if (opts.embedded) {
-    const { buildIfStale } = await import('../../scripts/build-if-stale.ts');
+    const { buildIfStale } = await import('../../shared/build-if-stale.ts');
     const { startStack } = await import('../../emulator/stack.ts');
-    const { resolveBuildTarget } = await import('../../scripts/build-target.ts');
+    const { resolveBuildTarget } = await import('../../shared/build-target.ts');
     const target = resolveBuildTarget({ server: typeof opts.server === 'string' ? opts.server : undefined });
     await buildIfStale((line) => console.error(line), target);
     const token = env.MCP_TOKEN ?? `loadtest-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;

@@ -4,7 +4,7 @@
  * `Init Duration`, and an environment busy from an invocation's START to its END line, so the
  * number of environments busy at once is the function's concurrency. Pure.
  */
-import type { ParsedReport } from '../../emulator/lambda/lambda-log-lines.ts';
+import type { ParsedReport } from '../../shared/lambda-log-lines.ts';
 import { parsePlatformLine, type LogRecord, type PlatformEvent } from './platform-lines.ts';
 
 /** One invocation: its REPORT line's fields, where it ran and when. */

@@ -65,7 +65,7 @@ const opts = program.opts<{
 async function terraformConcurrencyLimit(): Promise<number | undefined> {
   try {
     const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
-    const { repoRoot } = await import('../../scripts/lambda-artifacts.ts');
+    const { repoRoot } = await import('../../shared/lambda-artifacts.ts');
     const value = (await readTerraformVariables(path.join(repoRoot, 'terraform'), { declarationFiles: ['variables.tf'] })).mcp_reserved_concurrency;
     return typeof value === 'number' ? value : undefined;
   } catch {

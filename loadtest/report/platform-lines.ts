@@ -5,7 +5,7 @@
  * (`{"type":"platform.start"|"platform.report", "record": {…}}`). Everything else (the function's
  * own output) is ignored: LocalStack ignores `filterPattern`, so the filtering happens here.
  */
-import { parseReportLine, type ParsedReport } from '../../emulator/lambda/lambda-log-lines.ts';
+import { parseReportLine, type ParsedReport } from '../../shared/lambda-log-lines.ts';
 
 export type { ParsedReport };
 

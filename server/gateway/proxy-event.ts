@@ -26,7 +26,10 @@ export function mediaTypeOf(contentType: string | undefined): string {
 
 export function groupPairs(pairs: Iterable<readonly [string, string]>): Record<string, string[]> {
   const grouped: Record<string, string[]> = {};
-  for (const [name, value] of pairs) (grouped[name] ??= []).push(value);
+  for (const [name, value] of pairs) {
+    grouped[name] ??= [];
+    grouped[name].push(value);
+  }
   return grouped;
 }
 

@@ -9,7 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { readAuthorizerConfig } from '../../server/authorizer/config.ts';
 import { CRASH_EXIT_CODE, CRASH_TOKEN_PREFIX, FAULT_TOKENS_VARIABLE, HANG_TOKEN_PREFIX } from '../fixtures/test-server/authorizer-fault-tokens.ts';

@@ -11,7 +11,7 @@ import { measureModuleLoad } from '../../bench/module-load.ts';
 import { startOriginalSample } from '../../bench/original-sample.ts';
 import { LEGACY_HEADERS, TOOLS_LIST, startServer } from '../../bench/support.ts';
 import { resolveNodeRuntime } from '../../emulator/lambda/node-runtime.ts';
-import { distPaths } from '../../scripts/lambda-artifacts.ts';
+import { distPaths } from '../../shared/lambda-artifacts.ts';
 
 const stops: Array<() => void> = [];
 afterEach(() => {

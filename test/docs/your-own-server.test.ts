@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { SUITE_SMOKE_LATENCY_ENV } from '../loadtest/support/suite-latency.ts';
 
 const DOC = path.join(repoRoot, 'docs', 'your-own-server.md');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { callTool, postJson } from '../support/mcp-http.ts';
@@ -16,25 +17,28 @@ const DISCOVERY = /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/dev\/\.
 
 describe('the Lambda authorizer in front of /mcp', () => {
   it('answers 401 with the discovery challenge, without invoking the authorizer, when the header is missing', async () => {
+    const before = stack.authorizerFunction.stats().invocations;
     const response = await callTool(stack.endpoint, undefined, 'ping');
     expect(response.status).toBe(401);
     expect(response.json).toEqual({ message: 'Unauthorized' });
     expect(response.headers.get('www-authenticate')).toMatch(DISCOVERY);
-    expect(stack.authorizerFunction.stats().invocations).toBe(0);
+    expect(stack.authorizerFunction.stats().invocations).toBe(before);
   });
 
   it('answers 401 without invoking the authorizer when the token fails the identity validation expression', async () => {
+    const before = stack.authorizerFunction.stats().invocations;
     const response = await callTool(stack.endpoint, undefined, 'ping');
     const basic = await postJson(stack.endpoint, { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: 'Basic dXNlcjpwYXNz' });
     expect([response.status, basic.status]).toEqual([401, 401]);
-    expect(stack.authorizerFunction.stats().invocations).toBe(0);
+    expect(stack.authorizerFunction.stats().invocations).toBe(before);
   });
 
   it('answers 401 for an unknown token after asking the authorizer', async () => {
-    const response = await callTool(stack.endpoint, 'not-the-token', 'ping');
+    const before = stack.authorizerFunction.stats().invocations;
+    const response = await callTool(stack.endpoint, `not-the-token-${randomUUID()}`, 'ping');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(DISCOVERY);
-    expect(stack.authorizerFunction.stats().invocations).toBe(1);
+    expect(stack.authorizerFunction.stats().invocations).toBe(before + 1);
   });
 
   it('passes the authorizer context to the function and caches the policy for other methods', async () => {

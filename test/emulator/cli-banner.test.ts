@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { runCli } from '../client/cli-runner.ts';
 
 const CLI = path.join(repoRoot, 'emulator', 'cli.ts');

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EMULATOR_RUNTIME, distPaths } from '../../scripts/lambda-artifacts.ts';
+import { EMULATOR_RUNTIME, distPaths } from '../../shared/lambda-artifacts.ts';
 import type { AccessLogEntry } from '../../emulator/gateway/rest-api.ts';
 import { FunctionPool } from '../../emulator/lambda/function-pool.ts';
 import { LogStore } from '../../emulator/logs/log-store.ts';

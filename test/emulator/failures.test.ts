@@ -33,6 +33,8 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
   });
 
   it('answers 502 when the function times out, discards that environment, and keeps serving', async () => {
+    // Make sure two environments exist (whatever ran before), so the timeout leaves exactly one.
+    await Promise.all([0, 1].map(() => callTool(stack.endpoint, stack.token, 'long_task', { steps: 1, stepMs: 300 })));
     const before = stack.mcp.stats();
     expect(before.environments).toBe(2);
     const timedOut = await callTool(stack.endpoint, stack.token, 'fault_sleep', { ms: 6_000 });

@@ -6,7 +6,7 @@ import {
   paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseReportLine } from '../../emulator/lambda/lambda-log-lines.ts';
+import { parseReportLine } from '../../shared/lambda-log-lines.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { callTool } from '../support/mcp-http.ts';
 import { startTestStack } from '../support/stack.ts';

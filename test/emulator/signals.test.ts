@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
-import { buildIfStale } from '../../scripts/build-if-stale.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
+import { buildIfStale } from '../../shared/build-if-stale.ts';
 import { callTool } from '../support/mcp-http.ts';
 
 /** Processes whose environment names this function: the stack's execution environments. */

@@ -10,7 +10,12 @@ import { TokenBucket } from '../../emulator/gateway/stage-throttle.ts';
 function bucketWithClock(rate: number, burst: number): { bucket: TokenBucket; advance(ms: number): void } {
   let now = 1_000;
   const bucket = new TokenBucket(rate, burst, () => now);
-  return { bucket, advance: (ms) => void (now += ms) };
+  return {
+    bucket,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 describe('stage token bucket', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gatewayResponse } from '../../emulator/gateway/gateway-responses.ts';
 import { readGatewayResponses, UnsupportedGatewayResponseError } from '../../emulator/gateway/terraform-gateway-responses.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const LOCALS = {
   stage_url: 'http://127.0.0.1:3000/dev',

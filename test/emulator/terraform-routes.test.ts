@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UnsupportedTerraformError } from '../../emulator/config/terraform-expressions.ts';
 import { readTerraformVariables } from '../../emulator/config/terraform-variables.ts';
 import { matchRoute, readRoutes } from '../../emulator/gateway/terraform-routes.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const TF = path.join(repoRoot, 'terraform');
 let scratch: string | undefined;

@@ -14,7 +14,7 @@ import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition, parseExpression, unwrapInterpolation } from '../../emulator/config/hcl-expression.ts';
 import { InvalidVariablesError, readTerraformVariables, type TerraformVariables } from '../../emulator/config/terraform-variables.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { runCli } from '../client/cli-runner.ts';
 
 const TF_DIR = path.join(repoRoot, 'terraform');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateMoto } from '../../scripts/conformance.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { runCli as runClientCli } from '../client/cli-runner.ts';
 import { runCli } from '../loadtest/support/cli.ts';
 import { startMoto, type MotoServer } from '../tasks/support/moto-server.ts';

@@ -19,7 +19,7 @@ import type { RunningStack } from '../../emulator/stack.ts';
 import type { LoadSummary } from '../../loadtest/k6/lib/summary.js';
 import { runLoad, type RunResult } from '../../loadtest/local/driver.ts';
 import { readScenarioFile } from '../../loadtest/local/scenario-file.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { startTestStack } from '../support/stack.ts';
 import { runCli } from './support/cli.ts';
 import { SUITE_SMOKE_LATENCY_MS } from './support/suite-latency.ts';

@@ -16,8 +16,8 @@ import { resolvePlan } from '../../loadtest/k6/lib/config.js';
 import { SUMMARY_SCHEMA, type LoadSummary } from '../../loadtest/k6/lib/summary.js';
 import { MetricsRecorder } from '../../loadtest/local/metrics.ts';
 import { readScenarioFile } from '../../loadtest/local/scenario-file.ts';
-import { buildIfStale } from '../../scripts/build-if-stale.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { buildIfStale } from '../../shared/build-if-stale.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { createSyncPost, loadK6Script, type K6Host } from './support/k6-shim.ts';
 import { SUITE_SMOKE_LATENCY_ENV } from './support/suite-latency.ts';
 

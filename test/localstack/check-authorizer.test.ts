@@ -16,7 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { captureOutput, lambdaContext, loadAuthorizerEntry } from '../authorizer/helpers.ts';
 
 const TOKEN = 'compose-check-token';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const haveTools = ['bash', 'terraform', 'go'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
 

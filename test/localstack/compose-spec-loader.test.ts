@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const SOURCE = path.join(repoRoot, 'scripts', 'compose-check');
 const CACHE = path.join(process.env.STATELESS_MCP_CACHE ?? path.join(os.homedir(), '.cache', 'stateless-mcp'), 'compose-check');

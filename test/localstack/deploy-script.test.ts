@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const SCRIPT = path.join(repoRoot, 'localstack', 'deploy.sh');
 const bash = spawnSync('bash', ['--version']).status === 0 && spawnSync('tar', ['--version']).status === 0;

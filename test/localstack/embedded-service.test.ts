@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale } from '../../scripts/build-if-stale.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { buildIfStale } from '../../shared/build-if-stale.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { runCli } from '../client/cli-runner.ts';
 
 interface Service {

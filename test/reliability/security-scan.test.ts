@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const SCRIPT = path.join(repoRoot, 'scripts', 'security-scan.sh');
 const INSTALL = 'bash scripts/security-scan.sh --install';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { createMcpEndpoint } from '../../server/http/mcp-endpoint.ts';
 import { beforeRequestHandler } from '../../server/sdk-seams/request-handler-hook.ts';
 import { SdkSeamError } from '../../server/sdk-seams/seam-error.ts';

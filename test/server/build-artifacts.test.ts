@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_FUNCTIONS, distPaths, repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { LAMBDA_FUNCTIONS, distPaths, repoRoot } from '../../shared/lambda-artifacts.ts';
 import { proxyEvent } from './support/proxy-events.ts';
 
 const run = promisify(execFile);

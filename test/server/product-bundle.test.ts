@@ -7,9 +7,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale } from '../../scripts/build-if-stale.ts';
-import { resolveBuildTarget } from '../../scripts/build-target.ts';
-import { DIST_DIR, TEST_BUILD } from '../../scripts/lambda-artifacts.ts';
+import { buildIfStale } from '../../shared/build-if-stale.ts';
+import { resolveBuildTarget } from '../../shared/build-target.ts';
+import { DIST_DIR, TEST_BUILD } from '../../shared/lambda-artifacts.ts';
 
 const TEST_CODE_MARKERS: ReadonlyArray<[string, RegExp]> = [
   ['a test_* tool name', /["'`]test_[a-z0-9_]+["'`]/],

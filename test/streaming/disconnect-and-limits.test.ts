@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestApi, type AccessLogEntry } from '../../emulator/gateway/rest-api.ts';
 import { readRoutes } from '../../emulator/gateway/terraform-routes.ts';
 import { readTerraformVariables } from '../../emulator/config/terraform-variables.ts';
-import { repoRoot } from '../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import path from 'node:path';
 import type { StreamLimits } from '../../emulator/gateway/streamed-integration.ts';
 import type { RunningStack } from '../../emulator/stack.ts';

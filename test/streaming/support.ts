@@ -3,7 +3,7 @@
  * time of every SSE message, and the REPORT line of an invocation from the stack's logs.
  */
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
-import { parseReportLine, type ParsedReport } from '../../emulator/lambda/lambda-log-lines.ts';
+import { parseReportLine, type ParsedReport } from '../../shared/lambda-log-lines.ts';
 import type { RunningStack, StartStackOptions } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { LEGACY_PROTOCOL } from '../support/mcp-http.ts';

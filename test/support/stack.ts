@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { buildIfStale } from '../../scripts/build-if-stale.ts';
-import { resolveBuildTarget, type BuildTargetOptions } from '../../scripts/build-target.ts';
+import { buildIfStale } from '../../shared/build-if-stale.ts';
+import { resolveBuildTarget, type BuildTargetOptions } from '../../shared/build-target.ts';
 import { startStack, type RunningStack, type StartStackOptions } from '../../emulator/stack.ts';
 
 export interface TestStackOptions extends StartStackOptions {

@@ -84,7 +84,7 @@ describe('errors', () => {
 
 describe('a task from creation to completion', () => {
   it('answers tools/call with a flat CreateTaskResult, reports working, then the completed result', async () => {
-    const created = resultOf(await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 0.3, label: 'flow' } }));
+    const created = resultOf(await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 3, label: 'flow' } }));
     expect(created).toMatchObject({ resultType: 'task', status: 'working', ttlMs: expect.any(Number), pollIntervalMs: expect.any(Number) });
     expect(created.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
     for (const key of ['task', 'result', 'error', 'inputRequests', 'requestState', 'ttl', 'pollInterval']) expect(created, key).not.toHaveProperty(key);
@@ -93,7 +93,7 @@ describe('a task from creation to completion', () => {
     const first = resultOf(await get(taskId)());
     expect(first).toMatchObject({ taskId, status: 'working', resultType: 'complete' });
     const done = await pollTask(get(taskId), isTerminal);
-    expect(done).toMatchObject({ status: 'completed', result: { content: [{ type: 'text', text: 'slow_compute flow finished after 0.3s' }] } });
+    expect(done).toMatchObject({ status: 'completed', result: { content: [{ type: 'text', text: 'slow_compute flow finished after 3s' }] } });
     expect(done).not.toHaveProperty('error');
     expect((done.result as { _meta?: Record<string, unknown> })._meta?.['io.modelcontextprotocol/related-task']).toBeUndefined();
   });

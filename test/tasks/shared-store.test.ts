@@ -47,7 +47,8 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
     expect(stack.mcp.stats().environments).toBe(1);
 
     // Keep A busy with an inline call; every request below must start or use another environment.
-    const busy = call('tools/call', { name: 'slow_compute', arguments: { seconds: 4, label: 'hold' } }, WITHOUT_TASKS);
+    // (12 s: long enough that a loaded machine still finds A busy at the end of the checks below.)
+    const busy = call('tools/call', { name: 'slow_compute', arguments: { seconds: 12, label: 'hold' } }, WITHOUT_TASKS);
     await untilBusy(stack, 1);
 
     const seen = resultOf(await call('tasks/get', { taskId: quick }));
@@ -59,11 +60,11 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
     expect(resultOf(await call('tasks/cancel', { taskId: long })).resultType).toBe('complete');
     expect(resultOf(await call('tasks/get', { taskId: long })).status).toBe('cancelled');
     expect(stack.mcp.stats().busy).toBe(1); // A was busy throughout
-    expect(resultOf(await busy).content).toEqual([{ type: 'text', text: 'slow_compute hold finished after 4s' }]);
+    expect(resultOf(await busy).content).toEqual([{ type: 'text', text: 'slow_compute hold finished after 12s' }]);
 
     // Back on A (now idle, and the most recently used): it sees what B wrote.
     expect(resultOf(await call('tasks/get', { taskId: long })).status).toBe('cancelled');
-  });
+  }, 90_000);
 });
 
 describe('tasks_enabled = false', () => {

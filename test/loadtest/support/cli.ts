@@ -1,6 +1,6 @@
 /** Runs a repository TypeScript entry point as its own process (`node --import tsx <file>`), bounded. */
 import { spawn } from 'node:child_process';
-import { repoRoot } from '../../../scripts/lambda-artifacts.ts';
+import { repoRoot } from '../../../shared/lambda-artifacts.ts';
 
 export interface CliResult {
   readonly code: number | null;

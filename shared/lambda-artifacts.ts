@@ -50,4 +50,4 @@ export const EMULATOR_RUNTIME = {
 } as const;
 
 /** Sources whose change makes the built artefacts stale (plus the chosen server module's folder). */
-export const BUILD_INPUTS = ['server', 'emulator/lambda', 'scripts/build.ts', 'scripts/body-parser-unused.ts', 'package-lock.json'] as const;
+export const BUILD_INPUTS = ['server', 'emulator/lambda', 'shared', 'package-lock.json'] as const;
