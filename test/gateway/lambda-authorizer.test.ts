@@ -22,6 +22,7 @@ const STAGE = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*';
 function policy(effect: 'Allow' | 'Deny', context: unknown = { clientId: 'client-1' }, principalId: unknown = 'user-1'): InvokeOutcome {
   return {
     kind: 'result',
+    payloadBytes: 0,
     result: { principalId, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: effect, Action: 'execute-api:Invoke', Resource: STAGE }] }, context },
   };
 }
@@ -172,7 +173,7 @@ describe('the function\'s answer', () => {
     ['a context value that is an object', { principalId: 'user-1', policyDocument: { Statement: [] }, context: { a: { b: 1 } } }],
     ['a context value that is an array', { principalId: 'user-1', policyDocument: { Statement: [] }, context: { a: [1] } }],
   ])('a policy with %s is an authorizer configuration error (500)', async (_name, result) => {
-    const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', result }));
+    const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', payloadBytes: 0, result }));
     expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toEqual({
       kind: 'configuration-error',
       reason: 'authorizer returned a malformed policy',
@@ -193,7 +194,7 @@ describe('the function\'s answer', () => {
     for (const context of [{ context: null }, {}]) {
       const allowed = policy('Allow') as { kind: 'result'; result: Record<string, unknown> };
       const { context: _dropped, ...withoutContext } = allowed.result;
-      const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', result: { ...withoutContext, ...context } }));
+      const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', payloadBytes: 0, result: { ...withoutContext, ...context } }));
       const decision = await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN);
       expect(decision).toEqual({ kind: 'allow', context: { principalId: 'user-1' }, cached: false });
     }

@@ -36,6 +36,7 @@ const deny = (Resource: unknown, Action: unknown = 'execute-api:Invoke'): Statem
 async function decide(statements: unknown, methodArn = METHOD_ARN): Promise<AuthorizationDecision['kind']> {
   const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 0 }), async () => ({
     kind: 'result',
+    payloadBytes: 0,
     result: { principalId: 'user-1', policyDocument: { Version: '2012-10-17', Statement: statements }, context: {} },
   }));
   const decision = await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), methodArn);
@@ -96,7 +97,7 @@ describe('the gateway evaluates the authorizer policy as AWS documents it', () =
   });
 
   it('matches the method ARN the gateway builds for a nested resource path', async () => {
-    const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', result: null }));
+    const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', payloadBytes: 0, result: null }));
     const arn = gate.methodArn(gateRoute({ resourcePath: '/mcp/tools' }), 'GET', 'eu-central-1');
     expect(arn).toBe('arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/dev/GET/mcp/tools');
     expect(await decide([allow('arn:aws:execute-api:*:123456789012:a1b2c3d4e5/dev/GET/mcp/*')], arn)).toBe('allow');

@@ -9,16 +9,8 @@
  * `isBase64Encoded: true`, `requestTime` is in CLF, a malformed proxy result is a 502.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  bodyFromProxyEvent,
-  fromProxyResult,
-  headersFromProxyEvent,
-  headerValue,
-  MalformedProxyResultError,
-  toProxyEvent,
-  toProxyResult,
-  type ProxyEvent,
-} from '../../server/gateway/proxy-event.ts';
+import { fromProxyResult, MalformedProxyResultError, toProxyEvent } from '../../emulator/gateway/proxy-event-builder.ts';
+import { bodyFromProxyEvent, headersFromProxyEvent, headerValue, toProxyResult, type ProxyEvent } from '../../server/gateway/proxy-event.ts';
 import { gateRequest, gateRoute } from './support.ts';
 
 describe('HTTP request → proxy event', () => {

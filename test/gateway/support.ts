@@ -1,6 +1,6 @@
 /** Requests, routes and authorizer settings for the in-process gateway tests (no stack, no processes). */
 import type { AuthorizerSettings } from '../../emulator/config/stack-config.ts';
-import type { GatewayHttpRequest, GatewayRoute } from '../../server/gateway/proxy-event.ts';
+import type { GatewayHttpRequest, GatewayRoute } from '../../emulator/gateway/proxy-event-builder.ts';
 
 export function gateRoute(overrides: Partial<GatewayRoute> = {}): GatewayRoute {
   return {

@@ -9,7 +9,7 @@
 import type { ServerContext } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authInfoFromAuthorizer } from '../../server/gateway/authorizer-context.ts';
-import { createFixtureStateCodec, freshState } from '../../server/mcp/conformance/request-state.ts';
+import { createFixtureStateCodec, freshState } from '../fixtures/test-server/conformance/request-state.ts';
 import { TaskEngine, TaskNotFoundError } from '../../server/mcp/tasks/engine.ts';
 import { MemoryTaskStore } from '../../server/mcp/tasks/memory-store.ts';
 import { ownerOf } from '../../server/mcp/tasks/owner.ts';
