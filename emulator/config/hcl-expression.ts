@@ -325,6 +325,22 @@ const FUNCTIONS: Readonly<Record<string, Fn>> = {
   lower: (args) => (arity('lower', args, 1), expectType<string>(args[0]!, 'string', 'lower').toLowerCase()),
   upper: (args) => (arity('upper', args, 1), expectType<string>(args[0]!, 'string', 'upper').toUpperCase()),
   trimspace: (args) => (arity('trimspace', args, 1), expectType<string>(args[0]!, 'string', 'trimspace').trim()),
+  // A map's keys in lexicographical order (https://developer.hashicorp.com/terraform/language/functions/keys).
+  keys: (args) => {
+    arity('keys', args, 1);
+    const map = args[0]!;
+    if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new EvaluationError(`keys: a map is required, got ${describe(map)}`);
+    return Object.keys(map).sort();
+  },
+  jsondecode: (args) => {
+    arity('jsondecode', args, 1);
+    try {
+      return JSON.parse(expectType<string>(args[0]!, 'string', 'jsondecode')) as TerraformValue;
+    } catch (error) {
+      if (error instanceof EvaluationError) throw error;
+      throw new EvaluationError(`jsondecode: ${(error as Error).message}`);
+    }
+  },
 };
 
 export function evaluate(node: Node, variables: Scope, locals: Scope = {}): TerraformValue {

@@ -1,7 +1,6 @@
 /**
  * The MCP function's configuration is checked like the authorizer's: every problem reported at
- * once, booleans spelled exactly as Terraform and the docs write them, numbers checked, unknown
- * profiles refused rather than silently mapped to the default.
+ * once, booleans spelled exactly as Terraform and the docs write them, numbers checked.
  */
 import { describe, expect, it } from 'vitest';
 import { readServerConfig, ServerConfigError } from '../../server/config.ts';
@@ -22,35 +21,26 @@ describe('MCP server configuration', () => {
       AWS_LAMBDA_FUNCTION_NAME: 'mcp',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
       STREAMING_ENABLED: 'true',
-      MCP_PROFILE: 'conformance',
-      MCP_FAULT_TOOLS: 'on',
       MCP_TASKS_TABLE: 'tasks',
     });
     expect(config).toMatchObject({
       functionName: 'mcp',
       memorySizeMb: 512,
       streamingEnabled: true,
-      profile: 'conformance',
-      faultToolsEnabled: true,
       taskStore: { kind: 'dynamodb', tableName: 'tasks' },
     });
   });
 
-  it('defaults what is unset: default profile, switches off, memory 0 outside Lambda', () => {
-    expect(readServerConfig({})).toMatchObject({ profile: 'default', streamingEnabled: false, faultToolsEnabled: false, memorySizeMb: 0 });
-    expect(readServerConfig({ STREAMING_ENABLED: 'false', MCP_FAULT_TOOLS: 'off', MCP_PROFILE: 'default' })).toMatchObject({
-      streamingEnabled: false,
-      faultToolsEnabled: false,
-    });
+  it('defaults what is unset: streaming off, no task store, memory 0 outside Lambda', () => {
+    expect(readServerConfig({})).toMatchObject({ streamingEnabled: false, taskStore: undefined, memorySizeMb: 0 });
+    expect(readServerConfig({ STREAMING_ENABLED: 'false' })).toMatchObject({ streamingEnabled: false });
   });
 
   it('reports every problem at once', () => {
     expect(
-      problemsOf({ MCP_PROFILE: 'conformace', STREAMING_ENABLED: 'yes', MCP_FAULT_TOOLS: 'true', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1.5GB' }),
+      problemsOf({ STREAMING_ENABLED: 'yes', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1.5GB' }),
     ).toEqual([
       'AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be a positive whole number of MB, got "1.5GB"',
-      'MCP_PROFILE must be one of default, conformance, got "conformace"',
-      'MCP_FAULT_TOOLS must be "on" or "off", got "true"',
       'STREAMING_ENABLED must be "true" or "false", got "yes"',
     ]);
   });
@@ -64,8 +54,8 @@ describe('MCP server configuration', () => {
   });
 
   it('names the error and every problem in its message', () => {
-    expect(() => readServerConfig({ MCP_PROFILE: 'x', STREAMING_ENABLED: 'y' })).toThrow(
-      /^Invalid MCP server configuration: MCP_PROFILE .*; STREAMING_ENABLED /,
+    expect(() => readServerConfig({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 'x', STREAMING_ENABLED: 'y' })).toThrow(
+      /^Invalid MCP server configuration: AWS_LAMBDA_FUNCTION_MEMORY_SIZE .*; STREAMING_ENABLED /,
     );
   });
 });
