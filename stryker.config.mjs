@@ -10,14 +10,13 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
     'server/authorizer/*.ts',
-    // Test-only fault hook (AUTHORIZER_FAULT_TOKENS), never enabled by Terraform.
-    '!server/authorizer/fault-injection.ts',
     'emulator/gateway/lambda-authorizer.ts',
     'emulator/gateway/gateway-responses.ts',
+    // Both sides of the REST proxy mapping: the gateway's event builder and the function's reader.
+    'emulator/gateway/proxy-event-builder.ts',
     'server/gateway/proxy-event.ts',
     'server/gateway/authorizer-context.ts',
     'server/mcp/tasks/owner.ts',
-    'server/mcp/conformance/request-state.ts',
   ],
   // Shared 2-core machines: one sandbox at a time (pass --concurrency 2 on a machine of your own).
   concurrency: 1,
