@@ -142,7 +142,7 @@ describe('deterministic build (temporary copy of the sources)', () => {
 
   beforeAll(async () => {
     copy = await mkdtemp(path.join(tmpdir(), 'mcp-build-'));
-    for (const entry of ['scripts', 'server', 'emulator', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    for (const entry of ['scripts', 'shared', 'server', 'emulator', 'package.json', 'package-lock.json', 'tsconfig.json']) {
       await cp(path.join(repoRoot, entry), path.join(copy, entry), { recursive: true });
     }
     await symlink(path.join(repoRoot, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
