@@ -17,6 +17,8 @@ const EXAMPLE = path.join(repoRoot, 'node_modules', 'mcp-sdk-original-sample', '
 /** The example hard-codes port 3000; this preload moves it to a free loopback port and prints it. */
 const LOOPBACK_ANY_PORT = path.join(repoRoot, 'bench', 'servers', 'loopback-any-port.mjs');
 const START_TIMEOUT_MS = 30_000;
+/** Node arguments that run the sample on a free loopback port (it prints `bench-port <port>`). */
+export const ORIGINAL_SAMPLE_ARGS: readonly string[] = ['--import', pathToFileURL(LOOPBACK_ANY_PORT).href, EXAMPLE];
 
 export interface OriginalSample {
   readonly url: string;
@@ -27,7 +29,7 @@ export interface OriginalSample {
 export async function startOriginalSample(nodePath: string = process.execPath): Promise<OriginalSample | { unavailable: string }> {
   if (!existsSync(EXAMPLE)) return { unavailable: `${path.relative(repoRoot, EXAMPLE)} is missing (run npm ci)` };
   // Its per-request "Request closed" line is part of the sample; it goes to a pipe that is read and dropped.
-  const child: ChildProcess = spawn(nodePath, ['--import', pathToFileURL(LOOPBACK_ANY_PORT).href, EXAMPLE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(nodePath, ORIGINAL_SAMPLE_ARGS, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   let timer: NodeJS.Timeout | undefined;
   try {
