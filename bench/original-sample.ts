@@ -1,5 +1,5 @@
 /**
- * The baseline issue #9 sets its throughput target against: the MCP SDK 1.11 stateless Streamable
+ * The baseline the throughput target is set against: the MCP SDK 1.11 stateless Streamable
  * HTTP example (express, `express.json()`, a new server and transport per request), run as the SDK
  * ships it (`dist/esm/examples/server/simpleStatelessStreamableHttp.js` of
  * `@modelcontextprotocol/sdk@1.11.5`, installed under the alias `mcp-sdk-original-sample`), so

@@ -56,7 +56,7 @@ const README_END = '<!-- bench:end -->';
 
 const rows: Array<{ figure: string; ours: string; baseline: string; ratio: string; target: string }> = [];
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-/** Issue #9's targets, printed next to the figure they judge; a benchmark reports, it never fails. */
+/** The project's performance targets, printed next to the figure they judge; a benchmark reports, it never fails. */
 interface Target {
   readonly text: string;
   readonly met: boolean;

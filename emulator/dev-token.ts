@@ -15,6 +15,12 @@ export async function localDevToken(file: string): Promise<string> {
   }
   const token = `dev-${randomBytes(24).toString('base64url')}`;
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  try {
+    // Created only if absent: of two stacks starting at once, both end up with the first one's token.
+    await writeFile(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    return token;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return (await readFile(file, 'utf8')).trim();
+  }
 }

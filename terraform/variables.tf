@@ -67,9 +67,9 @@ variable "mcp_environment" {
     condition = alltrue([
       for key in keys(var.mcp_environment) :
       can(regex("^[A-Za-z][A-Za-z0-9_]*$", key)) && !startswith(key, "AWS_") &&
-      !contains(["STAGE_NAME", "AUTHORIZATION_SERVERS", "SCOPES_SUPPORTED", "STREAMING_ENABLED", "POWERTOOLS_SERVICE_NAME", "NODE_OPTIONS", "LOG_LEVEL", "MCP_TASKS_TABLE"], key)
+      !contains(["STAGE_NAME", "AUTHORIZATION_SERVERS", "SCOPES_SUPPORTED", "STREAMING_ENABLED", "POWERTOOLS_SERVICE_NAME", "NODE_OPTIONS", "LOG_LEVEL", "MCP_TASKS_TABLE", "MCP_CORS_ALLOWED_ORIGINS"], key)
     ])
-    error_message = "mcp_environment names must be letters, digits and '_', not start with AWS_, and not be one the harness sets (STAGE_NAME, AUTHORIZATION_SERVERS, SCOPES_SUPPORTED, STREAMING_ENABLED, POWERTOOLS_SERVICE_NAME, NODE_OPTIONS, LOG_LEVEL, MCP_TASKS_TABLE)."
+    error_message = "mcp_environment names must be letters, digits and '_', not start with AWS_, and not be one the harness sets (STAGE_NAME, AUTHORIZATION_SERVERS, SCOPES_SUPPORTED, STREAMING_ENABLED, POWERTOOLS_SERVICE_NAME, NODE_OPTIONS, LOG_LEVEL, MCP_TASKS_TABLE, MCP_CORS_ALLOWED_ORIGINS)."
   }
 }
 

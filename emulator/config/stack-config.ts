@@ -96,7 +96,17 @@ const isStringMap = (v: TerraformValue | undefined): v is Record<string, string>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((item) => typeof item === 'string');
 
 /** The variables terraform/lambda.tf sets itself; `mcp_environment` may not name them (its validation block). */
-export const HARNESS_MCP_VARIABLES = ['STAGE_NAME', 'AUTHORIZATION_SERVERS', 'SCOPES_SUPPORTED', 'STREAMING_ENABLED', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL', 'MCP_TASKS_TABLE'];
+export const HARNESS_MCP_VARIABLES = [
+  'STAGE_NAME',
+  'AUTHORIZATION_SERVERS',
+  'SCOPES_SUPPORTED',
+  'STREAMING_ENABLED',
+  'POWERTOOLS_SERVICE_NAME',
+  'NODE_OPTIONS',
+  'LOG_LEVEL',
+  'MCP_TASKS_TABLE',
+  'MCP_CORS_ALLOWED_ORIGINS',
+];
 
 /** A `map(string)` variable, checked as the validation block of `mcp_environment` checks it. */
 function stringMap(vars: TerraformVariables, name: string): Record<string, string> {

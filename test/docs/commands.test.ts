@@ -99,6 +99,7 @@ function declaredFlags(entry: string, args: readonly string[] = []): Set<string>
 }
 
 const CLIENT_COMMANDS = ['smoke', 'scale', 'call'];
+const LOADTEST_SUBCOMMANDS = ['preflight', 'k8s', 'merge'];
 
 /** The project's command lines whose flags are checked, by npm script. */
 const CLIS: Readonly<Record<string, (args: readonly string[]) => Set<string>>> = {
@@ -107,7 +108,9 @@ const CLIS: Readonly<Record<string, (args: readonly string[]) => Set<string>>> =
     const command = CLIENT_COMMANDS.includes(args[0] ?? '') ? args[0]! : 'smoke';
     return new Set([...declaredFlags('client/cli.ts'), ...declaredFlags('client/cli.ts', [command])]);
   },
-  loadtest: () => declaredFlags('loadtest/local/cli.ts'),
+  // preflight, k8s and merge are subcommands with options of their own.
+  loadtest: (args) =>
+    LOADTEST_SUBCOMMANDS.includes(args[0] ?? '') ? declaredFlags('loadtest/local/cli.ts', [args[0]!]) : declaredFlags('loadtest/local/cli.ts'),
   report: () => declaredFlags('loadtest/report/cli.ts'),
   bench: () => declaredFlags('bench/run.ts'),
   inspect: () => new Set(['--print', '--method', '--tool-name', '--tool-arg']),

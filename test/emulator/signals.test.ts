@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { buildIfStale } from '../../shared/build-if-stale.ts';
@@ -44,14 +45,15 @@ async function npmStart(name: string): Promise<Started> {
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
-  while (!/Token\s+\S+/.test(text)) {
+  // The banner says where the generated token is kept (.local/dev-token), never the token itself.
+  while (!/MCP endpoint\s+\S+/.test(text)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     child,
     endpoint: /MCP endpoint\s+(\S+)/.exec(text)![1]!,
-    token: /Token\s+(\S+)/.exec(text)![1]!,
+    token: readFileSync(path.join(repoRoot, '.local', 'dev-token'), 'utf8').trim(),
     output: () => text,
     exited,
   };

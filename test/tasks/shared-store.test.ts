@@ -33,7 +33,8 @@ async function untilBusy(stack: Stack, busy: number): Promise<void> {
 describe('tasks across execution environments (embedded stack, tasks_enabled)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startTestStack({ build: { test: true }, mcpEnvironment: CONFORMANCE_PROFILE });
+    // The 12 s hold below must outlast the checks, not the function timeout (10 s by default).
+    stack = await startTestStack({ build: { test: true }, mcpEnvironment: CONFORMANCE_PROFILE, overrides: { mcp_timeout_seconds: 30 } });
   });
   afterAll(async () => {
     await stack?.stop();
