@@ -29,7 +29,15 @@ export default {
   incrementalFile: '.local/stryker/incremental.json',
   tempDirName: '.local/stryker/tmp',
   // Build outputs, tool caches and results are not needed by the unit tests.
-  ignorePatterns: ['dist', '.local', 'coverage', 'loadtest/results', 'bench/results', 'terraform/.terraform', 'localstack/.state'],
+  ignorePatterns: [
+    'dist',
+    '.local',
+    'coverage',
+    'loadtest/results',
+    'bench/results',
+    'terraform/.terraform',
+    'localstack/.state',
+  ],
   cleanTempDir: 'always',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: '.local/stryker/mutation.html' },

@@ -83,24 +83,45 @@ async function runUntil(
 }
 
 /** A Lambda bundle: spawn → "init" line (INIT) → "answered" line (first invocation). */
-async function lambdaColdStart(nodePath: string, nodeArgs: readonly string[], bundle: string, eventFile: string, env: NodeJS.ProcessEnv) {
-  const marks = await runUntil(nodePath, [...nodeArgs, LAMBDA_COLD_START, bundle, eventFile], env, (line, m, elapsed) => {
-    if (line === 'init') m.init = elapsed;
-    const answered = /^answered (\S+)$/.exec(line);
-    if (!answered) return false;
-    if (answered[1] !== '200' && answered[1] !== 'policy') throw new Error(`${path.basename(path.dirname(bundle))} answered ${answered[1]}`);
-    m.answered = elapsed;
-    return true;
-  });
+async function lambdaColdStart(
+  nodePath: string,
+  nodeArgs: readonly string[],
+  bundle: string,
+  eventFile: string,
+  env: NodeJS.ProcessEnv,
+) {
+  const marks = await runUntil(
+    nodePath,
+    [...nodeArgs, LAMBDA_COLD_START, bundle, eventFile],
+    env,
+    (line, m, elapsed) => {
+      if (line === 'init') m.init = elapsed;
+      const answered = /^answered (\S+)$/.exec(line);
+      if (!answered) return false;
+      if (answered[1] !== '200' && answered[1] !== 'policy')
+        throw new Error(`${path.basename(path.dirname(bundle))} answered ${answered[1]}`);
+      m.answered = elapsed;
+      return true;
+    },
+  );
   return { init: marks.init!, first: marks.answered! - marks.init!, total: marks.answered! };
 }
 
 /** An HTTP server that prints its port: spawn → first `tools/list` answered. */
-async function httpColdStart(nodePath: string, args: readonly string[], routePath: string, portLine: RegExp): Promise<number> {
+async function httpColdStart(
+  nodePath: string,
+  args: readonly string[],
+  routePath: string,
+  portLine: RegExp,
+): Promise<number> {
   const marks = await runUntil(nodePath, args, process.env, async (line, m) => {
     const port = portLine.exec(line)?.[1];
     if (port === undefined) return false;
-    const response = await fetch(`http://127.0.0.1:${port}${routePath}`, { method: 'POST', headers: LEGACY_HEADERS, body: TOOLS_LIST });
+    const response = await fetch(`http://127.0.0.1:${port}${routePath}`, {
+      method: 'POST',
+      headers: LEGACY_HEADERS,
+      body: TOOLS_LIST,
+    });
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`${args.at(-1)} answered ${response.status}`);
     m.answered = performance.now();
@@ -109,7 +130,12 @@ async function httpColdStart(nodePath: string, args: readonly string[], routePat
   return marks.answered!;
 }
 
-async function timedHttpColdStart(nodePath: string, args: readonly string[], routePath: string, portLine: RegExp): Promise<number> {
+async function timedHttpColdStart(
+  nodePath: string,
+  args: readonly string[],
+  routePath: string,
+  portLine: RegExp,
+): Promise<number> {
   const started = performance.now();
   return (await httpColdStart(nodePath, args, routePath, portLine)) - started;
 }
@@ -127,7 +153,11 @@ export interface ColdStartOptions {
   readonly token: string;
 }
 
-function lambdaEnv(functionName: string, memorySizeMb: number, environment: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+function lambdaEnv(
+  functionName: string,
+  memorySizeMb: number,
+  environment: Readonly<Record<string, string>>,
+): NodeJS.ProcessEnv {
   return {
     ...environment,
     PATH: process.env.PATH,
@@ -151,7 +181,14 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       mcpEvent,
       JSON.stringify(
         toProxyEvent(
-          { method: 'POST', path: '/mcp', query: new URLSearchParams(), headers: Object.entries(LEGACY_HEADERS), body: Buffer.from(TOOLS_LIST), sourceIp: '127.0.0.1' },
+          {
+            method: 'POST',
+            path: '/mcp',
+            query: new URLSearchParams(),
+            headers: Object.entries(LEGACY_HEADERS),
+            body: Buffer.from(TOOLS_LIST),
+            sourceIp: '127.0.0.1',
+          },
           {
             resourcePath: '/mcp',
             stage: 'dev',
@@ -170,21 +207,53 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
     // A TOKEN authorizer's input (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
     writeFileSync(
       authorizerEvent,
-      JSON.stringify({ type: 'TOKEN', authorizationToken: `Bearer ${options.token}`, methodArn: 'arn:aws:execute-api:us-east-1:000000000000:bench/dev/POST/mcp' }),
+      JSON.stringify({
+        type: 'TOKEN',
+        authorizationToken: `Bearer ${options.token}`,
+        methodArn: 'arn:aws:execute-api:us-east-1:000000000000:bench/dev/POST/mcp',
+      }),
     );
-    const sdkAlone = bundleLikeTheLambda(path.join(repoRoot, 'bench', 'servers', 'sdk-server.ts'), path.join(dir, 'sdk-server.mjs'));
-    const bare = bundleLikeTheLambda(path.join(repoRoot, 'bench', 'servers', 'raw-server.ts'), path.join(dir, 'raw-server.mjs'));
+    const sdkAlone = bundleLikeTheLambda(
+      path.join(repoRoot, 'bench', 'servers', 'sdk-server.ts'),
+      path.join(dir, 'sdk-server.mjs'),
+    );
+    const bare = bundleLikeTheLambda(
+      path.join(repoRoot, 'bench', 'servers', 'raw-server.ts'),
+      path.join(dir, 'raw-server.mjs'),
+    );
     const mcpEnv = lambdaEnv('mcp-server', options.memorySizeMb, options.mcpEnvironment);
     const authorizerEnv = lambdaEnv('mcp-authorizer', options.memorySizeMb, options.authorizerEnvironment);
     const portLine = /^(\d+)$/;
-    const samples = { mcp: [] as Array<{ init: number; first: number; total: number }>, authorizer: [] as Array<{ init: number; first: number; total: number }>, original: [] as number[], sdk: [] as number[], bare: [] as number[] };
+    const samples = {
+      mcp: [] as Array<{ init: number; first: number; total: number }>,
+      authorizer: [] as Array<{ init: number; first: number; total: number }>,
+      original: [] as number[],
+      sdk: [] as number[],
+      bare: [] as number[],
+    };
     // One discarded round warms the file system cache, as every deployed function's code is local to its host.
     for (let i = -1; i < options.runs; i += 1) {
       const mcp = await lambdaColdStart(nodePath, nodeArgs, options.mcpBundle, mcpEvent, mcpEnv);
-      const authorizer = await lambdaColdStart(nodePath, nodeArgs, options.authorizerBundle, authorizerEvent, authorizerEnv);
-      const original = await timedHttpColdStart(nodePath, [...nodeArgs, ...ORIGINAL_SAMPLE_ARGS], '/mcp', /^bench-port (\d+)$/);
+      const authorizer = await lambdaColdStart(
+        nodePath,
+        nodeArgs,
+        options.authorizerBundle,
+        authorizerEvent,
+        authorizerEnv,
+      );
+      const original = await timedHttpColdStart(
+        nodePath,
+        [...nodeArgs, ...ORIGINAL_SAMPLE_ARGS],
+        '/mcp',
+        /^bench-port (\d+)$/,
+      );
       const sdk = await timedHttpColdStart(nodePath, [...nodeArgs, sdkAlone], '/mcp', portLine);
-      const bareMs = await timedHttpColdStart(nodePath, [...nodeArgs, bare, '{"jsonrpc":"2.0","id":0,"result":{"tools":[]}}'], '/', portLine);
+      const bareMs = await timedHttpColdStart(
+        nodePath,
+        [...nodeArgs, bare, '{"jsonrpc":"2.0","id":0,"result":{"tools":[]}}'],
+        '/',
+        portLine,
+      );
       if (i < 0) continue;
       samples.mcp.push(mcp);
       samples.authorizer.push(authorizer);
@@ -208,4 +277,3 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

@@ -35,7 +35,17 @@ const event = toProxyEvent(
     body: Buffer.from(TOOLS_LIST),
     sourceIp: '127.0.0.1',
   },
-  { resourcePath: '/mcp', stage: 'dev', apiId: 'abc', accountId: '000000000000', domainName: 'abc', requestId: 'r', requestTimeEpoch: Date.now(), binaryMediaTypes: [], authorizer: { principalId: 'bench' } },
+  {
+    resourcePath: '/mcp',
+    stage: 'dev',
+    apiId: 'abc',
+    accountId: '000000000000',
+    domainName: 'abc',
+    requestId: 'r',
+    requestTimeEpoch: Date.now(),
+    binaryMediaTypes: [],
+    authorizer: { principalId: 'bench' },
+  },
 );
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
@@ -52,12 +62,16 @@ async function invocationsPerSecond(serve: (e: ProxyEvent, c: Context) => Promis
   return count / seconds;
 }
 
-const { handler } = (await import(pathToFileURL(path.resolve(bundle)).href)) as { handler: (e: ProxyEvent, c: Context) => Promise<ProxyResult> };
+const { handler } = (await import(pathToFileURL(path.resolve(bundle)).href)) as {
+  handler: (e: ProxyEvent, c: Context) => Promise<ProxyResult>;
+};
 const config = readServerConfig({});
 const rates: InProcessRates = {
   handler: await invocationsPerSecond(handler),
   // The MCP route through express + serverless-http, as every route went before: same endpoint, same event.
-  viaExpress: await invocationsPerSecond(createExpressRouteHandler(config, createConfiguredEndpoint(demoServer, config))),
+  viaExpress: await invocationsPerSecond(
+    createExpressRouteHandler(config, createConfiguredEndpoint(demoServer, config)),
+  ),
   sdkAlone: await sdkFloor(seconds),
 };
 process.stdout.write(`${JSON.stringify(rates)}\n`);

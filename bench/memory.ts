@@ -38,9 +38,20 @@ function peakRssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-async function measure(target: MemoryTarget, dir: string, nodeArgs: readonly string[], nodePath: string, requests: number): Promise<PeakRss> {
-  const outfile = bundleLikeTheLambda(path.join(repoRoot, target.script), path.join(dir, `${path.basename(target.script, '.ts')}.mjs`));
-  const child = spawn(nodePath, [...nodeArgs, outfile, ...(target.args ?? [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function measure(
+  target: MemoryTarget,
+  dir: string,
+  nodeArgs: readonly string[],
+  nodePath: string,
+  requests: number,
+): Promise<PeakRss> {
+  const outfile = bundleLikeTheLambda(
+    path.join(repoRoot, target.script),
+    path.join(dir, `${path.basename(target.script, '.ts')}.mjs`),
+  );
+  const child = spawn(nodePath, [...nodeArgs, outfile, ...(target.args ?? [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const port = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
@@ -60,11 +71,23 @@ async function measure(target: MemoryTarget, dir: string, nodeArgs: readonly str
 }
 
 /** Each target in turn, `requests` sequential `tools/list` each. */
-export async function measurePeakRss(targets: readonly MemoryTarget[], options: { memorySizeMb: number; runtime: NodeRuntime; requests: number }): Promise<PeakRss[]> {
+export async function measurePeakRss(
+  targets: readonly MemoryTarget[],
+  options: { memorySizeMb: number; runtime: NodeRuntime; requests: number },
+): Promise<PeakRss[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-memory-'));
   try {
     const results: PeakRss[] = [];
-    for (const target of targets) results.push(await measure(target, dir, lambdaNodeArguments(options.memorySizeMb), options.runtime.nodePath, options.requests));
+    for (const target of targets)
+      results.push(
+        await measure(
+          target,
+          dir,
+          lambdaNodeArguments(options.memorySizeMb),
+          options.runtime.nodePath,
+          options.requests,
+        ),
+      );
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -42,7 +42,11 @@ export interface ModuleLoadTimes {
 }
 
 /** Median of fresh processes, alternating the cases so machine noise hits them alike. */
-export function measureModuleLoad(bundlePath: string, runs: number, nodePath: string = process.execPath): ModuleLoadTimes {
+export function measureModuleLoad(
+  bundlePath: string,
+  runs: number,
+  nodePath: string = process.execPath,
+): ModuleLoadTimes {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-sdk-alone-'));
   try {
     const sdkAlone = pathToFileURL(buildSdkAloneBundle(dir)).href;
@@ -54,7 +58,12 @@ export function measureModuleLoad(bundlePath: string, runs: number, nodePath: st
       unbundled.push(timeImport(nodePath, UNBUNDLED_DEPENDENCIES));
       floor.push(timeImport(nodePath, [sdkAlone]));
     }
-    return { bundleMs: median(bundle), unbundledMs: median(unbundled), sdkAloneMs: median(floor), bundleBytes: initBytes(bundlePath) };
+    return {
+      bundleMs: median(bundle),
+      unbundledMs: median(unbundled),
+      sdkAloneMs: median(floor),
+      bundleBytes: initBytes(bundlePath),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -63,6 +72,11 @@ export function measureModuleLoad(bundlePath: string, runs: number, nodePath: st
 /** Bytes INIT loads: the entry file and the chunks it imports statically (dynamic ones load later). */
 export function initBytes(bundlePath: string): number {
   const entry = readFileSync(bundlePath, 'utf8');
-  const chunks = [...entry.matchAll(/import\s*(?:[^'"()]*?from\s*)?["'](\.\/chunks\/[^"']+)["']/g)].map((match) => match[1]!);
-  return statSync(bundlePath).size + chunks.reduce((sum, chunk) => sum + statSync(path.join(path.dirname(bundlePath), chunk)).size, 0);
+  const chunks = [...entry.matchAll(/import\s*(?:[^'"()]*?from\s*)?["'](\.\/chunks\/[^"']+)["']/g)].map(
+    (match) => match[1]!,
+  );
+  return (
+    statSync(bundlePath).size +
+    chunks.reduce((sum, chunk) => sum + statSync(path.join(path.dirname(bundlePath), chunk)).size, 0)
+  );
 }

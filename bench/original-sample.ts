@@ -13,7 +13,16 @@ import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../shared/lambda-artifacts.ts';
 
-const EXAMPLE = path.join(repoRoot, 'node_modules', 'mcp-sdk-original-sample', 'dist', 'esm', 'examples', 'server', 'simpleStatelessStreamableHttp.js');
+const EXAMPLE = path.join(
+  repoRoot,
+  'node_modules',
+  'mcp-sdk-original-sample',
+  'dist',
+  'esm',
+  'examples',
+  'server',
+  'simpleStatelessStreamableHttp.js',
+);
 /** The example hard-codes port 3000; this preload moves it to a free loopback port and prints it. */
 const LOOPBACK_ANY_PORT = path.join(repoRoot, 'bench', 'servers', 'loopback-any-port.mjs');
 const START_TIMEOUT_MS = 30_000;
@@ -26,7 +35,9 @@ export interface OriginalSample {
 }
 
 /** Starts the sample, or says why it cannot run here (a reason, never a made-up figure). */
-export async function startOriginalSample(nodePath: string = process.execPath): Promise<OriginalSample | { unavailable: string }> {
+export async function startOriginalSample(
+  nodePath: string = process.execPath,
+): Promise<OriginalSample | { unavailable: string }> {
   if (!existsSync(EXAMPLE)) return { unavailable: `${path.relative(repoRoot, EXAMPLE)} is missing (run npm ci)` };
   // Its per-request "Request closed" line is part of the sample; it goes to a pipe that is read and dropped.
   const child: ChildProcess = spawn(nodePath, ORIGINAL_SAMPLE_ARGS, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -39,7 +50,10 @@ export async function startOriginalSample(nodePath: string = process.execPath): 
         if (match) resolve(Number(match[1]));
       });
       child.once('exit', (code) => reject(new Error(`the original sample exited with ${code}`)));
-      timer = setTimeout(() => reject(new Error(`the original sample did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`the original sample did not listen within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
     });
     return { url: `http://127.0.0.1:${port}/mcp`, stop: () => child.kill() };
   } catch (error) {

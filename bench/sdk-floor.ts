@@ -10,8 +10,13 @@ import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
 
 /** The smallest useful server: one tool, nothing else. */
 export function oneToolServer(): McpServer {
-  const server = new McpServer({ name: 'sdk-floor', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });
-  server.registerTool('ping', { description: 'pong', inputSchema: z.object({}) }, () => ({ content: [{ type: 'text', text: 'pong' }] }));
+  const server = new McpServer(
+    { name: 'sdk-floor', version: '1.0.0' },
+    { capabilities: { tools: { listChanged: false } } },
+  );
+  server.registerTool('ping', { description: 'pong', inputSchema: z.object({}) }, () => ({
+    content: [{ type: 'text', text: 'pong' }],
+  }));
   return server;
 }
 
@@ -19,7 +24,9 @@ export function oneToolServer(): McpServer {
 export async function sdkFloor(seconds: number): Promise<number> {
   const handler = createMcpHandler(() => oneToolServer(), { legacy: 'stateless', responseMode: 'auto' });
   const send = async (): Promise<void> => {
-    const response = await handler.fetch(new Request('http://127.0.0.1/mcp', { method: 'POST', headers: LEGACY_HEADERS, body: TOOLS_LIST }));
+    const response = await handler.fetch(
+      new Request('http://127.0.0.1/mcp', { method: 'POST', headers: LEGACY_HEADERS, body: TOOLS_LIST }),
+    );
     if (response.status !== 200) throw new Error(`SDK floor answered ${response.status}`);
     await response.arrayBuffer();
   };

@@ -20,7 +20,14 @@ export interface StackBenchOptions {
   readonly stressSeconds: number;
   readonly soakRequests: number;
   readonly sections: ReadonlySet<string>;
-  readonly row: (figure: string, ours: string, baseline: string, ratio: number, unit?: string, target?: { text: string; met: boolean }) => void;
+  readonly row: (
+    figure: string,
+    ours: string,
+    baseline: string,
+    ratio: number,
+    unit?: string,
+    target?: { text: string; met: boolean },
+  ) => void;
 }
 
 interface StackProcess {
@@ -31,7 +38,8 @@ interface StackProcess {
   stop(): Promise<void>;
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system) of one process, from /proc/<pid>/stat. */
@@ -46,12 +54,19 @@ function rssMb(pid: number): number {
 }
 
 async function startStackProcess(root: string, extraVars: string[] = []): Promise<StackProcess> {
-  const vars = ['throttling_rate_limit=1000000', 'throttling_burst_limit=1000000', ...extraVars].flatMap((v) => ['--var', v]);
+  const vars = ['throttling_rate_limit=1000000', 'throttling_burst_limit=1000000', ...extraVars].flatMap((v) => [
+    '--var',
+    v,
+  ]);
   // The gateway is this very process (no npm, no tsx launcher), so /proc shows its own CPU and RSS.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'emulator', 'cli.ts'), '--port', '0', '--quiet', '--no-log-dir', ...vars], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'emulator', 'cli.ts'), '--port', '0', '--quiet', '--no-log-dir', ...vars],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const deadline = Date.now() + 120_000;
@@ -74,7 +89,11 @@ async function startStackProcess(root: string, extraVars: string[] = []): Promis
   };
 }
 
-async function through(stack: StackProcess, connections: number, seconds: number): Promise<LoadResult & { gatewayCpuMsPerRequest: number; requests: number }> {
+async function through(
+  stack: StackProcess,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult & { gatewayCpuMsPerRequest: number; requests: number }> {
   const pid = stack.child.pid!;
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
@@ -102,7 +121,9 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
   const root = options.stackRoot;
 
   if (options.sections.has('stack')) {
-    console.log(`\nS1. Through the stack (gateway + authorizer + environments, stage throttle lifted) vs the bundled handler alone over HTTP, ${seconds} s runs, tools/list`);
+    console.log(
+      `\nS1. Through the stack (gateway + authorizer + environments, stage throttle lifted) vs the bundled handler alone over HTTP, ${seconds} s runs, tools/list`,
+    );
     const app = await startServer(path.join(root, 'bench/servers/app-server.ts'), [], options.nodePath);
     const appUrl = `http://127.0.0.1:${app.port}/dev/mcp`;
     await load(appUrl, { connections: 10, seconds: Math.min(5, seconds) });
@@ -112,27 +133,53 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
     const stack = await startStackProcess(root);
     try {
       const short = await through(stack, 10, Math.min(5, seconds));
-      row('stack, 10 connections, short run (fresh, no warm-up)', `${fmt(short.requestsPerSecond)} req/s`, `${fmt(alone.requestsPerSecond)} req/s (handler alone, warm)`, short.requestsPerSecond / alone.requestsPerSecond);
+      row(
+        'stack, 10 connections, short run (fresh, no warm-up)',
+        `${fmt(short.requestsPerSecond)} req/s`,
+        `${fmt(alone.requestsPerSecond)} req/s (handler alone, warm)`,
+        short.requestsPerSecond / alone.requestsPerSecond,
+      );
       await through(stack, 10, seconds * 2);
       const warm = await through(stack, 10, seconds);
       const ratio = warm.requestsPerSecond / alone.requestsPerSecond;
-      row('stack, 10 connections, after warm-up', `${fmt(warm.requestsPerSecond)} req/s, p99 ${warm.p99Ms} ms`, `${fmt(alone.requestsPerSecond)} req/s, p99 ${alone.p99Ms} ms (handler alone)`, ratio, '×', {
-        text: '≥ 0.6×',
-        met: ratio >= 0.6,
-      });
-      row('gateway CPU per request (10 connections)', `${fmt(warm.gatewayCpuMsPerRequest, 3)} ms`, '0.25 ms (target)', warm.gatewayCpuMsPerRequest / 0.25, '×', {
-        text: '≤ 0.25 ms',
-        met: warm.gatewayCpuMsPerRequest <= 0.25,
-      });
+      row(
+        'stack, 10 connections, after warm-up',
+        `${fmt(warm.requestsPerSecond)} req/s, p99 ${warm.p99Ms} ms`,
+        `${fmt(alone.requestsPerSecond)} req/s, p99 ${alone.p99Ms} ms (handler alone)`,
+        ratio,
+        '×',
+        {
+          text: '≥ 0.6×',
+          met: ratio >= 0.6,
+        },
+      );
+      row(
+        'gateway CPU per request (10 connections)',
+        `${fmt(warm.gatewayCpuMsPerRequest, 3)} ms`,
+        '0.25 ms (target)',
+        warm.gatewayCpuMsPerRequest / 0.25,
+        '×',
+        {
+          text: '≤ 0.25 ms',
+          met: warm.gatewayCpuMsPerRequest <= 0.25,
+        },
+      );
       const many = await through(stack, 100, seconds);
-      row('stack, 100 connections', `${fmt(many.requestsPerSecond)} req/s (${many.non2xx} non-2xx: Lambda throttled beyond reserved concurrency, ${many.errors} errors)`, `${fmt(alone.requestsPerSecond)} req/s (handler alone, 10 connections)`, many.requestsPerSecond / alone.requestsPerSecond);
+      row(
+        'stack, 100 connections',
+        `${fmt(many.requestsPerSecond)} req/s (${many.non2xx} non-2xx: Lambda throttled beyond reserved concurrency, ${many.errors} errors)`,
+        `${fmt(alone.requestsPerSecond)} req/s (handler alone, 10 connections)`,
+        many.requestsPerSecond / alone.requestsPerSecond,
+      );
     } finally {
       await stack.stop();
     }
   }
 
   if (options.sections.has('stress')) {
-    console.log(`\nS2. Stress: 1,000 connections for ${options.stressSeconds} s on a freshly started stack, one valid token`);
+    console.log(
+      `\nS2. Stress: 1,000 connections for ${options.stressSeconds} s on a freshly started stack, one valid token`,
+    );
     const stack = await startStackProcess(root);
     try {
       const statuses = new Map<number, number>();
@@ -144,30 +191,69 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
         timeout: 30,
         headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
         body: TOOLS_LIST,
-        setupClient: (client) => client.on('response', (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1)),
+        setupClient: (client) =>
+          client.on('response', (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1)),
       } as autocannon.Options);
       const started = performance.now();
-      const next = await fetch(stack.endpoint, { method: 'POST', headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` }, body: TOOLS_LIST });
+      const next = await fetch(stack.endpoint, {
+        method: 'POST',
+        headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
+        body: TOOLS_LIST,
+      });
       await next.text();
       const nextMs = performance.now() - started;
-      const logs = new CloudWatchLogsClient({ endpoint: stack.origin, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const logs = new CloudWatchLogsClient({
+        endpoint: stack.origin,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       let authorizerStarts = 0;
       let token: string | undefined;
       do {
-        const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/stateless-mcp-authorizer', filterPattern: '"START RequestId"', ...(token ? { nextToken: token } : {}) }));
+        const page = await logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: '/aws/lambda/stateless-mcp-authorizer',
+            filterPattern: '"START RequestId"',
+            ...(token ? { nextToken: token } : {}),
+          }),
+        );
         authorizerStarts += page.events?.length ?? 0;
         token = page.nextToken;
       } while (token);
       logs.destroy();
       const answered = [...statuses.values()].reduce((a, b) => a + b, 0);
-      const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${fmt(n)}`).join(', ');
+      const byStatus = [...statuses.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}: ${fmt(n)}`)
+        .join(', ');
       const unanswered = result.errors + result.timeouts;
-      row('stress: requests answered', `${fmt(answered)} (${byStatus}); ${fmt(unanswered)} errors/timeouts`, 'every request answered with 200 or AWS-like 429/500', unanswered === 0 ? 1 : 0, '', {
-        text: 'no request unanswered',
-        met: unanswered === 0 && [...statuses.keys()].every((s) => s === 200 || s === 429 || s === 500),
-      });
-      row('stress: authorizer invocations (one identity)', fmt(authorizerStarts), '1 (one identity, cached after)', authorizerStarts, '', { text: '≤ 1 in flight per identity', met: authorizerStarts <= 1 });
-      row('stress: next request after the run', `${fmt(nextMs)} ms (status ${next.status})`, '1,000 ms (target)', nextMs / 1000, '×', { text: '< 1 s', met: nextMs < 1000 && next.status === 200 });
+      row(
+        'stress: requests answered',
+        `${fmt(answered)} (${byStatus}); ${fmt(unanswered)} errors/timeouts`,
+        'every request answered with 200 or AWS-like 429/500',
+        unanswered === 0 ? 1 : 0,
+        '',
+        {
+          text: 'no request unanswered',
+          met: unanswered === 0 && [...statuses.keys()].every((s) => s === 200 || s === 429 || s === 500),
+        },
+      );
+      row(
+        'stress: authorizer invocations (one identity)',
+        fmt(authorizerStarts),
+        '1 (one identity, cached after)',
+        authorizerStarts,
+        '',
+        { text: '≤ 1 in flight per identity', met: authorizerStarts <= 1 },
+      );
+      row(
+        'stress: next request after the run',
+        `${fmt(nextMs)} ms (status ${next.status})`,
+        '1,000 ms (target)',
+        nextMs / 1000,
+        '×',
+        { text: '< 1 s', met: nextMs < 1000 && next.status === 200 },
+      );
     } finally {
       await stack.stop();
     }
@@ -175,7 +261,9 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
 
   if (options.sections.has('soak')) {
     const total = options.soakRequests;
-    console.log(`\nS3. Soak: ${fmt(total)} requests at 10 connections; gateway RSS after a warm-up (first fifth) vs at the end; FilterLogEvents page time`);
+    console.log(
+      `\nS3. Soak: ${fmt(total)} requests at 10 connections; gateway RSS after a warm-up (first fifth) vs at the end; FilterLogEvents page time`,
+    );
     const stack = await startStackProcess(root);
     try {
       const pid = stack.child.pid!;
@@ -193,21 +281,46 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
       const rssAfterWarmup = rssMb(pid);
       const rest = await run(total - warmup);
       const rssAtEnd = rssMb(pid);
-      const logs = new CloudWatchLogsClient({ endpoint: stack.origin, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const logs = new CloudWatchLogsClient({
+        endpoint: stack.origin,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       const pageTimes: number[] = [];
       let token: string | undefined;
       for (let page = 0; page < 5; page++) {
         const started = performance.now();
-        const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/stateless-mcp-mcp-server', filterPattern: 'REPORT', limit: 1000, ...(token ? { nextToken: token } : {}) }));
+        const out = await logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: '/aws/lambda/stateless-mcp-mcp-server',
+            filterPattern: 'REPORT',
+            limit: 1000,
+            ...(token ? { nextToken: token } : {}),
+          }),
+        );
         pageTimes.push(performance.now() - started);
         token = out.nextToken;
         if (!token) break;
       }
       logs.destroy();
       const growth = rssAtEnd - rssAfterWarmup;
-      row('soak: gateway RSS growth after warm-up', `${fmt(growth, 1)} MB (${fmt(rssAfterWarmup)} → ${fmt(rssAtEnd)} MB; ${fmt(rest.requests.average)} req/s)`, '50 MB (target)', growth / 50, '×', { text: '≤ 50 MB', met: growth <= 50 });
+      row(
+        'soak: gateway RSS growth after warm-up',
+        `${fmt(growth, 1)} MB (${fmt(rssAfterWarmup)} → ${fmt(rssAtEnd)} MB; ${fmt(rest.requests.average)} req/s)`,
+        '50 MB (target)',
+        growth / 50,
+        '×',
+        { text: '≤ 50 MB', met: growth <= 50 },
+      );
       const worst = Math.max(...pageTimes);
-      row('soak: FilterLogEvents page (1,000 REPORT lines)', `${fmt(worst, 1)} ms worst of ${pageTimes.length} pages (HTTP round trip included)`, '20 ms (target)', worst / 20, '×', { text: '≤ 20 ms', met: worst <= 20 });
+      row(
+        'soak: FilterLogEvents page (1,000 REPORT lines)',
+        `${fmt(worst, 1)} ms worst of ${pageTimes.length} pages (HTTP round trip included)`,
+        '20 ms (target)',
+        worst / 20,
+        '×',
+        { text: '≤ 20 ms', met: worst <= 20 },
+      );
     } finally {
       await stack.stop();
     }

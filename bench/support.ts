@@ -13,7 +13,10 @@ export interface LoadResult {
   readonly non2xx: number;
 }
 
-export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string>; body?: string }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { connections: number; seconds: number; headers?: Record<string, string>; body?: string },
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -35,7 +38,11 @@ export async function load(url: string, options: { connections: number; seconds:
  * Starts a bench server in its own process (so load and server do not share an event loop), on
  * `nodePath`: the bench runs servers on the Node major of the function's Lambda runtime.
  */
-export async function startServer(script: string, args: string[] = [], nodePath: string = process.execPath): Promise<{ port: number; child: ChildProcess }> {
+export async function startServer(
+  script: string,
+  args: string[] = [],
+  nodePath: string = process.execPath,
+): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(nodePath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -50,7 +57,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Sequential requests: latency without queueing, for comparing per-request overheads. */
-export async function sequentialLatency(send: () => Promise<unknown>, count: number): Promise<{ p50Ms: number; p99Ms: number }> {
+export async function sequentialLatency(
+  send: () => Promise<unknown>,
+  count: number,
+): Promise<{ p50Ms: number; p99Ms: number }> {
   const samples: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();

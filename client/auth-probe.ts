@@ -11,7 +11,11 @@ const INITIALIZE_BODY = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'stateless-mcp-smoke', version: '0.1.0' } },
+  params: {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'stateless-mcp-smoke', version: '0.1.0' },
+  },
 });
 
 function post(url: URL, timeoutMs: number, authorization?: string): Promise<Response> {
@@ -42,10 +46,9 @@ export async function probeWithoutToken(url: URL, timeoutMs: number): Promise<Un
   await response.body?.cancel();
   const challenge = response.headers.get('www-authenticate');
   if (response.status !== 401) {
-    const why =
-      response.ok
-        ? 'the endpoint answered without a token: the authorizer is not enforced (LocalStack\'s free edition never invokes authorizers: use --expect-auth off there)'
-        : `expected 401 without a token, got HTTP ${response.status}`;
+    const why = response.ok
+      ? "the endpoint answered without a token: the authorizer is not enforced (LocalStack's free edition never invokes authorizers: use --expect-auth off there)"
+      : `expected 401 without a token, got HTTP ${response.status}`;
     return { status: 'fail', detail: why };
   }
   if (!challenge) {
@@ -89,16 +92,27 @@ function sameResource(a: string, b: string): boolean {
 }
 
 /** Fetches and checks the RFC 9728 protected resource metadata document, without credentials. */
-export async function checkResourceMetadata(metadataUrl: string, endpoint: URL, timeoutMs: number): Promise<CheckOutcome> {
+export async function checkResourceMetadata(
+  metadataUrl: string,
+  endpoint: URL,
+  timeoutMs: number,
+): Promise<CheckOutcome> {
   let target: URL;
   try {
     target = new URL(metadataUrl, endpoint);
   } catch {
     return { status: 'fail', detail: `resource_metadata is not a URL: ${metadataUrl}` };
   }
-  const response = await fetch(target, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  const response = await fetch(target, {
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await response.text();
-  if (!response.ok) return { status: 'fail', detail: `GET ${target.href} answered HTTP ${response.status} (it must be served without auth)` };
+  if (!response.ok)
+    return {
+      status: 'fail',
+      detail: `GET ${target.href} answered HTTP ${response.status} (it must be served without auth)`,
+    };
   let document: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(text);
@@ -112,9 +126,16 @@ export async function checkResourceMetadata(metadataUrl: string, endpoint: URL, 
   // RFC 9728 section 2: `resource` is REQUIRED; section 3.3: it must be the resource the client asked about.
   if (typeof document.resource !== 'string') problems.push('`resource` is missing');
   else if (!sameResource(document.resource, endpoint.href)) {
-    problems.push(`\`resource\` is ${document.resource}, not the endpoint ${endpoint.href} (RFC 9728 section 3.3: clients must reject it)`);
+    problems.push(
+      `\`resource\` is ${document.resource}, not the endpoint ${endpoint.href} (RFC 9728 section 3.3: clients must reject it)`,
+    );
   }
-  for (const field of ['authorization_servers', 'scopes_supported', 'bearer_methods_supported', 'resource_signing_alg_values_supported'] as const) {
+  for (const field of [
+    'authorization_servers',
+    'scopes_supported',
+    'bearer_methods_supported',
+    'resource_signing_alg_values_supported',
+  ] as const) {
     if (field in document && !isStringArray(document[field])) problems.push(`\`${field}\` is not an array of strings`);
   }
   if (isStringArray(document.bearer_methods_supported)) {
@@ -127,8 +148,12 @@ export async function checkResourceMetadata(metadataUrl: string, endpoint: URL, 
   if (servers.length === 0) {
     return {
       status: 'warn',
-      detail: 'valid, but lists no authorization_servers: fine for static tokens, OAuth clients cannot discover where to get a token',
+      detail:
+        'valid, but lists no authorization_servers: fine for static tokens, OAuth clients cannot discover where to get a token',
     };
   }
-  return { status: 'pass', detail: `resource ${String(document.resource)}, authorization servers ${servers.join(', ')}` };
+  return {
+    status: 'pass',
+    detail: `resource ${String(document.resource)}, authorization servers ${servers.join(', ')}`,
+  };
 }

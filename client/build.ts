@@ -34,5 +34,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const started = performance.now();
   const outfile = await buildCli(process.argv[2] ? path.resolve(process.argv[2]) : CLI_BUNDLE);
   const { size } = await stat(outfile);
-  console.log(`built ${path.relative(process.cwd(), outfile)} ${Math.round(size / 1024)} KiB (${Math.round(performance.now() - started)} ms)`);
+  console.log(
+    `built ${path.relative(process.cwd(), outfile)} ${Math.round(size / 1024)} KiB (${Math.round(performance.now() - started)} ms)`,
+  );
 }

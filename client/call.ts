@@ -40,15 +40,38 @@ export async function runCall(config: ClientConfig, options: CallOptions, out: O
     tool: options.tool,
     arguments: options.args,
   };
-  const protocol: ProtocolInfo = { requested: config.protocol, negotiated: null, client: clientDescription(config.protocol) };
-  const failed = (error: unknown, phase: 'connect' | 'request', progress: readonly ProgressUpdate[], latencyMs: number | null): CallReport => {
+  const protocol: ProtocolInfo = {
+    requested: config.protocol,
+    negotiated: null,
+    client: clientDescription(config.protocol),
+  };
+  const failed = (
+    error: unknown,
+    phase: 'connect' | 'request',
+    progress: readonly ProgressUpdate[],
+    latencyMs: number | null,
+  ): CallReport => {
     const d = diagnose(error, context(phase));
-    return { ...base, protocol, latencyMs, progress, result: null, exitCode: d.exitCode, error: { kind: d.kind, message: d.message, hint: d.hint } };
+    return {
+      ...base,
+      protocol,
+      latencyMs,
+      progress,
+      result: null,
+      exitCode: d.exitCode,
+      error: { kind: d.kind, message: d.message, hint: d.hint },
+    };
   };
 
   let session;
   try {
-    session = await openSession({ url: config.url, token: config.token, timeoutMs: config.timeoutMs, protocol: config.protocol, observer });
+    session = await openSession({
+      url: config.url,
+      token: config.token,
+      timeoutMs: config.timeoutMs,
+      protocol: config.protocol,
+      observer,
+    });
   } catch (error) {
     return failed(error, 'connect', [], null);
   }
@@ -78,7 +101,13 @@ export async function runCall(config: ClientConfig, options: CallOptions, out: O
       progress: updates,
       result,
       exitCode: result.isError ? EXIT_CODES.checksFailed : EXIT_CODES.ok,
-      error: result.isError ? { kind: 'tool-error', message: 'the tool answered isError', hint: 'read the tool\'s error text; check --args against its inputSchema' } : null,
+      error: result.isError
+        ? {
+            kind: 'tool-error',
+            message: 'the tool answered isError',
+            hint: "read the tool's error text; check --args against its inputSchema",
+          }
+        : null,
     };
   } catch (error) {
     display.finish();
@@ -89,8 +118,11 @@ export async function runCall(config: ClientConfig, options: CallOptions, out: O
 }
 
 function resultText(result: ToolResult): string {
-  if (result.structuredContent !== undefined && !result.isError) return JSON.stringify(result.structuredContent, null, 2);
-  return result.content.map((c) => (c.type === 'text' && c.text !== undefined ? c.text : `[${c.type} content]`)).join('\n');
+  if (result.structuredContent !== undefined && !result.isError)
+    return JSON.stringify(result.structuredContent, null, 2);
+  return result.content
+    .map((c) => (c.type === 'text' && c.text !== undefined ? c.text : `[${c.type} content]`))
+    .join('\n');
 }
 
 export function printCall(report: CallReport, json: boolean, out: Output): void {
@@ -99,6 +131,8 @@ export function printCall(report: CallReport, json: boolean, out: Output): void 
   } else if (report.result && !report.result.isError) {
     out.stdout.write(`${resultText(report.result)}\n`);
   }
-  if (report.result?.isError && !json) out.stderr.write(`error: ${report.tool} answered isError:\n${resultText(report.result)}\n`);
-  else if (report.error && report.error.kind !== 'tool-error') out.stderr.write(`error: ${report.error.message}\nfix: ${report.error.hint}\n`);
+  if (report.result?.isError && !json)
+    out.stderr.write(`error: ${report.tool} answered isError:\n${resultText(report.result)}\n`);
+  else if (report.error && report.error.kind !== 'tool-error')
+    out.stderr.write(`error: ${report.error.message}\nfix: ${report.error.hint}\n`);
 }

@@ -28,7 +28,13 @@ export interface CheckSummary {
 
 export function summarise(checks: readonly CheckResult[]): CheckSummary {
   const count = (status: CheckStatus): number => checks.filter((c) => c.status === status).length;
-  return { total: checks.length, passed: count('pass'), failed: count('fail'), warnings: count('warn'), skipped: count('skip') };
+  return {
+    total: checks.length,
+    passed: count('pass'),
+    failed: count('fail'),
+    warnings: count('warn'),
+    skipped: count('skip'),
+  };
 }
 
 export function roundMs(ms: number): number {

@@ -39,9 +39,19 @@ function positiveInteger(name: string, max: number): (value: string) => number {
 
 function withCommonOptions(command: Command): Command {
   return command
-    .option('--url <url>', `MCP endpoint, e.g. https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/mcp (default: $${ENV_URL})`)
-    .option('--token <token>', `bearer token for the API Gateway authorizer (default: $${ENV_TOKEN}; prefer the variable, arguments show in ps)`)
-    .option('--timeout <ms>', `per-request timeout in milliseconds (default: ${DEFAULT_TIMEOUT_MS})`, positiveInteger('--timeout', 15 * 60_000))
+    .option(
+      '--url <url>',
+      `MCP endpoint, e.g. https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/mcp (default: $${ENV_URL})`,
+    )
+    .option(
+      '--token <token>',
+      `bearer token for the API Gateway authorizer (default: $${ENV_TOKEN}; prefer the variable, arguments show in ps)`,
+    )
+    .option(
+      '--timeout <ms>',
+      `per-request timeout in milliseconds (default: ${DEFAULT_TIMEOUT_MS})`,
+      positiveInteger('--timeout', 15 * 60_000),
+    )
     .option('--json', 'print one JSON document on stdout and nothing else')
     .addOption(
       new Option(
@@ -57,7 +67,7 @@ function withCommonOptions(command: Command): Command {
       new Option(
         '--expect-auth <mode>',
         'whether the endpoint must refuse calls without a token: auto = on when a token is given. ' +
-          "Use off for LocalStack, whose free edition does not enforce authorizers",
+          'Use off for LocalStack, whose free edition does not enforce authorizers',
       )
         .choices(EXPECT_AUTH_MODES)
         .default('auto'),
@@ -89,7 +99,8 @@ function parseArgsJson(raw: string | undefined): Record<string, unknown> {
   } catch (error) {
     throw new UsageError(`--args is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--args must be a JSON object, e.g. \'{"code":"eu-west-1"}\'');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError('--args must be a JSON object, e.g. \'{"code":"eu-west-1"}\'');
   return parsed as Record<string, unknown>;
 }
 
@@ -101,7 +112,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(see --help)')
     // Commander's own parse errors (unknown option, bad choice, bad number) are usage errors: exit 2.
     .exitOverride((error: CommanderError) => {
-      const helpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      const helpOrVersion =
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help';
       process.exit(helpOrVersion ? EXIT_CODES.ok : EXIT_CODES.usage);
     })
     .addHelpText(
@@ -129,7 +143,9 @@ export function buildProgram(): Command {
   withCommonOptions(
     program
       .command('scale')
-      .description('fire ping calls concurrently; report distinct execution environments, cold starts and latency percentiles')
+      .description(
+        'fire ping calls concurrently; report distinct execution environments, cold starts and latency percentiles',
+      )
       .option('--parallel <n>', 'calls in flight at once', positiveInteger('--parallel', 1000), 10)
       .option('--requests <m>', 'total calls', positiveInteger('--requests', 100_000), 50),
   ).action((opts: CommonOptionValues & { parallel: number; requests: number }) =>
@@ -144,7 +160,9 @@ export function buildProgram(): Command {
   withCommonOptions(
     program
       .command('call')
-      .description('call one tool and print its result; progress notifications show as a bar (terminal) or lines (stderr)')
+      .description(
+        'call one tool and print its result; progress notifications show as a bar (terminal) or lines (stderr)',
+      )
       .argument('<tool>', 'tool name, e.g. long_task')
       .option('--args <json>', 'tool arguments as a JSON object', undefined)
       .option('--no-progress', 'do not ask for progress notifications'),
@@ -186,10 +204,13 @@ export function rejectUnknownCommand(program: Command, argv: readonly string[]):
   const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   if (names.includes(first)) return;
   const near = names.filter((name) => distance(name, first) <= Math.max(1, Math.floor(name.length / 3)));
-  program.error(`error: unknown command '${first}'${near.length ? ` (Did you mean ${near.join(', ')}?)` : ''}; commands: ${names.join(', ')}`, {
-    code: 'commander.unknownCommand',
-    exitCode: EXIT_CODES.usage,
-  });
+  program.error(
+    `error: unknown command '${first}'${near.length ? ` (Did you mean ${near.join(', ')}?)` : ''}; commands: ${names.join(', ')}`,
+    {
+      code: 'commander.unknownCommand',
+      exitCode: EXIT_CODES.usage,
+    },
+  );
 }
 
 const program = buildProgram();

@@ -69,7 +69,9 @@ export function parseEndpointUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url '${raw}' is not a URL; expected e.g. https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/mcp`);
+    throw new UsageError(
+      `--url '${raw}' is not a URL; expected e.g. https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/mcp`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--url must be http(s), got ${url.protocol}`);
@@ -84,14 +86,17 @@ export function resolveConfig(options: CommonOptionValues, env: NodeJS.ProcessEn
 
   const token = (options.token ?? env[ENV_TOKEN]) || undefined;
   if (token && /^bearer\s/i.test(token.trim())) {
-    throw new UsageError(`the token starts with "Bearer ": set ${ENV_TOKEN} to the token alone; the client sends "Authorization: Bearer <token>" itself`);
+    throw new UsageError(
+      `the token starts with "Bearer ": set ${ENV_TOKEN} to the token alone; the client sends "Authorization: Bearer <token>" itself`,
+    );
   }
 
   const protocol = options.protocol ?? DEFAULT_PROTOCOL;
   if (!isProtocolVersion(protocol)) throw new UsageError(`--protocol must be one of ${PROTOCOL_VERSIONS.join(', ')}`);
 
   const mode = options.expectAuth ?? 'auto';
-  if (!(EXPECT_AUTH_MODES as readonly string[]).includes(mode)) throw new UsageError(`--expect-auth must be one of ${EXPECT_AUTH_MODES.join(', ')}`);
+  if (!(EXPECT_AUTH_MODES as readonly string[]).includes(mode))
+    throw new UsageError(`--expect-auth must be one of ${EXPECT_AUTH_MODES.join(', ')}`);
   const expectAuthMode = mode as ExpectAuthMode;
   const expectAuth = expectAuthMode === 'on' || (expectAuthMode === 'auto' && token !== undefined);
   if (expectAuthMode === 'on' && token === undefined) {
@@ -99,7 +104,8 @@ export function resolveConfig(options: CommonOptionValues, env: NodeJS.ProcessEn
   }
 
   const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new UsageError('--timeout must be a positive number of milliseconds');
 
   return { url, token, timeoutMs, json: options.json ?? false, protocol, expectAuth, expectAuthMode };
 }

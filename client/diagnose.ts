@@ -70,8 +70,15 @@ function errorMessage(error: unknown): string {
 /** HTTP status carried by the error itself, across v1 (`StreamableHTTPError.code`) and v2 (`SdkHttpError.status`, or the message). */
 export function statusFromError(error: unknown): number | undefined {
   if (error === null || typeof error !== 'object') return undefined;
-  const candidate = error as { status?: unknown; code?: unknown; data?: { status?: unknown }; name?: unknown; message?: unknown };
-  const isHttpStatus = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599;
+  const candidate = error as {
+    status?: unknown;
+    code?: unknown;
+    data?: { status?: unknown };
+    name?: unknown;
+    message?: unknown;
+  };
+  const isHttpStatus = (value: unknown): value is number =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599;
   if (isHttpStatus(candidate.status)) return candidate.status;
   if (isHttpStatus(candidate.data?.status)) return candidate.data.status;
   const message = typeof candidate.message === 'string' ? candidate.message : '';
@@ -111,7 +118,10 @@ function describeNetwork(code: string | undefined, url: URL): { message: string;
       };
     default:
       if (code && /CERT|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) {
-        return { message: `TLS handshake with ${where} failed (${code})`, hint: 'check --url: the scheme (http/https) and host must match the certificate' };
+        return {
+          message: `TLS handshake with ${where} failed (${code})`,
+          hint: 'check --url: the scheme (http/https) and host must match the certificate',
+        };
       }
       return {
         message: `cannot connect to ${where}${code ? ` (${code})` : ''}`,
@@ -182,12 +192,25 @@ function fromHttpStatus(status: number, snippet: string | undefined, ctx: Diagno
     };
   }
   if (status >= 500) {
-    let hint = 'server error: read the MCP function\'s CloudWatch logs (or the embedded stack\'s log streams)';
-    if (status === 500 && gateway === null) hint = 'server error: the API Gateway authorizer failed (500 {"message":null}); read the authorizer function\'s logs';
-    else if (status === 502) hint = 'server error: the Lambda function crashed or returned a malformed response (502); read its logs';
-    else if (status === 504) hint = 'server error: the integration timed out (API Gateway stops waiting after 29 s); the function is too slow or stuck';
-    else if (status === 500) hint = 'server error: API Gateway could not invoke the function (500), e.g. concurrency exhausted or missing permission';
-    return { kind: 'server-error', httpStatus: status, message: `HTTP ${status}${said}`, hint, exitCode: EXIT_CODES.checksFailed };
+    let hint = "server error: read the MCP function's CloudWatch logs (or the embedded stack's log streams)";
+    if (status === 500 && gateway === null)
+      hint =
+        'server error: the API Gateway authorizer failed (500 {"message":null}); read the authorizer function\'s logs';
+    else if (status === 502)
+      hint = 'server error: the Lambda function crashed or returned a malformed response (502); read its logs';
+    else if (status === 504)
+      hint =
+        'server error: the integration timed out (API Gateway stops waiting after 29 s); the function is too slow or stuck';
+    else if (status === 500)
+      hint =
+        'server error: API Gateway could not invoke the function (500), e.g. concurrency exhausted or missing permission';
+    return {
+      kind: 'server-error',
+      httpStatus: status,
+      message: `HTTP ${status}${said}`,
+      hint,
+      exitCode: EXIT_CODES.checksFailed,
+    };
   }
   return {
     kind: 'protocol',
@@ -221,9 +244,13 @@ export function diagnose(error: unknown, ctx: DiagnoseContext): Diagnosis {
   }
 
   const status = statusFromError(error) ?? (ctx.phase === 'connect' ? exchange?.status : undefined);
-  if (status !== undefined) return fromHttpStatus(status, exchange?.status === status ? exchange.bodySnippet : message, ctx);
+  if (status !== undefined)
+    return fromHttpStatus(status, exchange?.status === status ? exchange.bodySnippet : message, ctx);
 
-  if (/unexpected content type/i.test(message) || (error as { code?: unknown } | null)?.code === 'CLIENT_HTTP_UNEXPECTED_CONTENT') {
+  if (
+    /unexpected content type/i.test(message) ||
+    (error as { code?: unknown } | null)?.code === 'CLIENT_HTTP_UNEXPECTED_CONTENT'
+  ) {
     return {
       kind: 'wrong-url',
       message: `the URL answered, but not as an MCP endpoint (${message})`,
@@ -250,11 +277,16 @@ export function diagnose(error: unknown, ctx: DiagnoseContext): Diagnosis {
         rpc === -32601
           ? 'the server does not implement this method'
           : rpc === -32602
-            ? 'the server rejected the parameters (or the result failed the tool\'s outputSchema)'
+            ? "the server rejected the parameters (or the result failed the tool's outputSchema)"
             : 'the server answered with a protocol error',
       exitCode: EXIT_CODES.checksFailed,
     };
   }
 
-  return { kind: 'other', message, hint: 'unexpected failure; rerun with --json for details', exitCode: EXIT_CODES.checksFailed };
+  return {
+    kind: 'other',
+    message,
+    hint: 'unexpected failure; rerun with --json for details',
+    exitCode: EXIT_CODES.checksFailed,
+  };
 }

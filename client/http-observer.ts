@@ -64,7 +64,10 @@ export class HttpObserver {
         this.lastFailure = {
           method,
           url: target,
-          networkError: { code: networkErrorCode(error), message: error instanceof Error ? error.message : String(error) },
+          networkError: {
+            code: networkErrorCode(error),
+            message: error instanceof Error ? error.message : String(error),
+          },
         };
       }
       throw error;

@@ -25,7 +25,11 @@ function useColour(stream: { isTTY?: boolean }): boolean {
 const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
 
 /** Left-aligned columns; the last column is free text and is not padded. */
-export function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, align: ReadonlyArray<'left' | 'right'> = []): string[] {
+export function table(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  align: ReadonlyArray<'left' | 'right'> = [],
+): string[] {
   // ANSI escapes take no room on screen.
   const visible = (s: string): number => s.replace(/\u001b\[\d+m/g, '').length;
   const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
@@ -76,11 +80,18 @@ export function printSmoke(report: SmokeReport, json: boolean, out: Output = pro
     const c = colours(useColour(out.stdout));
     const lines = [
       c.bold(`MCP smoke check of ${report.url}`),
-      c.dim(`client ${report.protocol.client}; protocol ${report.protocol.requested}; auth ${report.authExpected ? 'expected' : 'not expected'}`),
+      c.dim(
+        `client ${report.protocol.client}; protocol ${report.protocol.requested}; auth ${report.authExpected ? 'expected' : 'not expected'}`,
+      ),
       '',
       ...table(
         ['CHECK', 'STATUS', 'LATENCY', 'DETAIL'],
-        report.checks.map((check) => [check.name, statusCell(check.status, c), formatMs(check.latencyMs), check.detail]),
+        report.checks.map((check) => [
+          check.name,
+          statusCell(check.status, c),
+          formatMs(check.latencyMs),
+          check.detail,
+        ]),
         ['left', 'left', 'right', 'left'],
       ),
       '',
@@ -91,7 +102,9 @@ export function printSmoke(report: SmokeReport, json: boolean, out: Output = pro
   if (report.summary.ok) return;
   const e = colours(useColour(out.stderr));
   const headline = report.error ? `${report.error.message}` : `${report.summary.failed} check(s) failed`;
-  out.stderr.write(`${e.red('error:')} ${headline}\n${problems.map((hint) => `${e.yellow('fix:')} ${hint}\n`).join('')}`);
+  out.stderr.write(
+    `${e.red('error:')} ${headline}\n${problems.map((hint) => `${e.yellow('fix:')} ${hint}\n`).join('')}`,
+  );
 }
 
 export function printScale(report: ScaleReport, json: boolean, out: Output = processOutput): void {
@@ -108,10 +121,18 @@ export function printScale(report: ScaleReport, json: boolean, out: Output = pro
       ...table(
         ['', ''],
         [
-          ['calls', `${report.succeeded} succeeded, ${report.failed} failed in ${(report.durationMs / 1000).toFixed(2)} s (${report.throughputPerSecond} calls/s)`],
+          [
+            'calls',
+            `${report.succeeded} succeeded, ${report.failed} failed in ${(report.durationMs / 1000).toFixed(2)} s (${report.throughputPerSecond} calls/s)`,
+          ],
           ['execution environments', `${report.environments} distinct (by AWS_LAMBDA_LOG_STREAM_NAME)`],
           ['cold starts', `${report.coldStarts} of ${report.succeeded} calls`],
-          ['latency', l ? `p50 ${formatMs(l.p50)}  p95 ${formatMs(l.p95)}  p99 ${formatMs(l.p99)}  (min ${formatMs(l.min)}, max ${formatMs(l.max)})` : '-'],
+          [
+            'latency',
+            l
+              ? `p50 ${formatMs(l.p50)}  p95 ${formatMs(l.p95)}  p99 ${formatMs(l.p99)}  (min ${formatMs(l.min)}, max ${formatMs(l.max)})`
+              : '-',
+          ],
           ['errors', errors.length === 0 ? 'none' : errors.map(([kind, n]) => `${kind}: ${n}`).join(', ')],
         ],
       ).slice(1),
@@ -130,6 +151,8 @@ export function printScale(report: ScaleReport, json: boolean, out: Output = pro
     out.stderr.write(`${e.red('error:')} ${report.error.message}\n${e.yellow('fix:')} ${report.error.hint}\n`);
   } else if (report.failed > 0) {
     const e = colours(useColour(out.stderr));
-    out.stderr.write(`${e.red('error:')} ${report.failed} of ${report.requests} calls failed\n${report.hints.map((h) => `${e.yellow('fix:')} ${h}\n`).join('')}`);
+    out.stderr.write(
+      `${e.red('error:')} ${report.failed} of ${report.requests} calls failed\n${report.hints.map((h) => `${e.yellow('fix:')} ${h}\n`).join('')}`,
+    );
   }
 }

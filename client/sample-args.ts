@@ -32,30 +32,48 @@ const SAMPLE_TEXT = 'The quick brown fox jumps over the lazy dog. The dog sleeps
 export const TOOL_SAMPLES: Readonly<Record<string, ToolSample>> = {
   ping: {
     args: {},
-    expect: (s) => (typeof s.logStream === 'string' && s.logStream.length > 0 ? undefined : { level: 'fail', message: 'ping answered without a logStream' }),
+    expect: (s) =>
+      typeof s.logStream === 'string' && s.logStream.length > 0
+        ? undefined
+        : { level: 'fail', message: 'ping answered without a logStream' },
   },
   text_stats: {
     args: { text: SAMPLE_TEXT, top: 3 },
-    expect: (s) => (s.words === 15 ? undefined : { level: 'fail', message: `text_stats counted ${String(s.words)} words in the sample, expected 15` }),
+    expect: (s) =>
+      s.words === 15
+        ? undefined
+        : { level: 'fail', message: `text_stats counted ${String(s.words)} words in the sample, expected 15` },
   },
   lookup_region: {
     args: { code: 'eu-west-1' },
-    expect: (s) => (s.code === 'eu-west-1' ? undefined : { level: 'fail', message: `lookup_region answered for '${String(s.code)}', asked for eu-west-1` }),
+    expect: (s) =>
+      s.code === 'eu-west-1'
+        ? undefined
+        : { level: 'fail', message: `lookup_region answered for '${String(s.code)}', asked for eu-west-1` },
   },
   whoami: {
     args: {},
     expect: (s, ctx) =>
       ctx.authExpected && s.authenticated !== true
-        ? { level: 'fail', message: 'whoami says unauthenticated although the authorizer accepted the token: its context does not reach the function' }
+        ? {
+            level: 'fail',
+            message:
+              'whoami says unauthenticated although the authorizer accepted the token: its context does not reach the function',
+          }
         : undefined,
   },
   long_task: {
     args: { steps: 3, stepMs: 20 },
     progress: true,
     expect: (s, ctx) => {
-      if (s.stepsCompleted !== 3) return { level: 'fail', message: `long_task completed ${String(s.stepsCompleted)} of 3 steps` };
+      if (s.stepsCompleted !== 3)
+        return { level: 'fail', message: `long_task completed ${String(s.stepsCompleted)} of 3 steps` };
       if (ctx.progressUpdates === 0) {
-        return { level: 'warn', message: 'no progress notifications arrived (a JSON response drops them; the server must answer SSE when a progressToken is sent)' };
+        return {
+          level: 'warn',
+          message:
+            'no progress notifications arrived (a JSON response drops them; the server must answer SSE when a progressToken is sent)',
+        };
       }
       return undefined;
     },
@@ -110,8 +128,18 @@ function generateString(schema: JsonSchema): Generated {
 
 function generateNumber(schema: JsonSchema, integer: boolean): Generated {
   const step = integer ? 1 : 0.5;
-  const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + step : undefined;
-  const max = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - step : undefined;
+  const min =
+    typeof schema.minimum === 'number'
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === 'number'
+        ? schema.exclusiveMinimum + step
+        : undefined;
+  const max =
+    typeof schema.maximum === 'number'
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === 'number'
+        ? schema.exclusiveMaximum - step
+        : undefined;
   let value = min ?? (max !== undefined && max < 1 ? max : 1);
   if (integer) value = Math.ceil(value);
   return { ok: true, value };
@@ -175,11 +203,18 @@ export function planArguments(tool: ToolInfo): ArgumentPlan {
   if (sample?.skip) return { kind: 'skip', reason: `skipped: ${sample.skip}` };
   if (sample) return { kind: 'sample', args: sample.args ?? {}, sample };
   const generated = generateValue({ type: 'object', ...tool.inputSchema });
-  if (!generated.ok) return { kind: 'skip', reason: `skipped: no sample (cannot generate ${generated.reason}; add one to client/sample-args.ts)` };
+  if (!generated.ok)
+    return {
+      kind: 'skip',
+      reason: `skipped: no sample (cannot generate ${generated.reason}; add one to client/sample-args.ts)`,
+    };
   return { kind: 'generated', args: generated.value as Record<string, unknown> };
 }
 
-export function promptArguments(prompt: { name: string; arguments?: ReadonlyArray<{ name: string; required?: boolean }> }): Record<string, string> {
+export function promptArguments(prompt: {
+  name: string;
+  arguments?: ReadonlyArray<{ name: string; required?: boolean }>;
+}): Record<string, string> {
   const known = PROMPT_SAMPLES[prompt.name];
   if (known) return known;
   const args: Record<string, string> = {};

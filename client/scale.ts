@@ -37,7 +37,11 @@ export interface ScaleReport {
   readonly environments: number;
   /** Calls that were their environment's first request. */
   readonly coldStarts: number;
-  readonly logStreams: ReadonlyArray<{ readonly logStream: string; readonly calls: number; readonly coldStarts: number }>;
+  readonly logStreams: ReadonlyArray<{
+    readonly logStream: string;
+    readonly calls: number;
+    readonly coldStarts: number;
+  }>;
   /** Over successful calls only. */
   readonly latencyMs: LatencyStats | null;
   readonly errors: Readonly<Record<string, number>>;
@@ -77,15 +81,31 @@ const NOTE =
 
 export async function runScale(config: ClientConfig, options: ScaleOptions): Promise<ScaleReport> {
   const observer = new HttpObserver();
-  const protocol: ProtocolInfo = { requested: config.protocol, negotiated: null, client: clientDescription(config.protocol) };
+  const protocol: ProtocolInfo = {
+    requested: config.protocol,
+    negotiated: null,
+    client: clientDescription(config.protocol),
+  };
   const context = contextFor(config, observer);
-  const base = { command: 'scale' as const, url: config.url.href, parallel: options.parallel, requests: options.requests, note: NOTE };
+  const base = {
+    command: 'scale' as const,
+    url: config.url.href,
+    parallel: options.parallel,
+    requests: options.requests,
+    note: NOTE,
+  };
 
   const connect = await loadConnector(config.protocol);
   const connectStarted = performance.now();
   let session;
   try {
-    session = await connect({ url: config.url, token: config.token, timeoutMs: config.timeoutMs, protocol: config.protocol, observer });
+    session = await connect({
+      url: config.url,
+      token: config.token,
+      timeoutMs: config.timeoutMs,
+      protocol: config.protocol,
+      observer,
+    });
   } catch (error) {
     const d = diagnose(error, context('connect'));
     return {
@@ -127,7 +147,8 @@ export async function runScale(config: ClientConfig, options: ScaleOptions): Pro
       const elapsed = performance.now() - started;
       const structured = result.structuredContent;
       if (result.isError) return fail('tool-error', 'ping answered isError: read the function logs');
-      if (typeof structured?.logStream !== 'string') return fail('unexpected-result', 'ping answered without structuredContent.logStream');
+      if (typeof structured?.logStream !== 'string')
+        return fail('unexpected-result', 'ping answered without structuredContent.logStream');
       latencies.push(elapsed);
       const entry = streams.get(structured.logStream) ?? { calls: 0, coldStarts: 0 };
       entry.calls += 1;

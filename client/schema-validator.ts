@@ -24,7 +24,11 @@ const options = { strict: false, allErrors: true } as const;
 let engines: { draft07: Ajv; draft2019: Ajv2019; draft2020: Ajv2020 } | undefined;
 
 function engineFor(schema: JsonSchema): AnyAjv | string {
-  engines ??= { draft07: create(new Ajv(options)), draft2019: create(new Ajv2019(options)), draft2020: create(new Ajv2020(options)) };
+  engines ??= {
+    draft07: create(new Ajv(options)),
+    draft2019: create(new Ajv2019(options)),
+    draft2020: create(new Ajv2020(options)),
+  };
   const dialect = typeof schema.$schema === 'string' ? schema.$schema : undefined;
   if (dialect === undefined || dialect.includes('2020-12')) return engines.draft2020;
   if (dialect.includes('2019-09')) return engines.draft2019;
@@ -61,7 +65,10 @@ export function validate(schema: JsonSchema, value: unknown): Validation {
   if (validator(value)) return { ok: true };
   const errors = (validator.errors ?? [])
     .slice(0, 3)
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
+    )
     .join('; ');
   return { ok: false, errors };
 }

@@ -110,7 +110,10 @@ function requestInit(token: string | undefined): RequestInit {
 /** A v1 transport that offers a chosen 2025-era revision in `initialize` instead of the SDK's latest. */
 function versionedTransportV1(Base: typeof TransportV1, offeredVersion: string): typeof TransportV1 {
   return class VersionedTransportV1 extends Base {
-    override send(message: JSONRPCMessage | JSONRPCMessage[], options?: Parameters<TransportV1['send']>[1]): Promise<void> {
+    override send(
+      message: JSONRPCMessage | JSONRPCMessage[],
+      options?: Parameters<TransportV1['send']>[1],
+    ): Promise<void> {
       const rewrite = (m: JSONRPCMessage): JSONRPCMessage =>
         'method' in m && m.method === 'initialize' && 'id' in m
           ? ({ ...m, params: { ...m.params, protocolVersion: offeredVersion } } as JSONRPCMessage)
@@ -120,7 +123,9 @@ function versionedTransportV1(Base: typeof TransportV1, offeredVersion: string):
   };
 }
 
-async function walkPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>): Promise<T[]> {
+async function walkPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>,
+): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
@@ -132,13 +137,22 @@ async function walkPages<T>(fetchPage: (cursor: string | undefined) => Promise<{
   throw new Error(`pagination did not end after ${MAX_PAGES} pages`);
 }
 
-type V1Modules = [typeof import('@modelcontextprotocol/sdk/client/index.js'), typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js')];
+type V1Modules = [
+  typeof import('@modelcontextprotocol/sdk/client/index.js'),
+  typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+];
 type V2Module = typeof import('@modelcontextprotocol/client');
 
-async function openLegacy([{ Client }, { StreamableHTTPClientTransport }]: V1Modules, options: SessionOptions): Promise<McpSession> {
+async function openLegacy(
+  [{ Client }, { StreamableHTTPClientTransport }]: V1Modules,
+  options: SessionOptions,
+): Promise<McpSession> {
   const timeout = options.timeoutMs;
   const Transport = versionedTransportV1(StreamableHTTPClientTransport, options.protocol);
-  const transport = new Transport(options.url, { requestInit: requestInit(options.token), fetch: options.observer.fetch });
+  const transport = new Transport(options.url, {
+    requestInit: requestInit(options.token),
+    fetch: options.observer.fetch,
+  });
   const client = new Client({ ...CLIENT_INFO }, { capabilities: {} });
   await client.connect(transport, { timeout });
   const server = client.getServerVersion();
@@ -186,10 +200,19 @@ async function openLegacy([{ Client }, { StreamableHTTPClientTransport }]: V1Mod
   };
 }
 
-async function openModern({ Client, StreamableHTTPClientTransport }: V2Module, options: SessionOptions): Promise<McpSession> {
+async function openModern(
+  { Client, StreamableHTTPClientTransport }: V2Module,
+  options: SessionOptions,
+): Promise<McpSession> {
   const timeout = options.timeoutMs;
-  const transport = new StreamableHTTPClientTransport(options.url, { requestInit: requestInit(options.token), fetch: options.observer.fetch });
-  const client = new Client({ ...CLIENT_INFO }, { capabilities: {}, versionNegotiation: { mode: { pin: options.protocol } } });
+  const transport = new StreamableHTTPClientTransport(options.url, {
+    requestInit: requestInit(options.token),
+    fetch: options.observer.fetch,
+  });
+  const client = new Client(
+    { ...CLIENT_INFO },
+    { capabilities: {}, versionNegotiation: { mode: { pin: options.protocol } } },
+  );
   await client.connect(transport, { timeout });
   const server = client.getServerVersion();
   return {
@@ -200,13 +223,17 @@ async function openModern({ Client, StreamableHTTPClientTransport }: V2Module, o
     // Without a cursor the v2 client walks every page itself (bounded by its listMaxPages).
     listTools: async () => (await client.listTools(undefined, { timeout })).tools as ToolInfo[],
     listResources: async () => (await client.listResources(undefined, { timeout })).resources as ResourceInfo[],
-    listResourceTemplates: async () => (await client.listResourceTemplates(undefined, { timeout })).resourceTemplates as ResourceTemplateInfo[],
+    listResourceTemplates: async () =>
+      (await client.listResourceTemplates(undefined, { timeout })).resourceTemplates as ResourceTemplateInfo[],
     listPrompts: async () => (await client.listPrompts(undefined, { timeout })).prompts as PromptInfo[],
     async callTool(name, args, callOptions) {
       const onProgress = callOptions?.onProgress;
       const result = await client.callTool(
         { name, arguments: args },
-        { timeout, ...(onProgress ? { onprogress: (p: ProgressUpdate) => onProgress(p), resetTimeoutOnProgress: true } : {}) },
+        {
+          timeout,
+          ...(onProgress ? { onprogress: (p: ProgressUpdate) => onProgress(p), resetTimeoutOnProgress: true } : {}),
+        },
       );
       return result as ToolResult;
     },
@@ -232,7 +259,10 @@ export async function loadConnector(protocol: ProtocolVersion): Promise<Connecto
     const v2 = await import('@modelcontextprotocol/client');
     return (options) => openModern(v2, options);
   }
-  const v1 = await Promise.all([import('@modelcontextprotocol/sdk/client/index.js'), import('@modelcontextprotocol/sdk/client/streamableHttp.js')]);
+  const v1 = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
   return (options) => openLegacy(v1, options);
 }
 

@@ -3,7 +3,15 @@
  * authorization surface. Produces a report; rendering and exit codes are the caller's.
  */
 import { checkResourceMetadata, probeWithoutToken, probeWrongToken } from './auth-probe.ts';
-import { roundMs, skipped, summarise, timed, type CheckOutcome, type CheckResult, type CheckSummary } from './checks.ts';
+import {
+  roundMs,
+  skipped,
+  summarise,
+  timed,
+  type CheckOutcome,
+  type CheckResult,
+  type CheckSummary,
+} from './checks.ts';
 import { clientDescription, usesModernClient, type ClientConfig, type ProtocolVersion } from './config.ts';
 import { contextFor, diagnose, EXIT_CODES, type Diagnosis, type ExitCode } from './diagnose.ts';
 import { HttpObserver } from './http-observer.ts';
@@ -45,24 +53,42 @@ async function checkTool(session: McpSession, tool: ToolInfo, authExpected: bool
   if (plan.kind === 'skip') return { status: 'skip', detail: plan.reason };
   if (plan.kind === 'generated') {
     const valid = validate({ type: 'object', ...tool.inputSchema }, plan.args);
-    if (!valid.ok) return { status: 'skip', detail: `skipped: no sample (generated arguments fail its inputSchema: ${valid.errors}; add one to client/sample-args.ts)` };
+    if (!valid.ok)
+      return {
+        status: 'skip',
+        detail: `skipped: no sample (generated arguments fail its inputSchema: ${valid.errors}; add one to client/sample-args.ts)`,
+      };
   }
   const wantsProgress = plan.kind === 'sample' && plan.sample.progress === true;
   let progressUpdates = 0;
-  const result = await session.callTool(tool.name, plan.args, wantsProgress ? { onProgress: () => (progressUpdates += 1) } : {});
+  const result = await session.callTool(
+    tool.name,
+    plan.args,
+    wantsProgress ? { onProgress: () => (progressUpdates += 1) } : {},
+  );
 
-  if (result.isError) return { status: 'fail', detail: `the tool answered isError: ${textOf(result)}`, hint: 'valid sample arguments should succeed: read the tool\'s error' };
+  if (result.isError)
+    return {
+      status: 'fail',
+      detail: `the tool answered isError: ${textOf(result)}`,
+      hint: "valid sample arguments should succeed: read the tool's error",
+    };
   const notes: string[] = [];
   if (plan.kind === 'generated') notes.push(`generated args ${JSON.stringify(plan.args)}`);
   if (tool.outputSchema) {
     if (result.structuredContent === undefined) {
-      return { status: 'fail', detail: 'no structuredContent although the tool declares an outputSchema (spec: Tools, "Output Schema")' };
+      return {
+        status: 'fail',
+        detail: 'no structuredContent although the tool declares an outputSchema (spec: Tools, "Output Schema")',
+      };
     }
     const valid = validate(tool.outputSchema, result.structuredContent);
-    if (!valid.ok) return { status: 'fail', detail: `structuredContent does not match the outputSchema: ${valid.errors}` };
+    if (!valid.ok)
+      return { status: 'fail', detail: `structuredContent does not match the outputSchema: ${valid.errors}` };
     notes.push('structuredContent matches outputSchema');
   } else {
-    if (!Array.isArray(result.content) || result.content.length === 0) return { status: 'fail', detail: 'empty content and no outputSchema' };
+    if (!Array.isArray(result.content) || result.content.length === 0)
+      return { status: 'fail', detail: 'empty content and no outputSchema' };
     notes.push(`${plural(result.content.length, 'content block')}, no outputSchema`);
   }
   if (wantsProgress) notes.push(plural(progressUpdates, 'progress notification'));
@@ -80,7 +106,8 @@ async function checkResourceRead(session: McpSession, uri: string): Promise<Chec
   if (contents.length === 0) return { status: 'fail', detail: 'no contents' };
   const first = contents[0]!;
   if (first.uri !== uri) return { status: 'fail', detail: `contents are for ${first.uri}, asked for ${uri}` };
-  if (first.text === undefined && first.blob === undefined) return { status: 'fail', detail: 'contents carry neither text nor blob' };
+  if (first.text === undefined && first.blob === undefined)
+    return { status: 'fail', detail: 'contents carry neither text nor blob' };
   if (first.text !== undefined && first.mimeType?.includes('json')) {
     try {
       JSON.parse(first.text);
@@ -89,7 +116,10 @@ async function checkResourceRead(session: McpSession, uri: string): Promise<Chec
     }
   }
   const size = first.text?.length ?? first.blob?.length ?? 0;
-  return { status: 'pass', detail: `${plural(contents.length, 'content')}, ${first.mimeType ?? 'no mimeType'}, ${size} chars` };
+  return {
+    status: 'pass',
+    detail: `${plural(contents.length, 'content')}, ${first.mimeType ?? 'no mimeType'}, ${size} chars`,
+  };
 }
 
 async function checkPrompt(session: McpSession, name: string, args: Record<string, string>): Promise<CheckOutcome> {
@@ -116,25 +146,43 @@ export async function runSmoke(config: ClientConfig): Promise<SmokeReport> {
   };
 
   const requested = config.protocol;
-  const connectName = usesModernClient(requested) ? `connect: server/discover (${requested})` : `connect: initialize (${requested})`;
+  const connectName = usesModernClient(requested)
+    ? `connect: server/discover (${requested})`
+    : `connect: initialize (${requested})`;
   let session: McpSession | undefined;
   let fatal: Diagnosis | undefined;
   const connect = await loadConnector(requested);
   const connectStarted = performance.now();
   try {
-    session = await connect({ url: config.url, token: config.token, timeoutMs: config.timeoutMs, protocol: requested, observer });
+    session = await connect({
+      url: config.url,
+      token: config.token,
+      timeoutMs: config.timeoutMs,
+      protocol: requested,
+      observer,
+    });
     connected = true;
     const server = session.serverInfo ? `${session.serverInfo.name} ${session.serverInfo.version}` : 'anonymous server';
     const negotiated = session.protocolVersion ?? 'unknown';
     checks.push({
       name: connectName,
       status: negotiated === requested ? 'pass' : 'warn',
-      detail: negotiated === requested ? `${server}, protocol ${negotiated}` : `${server}: asked for ${requested}, the server chose ${negotiated}`,
+      detail:
+        negotiated === requested
+          ? `${server}, protocol ${negotiated}`
+          : `${server}: asked for ${requested}, the server chose ${negotiated}`,
       latencyMs: roundMs(performance.now() - connectStarted),
     });
   } catch (error) {
     fatal = diagnose(error, context('connect'));
-    checks.push({ name: connectName, status: 'fail', detail: fatal.message, hint: fatal.hint, kind: fatal.kind, latencyMs: roundMs(performance.now() - connectStarted) });
+    checks.push({
+      name: connectName,
+      status: 'fail',
+      detail: fatal.message,
+      hint: fatal.hint,
+      kind: fatal.kind,
+      latencyMs: roundMs(performance.now() - connectStarted),
+    });
   }
 
   if (session) {
@@ -162,7 +210,12 @@ export async function runSmoke(config: ClientConfig): Promise<SmokeReport> {
 
 type OnError = (error: unknown) => Omit<CheckOutcome, 'status'>;
 
-async function exerciseServer(session: McpSession, config: ClientConfig, checks: CheckResult[], onError: OnError): Promise<void> {
+async function exerciseServer(
+  session: McpSession,
+  config: ClientConfig,
+  checks: CheckResult[],
+  onError: OnError,
+): Promise<void> {
   const { capabilities } = session;
 
   // Tools: list, then call each one with valid arguments.
@@ -198,7 +251,10 @@ async function exerciseServer(session: McpSession, config: ClientConfig, checks:
         async () => {
           const [resources, templates] = await Promise.all([session.listResources(), session.listResourceTemplates()]);
           firstUri = resources[0]?.uri;
-          return { status: 'pass', detail: `${plural(resources.length, 'resource')}, ${plural(templates.length, 'template')}${templates.length > 0 ? ` (${templates.map((t) => t.uriTemplate).join(', ')})` : ''}` };
+          return {
+            status: 'pass',
+            detail: `${plural(resources.length, 'resource')}, ${plural(templates.length, 'template')}${templates.length > 0 ? ` (${templates.map((t) => t.uriTemplate).join(', ')})` : ''}`,
+          };
         },
         onError,
       ),
@@ -221,13 +277,22 @@ async function exerciseServer(session: McpSession, config: ClientConfig, checks:
         'prompts/list',
         async () => {
           prompts = await session.listPrompts();
-          return { status: 'pass', detail: `${plural(prompts.length, 'prompt')}${prompts.length > 0 ? `: ${prompts.map((p) => p.name).join(', ')}` : ''}` };
+          return {
+            status: 'pass',
+            detail: `${plural(prompts.length, 'prompt')}${prompts.length > 0 ? `: ${prompts.map((p) => p.name).join(', ')}` : ''}`,
+          };
         },
         onError,
       ),
     );
     for (const prompt of prompts) {
-      checks.push(await timed(`prompts/get ${prompt.name}`, () => checkPrompt(session, prompt.name, promptArguments(prompt)), onError));
+      checks.push(
+        await timed(
+          `prompts/get ${prompt.name}`,
+          () => checkPrompt(session, prompt.name, promptArguments(prompt)),
+          onError,
+        ),
+      );
     }
   }
 }
@@ -240,7 +305,10 @@ const AUTH_CHECKS = {
 
 async function probeAuth(config: ClientConfig, checks: CheckResult[], onError: OnError): Promise<void> {
   if (!config.expectAuth) {
-    const why = config.expectAuthMode === 'off' ? 'skipped: --expect-auth off' : 'skipped: auth not expected (no token given; use --expect-auth on to require it)';
+    const why =
+      config.expectAuthMode === 'off'
+        ? 'skipped: --expect-auth off'
+        : 'skipped: auth not expected (no token given; use --expect-auth on to require it)';
     for (const name of Object.values(AUTH_CHECKS)) checks.push(skipped(name, why));
     return;
   }
@@ -252,7 +320,10 @@ async function probeAuth(config: ClientConfig, checks: CheckResult[], onError: O
         const probe = await probeWithoutToken(config.url, config.timeoutMs);
         metadataUrl = probe.metadataUrl;
         return probe.status === 'fail'
-          ? { ...probe, hint: 'configure the API Gateway authorizer and its UNAUTHORIZED gateway response (terraform/), or use --expect-auth off where authorizers are not enforced' }
+          ? {
+              ...probe,
+              hint: 'configure the API Gateway authorizer and its UNAUTHORIZED gateway response (terraform/), or use --expect-auth off where authorizers are not enforced',
+            }
           : probe;
       },
       onError,
@@ -263,6 +334,8 @@ async function probeAuth(config: ClientConfig, checks: CheckResult[], onError: O
     checks.push(skipped(AUTH_CHECKS.metadata, 'skipped: no resource_metadata URL in the 401 challenge'));
   } else {
     const target = metadataUrl;
-    checks.push(await timed(AUTH_CHECKS.metadata, () => checkResourceMetadata(target, config.url, config.timeoutMs), onError));
+    checks.push(
+      await timed(AUTH_CHECKS.metadata, () => checkResourceMetadata(target, config.url, config.timeoutMs), onError),
+    );
   }
 }

@@ -53,13 +53,27 @@ const program = new Command()
   .option('--host <address>', 'address to listen on (0.0.0.0 inside a container)', '127.0.0.1')
   .option('--var-file <file>', 'Terraform variable file, as terraform -var-file (repeatable)', collect, [])
   .option('--var <name=value>', 'Terraform variable, as terraform -var (repeatable)', collectVar, {})
-  .option('--idle-timeout <seconds>', 'reclaim execution environments idle this long', positiveSeconds, DEFAULT_IDLE_TIMEOUT_MS / 1000)
-  .option('--log-dir <dir>', 'also write each log stream to a file under this directory', path.join(repoRoot, '.local', 'logs'))
+  .option(
+    '--idle-timeout <seconds>',
+    'reclaim execution environments idle this long',
+    positiveSeconds,
+    DEFAULT_IDLE_TIMEOUT_MS / 1000,
+  )
+  .option(
+    '--log-dir <dir>',
+    'also write each log stream to a file under this directory',
+    path.join(repoRoot, '.local', 'logs'),
+  )
   .option('--no-log-dir', 'keep logs in memory only')
   .option('--quiet', 'do not print one line per request')
   .option('--server <file>', 'MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
   .option('--out <dir>', 'build directory for the bundles (default: dist/, what Terraform deploys)')
-  .option('--drain-timeout <seconds>', 'on Ctrl+C or SIGTERM, wait this long for requests in flight', positiveSeconds, 10)
+  .option(
+    '--drain-timeout <seconds>',
+    'on Ctrl+C or SIGTERM, wait this long for requests in flight',
+    positiveSeconds,
+    10,
+  )
   .addHelpText(
     'after',
     '\nEnvironment: PORT (default port), TF_VAR_<name> (Terraform variables), MCP_SERVER (server module).\n' +
@@ -69,7 +83,8 @@ const program = new Command()
 
 function accessLine(entry: AccessLogEntry, stack: RunningStack): string {
   const stats = stack.mcp.stats();
-  const integration = entry.integrationLatencyMs === undefined ? '' : ` integration=${entry.integrationLatencyMs.toFixed(1)}ms`;
+  const integration =
+    entry.integrationLatencyMs === undefined ? '' : ` integration=${entry.integrationLatencyMs.toFixed(1)}ms`;
   const type = entry.responseType ? ` ${entry.responseType}` : '';
   const status = entry.clientDisconnected ? '- client-disconnected' : String(entry.status);
   return `${new Date().toISOString()} ${entry.method} ${entry.path} ${status}${type} ${entry.latencyMs.toFixed(1)}ms${integration} environments=${stats.environments} coldStarts=${stats.coldStarts}`;
@@ -112,7 +127,11 @@ async function main(): Promise<void> {
   // (Terraform marks the variable sensitive).
   const generated = !jwt && stack.tokens.length === 1 && stack.tokens[0] === fallbackToken;
   const devTokenPath = path.relative(process.cwd(), devTokenFile) || devTokenFile;
-  const tokenEnv = jwt ? 'MCP_TOKEN=<a JWT from your issuer>' : generated ? `MCP_TOKEN="$(cat ${devTokenPath})"` : 'MCP_TOKEN=<one of your static_tokens>';
+  const tokenEnv = jwt
+    ? 'MCP_TOKEN=<a JWT from your issuer>'
+    : generated
+      ? `MCP_TOKEN="$(cat ${devTokenPath})"`
+      : 'MCP_TOKEN=<one of your static_tokens>';
   const authLines = jwt
     ? ['  Auth             JWT (terraform variables jwt_*)']
     : generated
@@ -153,7 +172,9 @@ async function main(): Promise<void> {
     }
     stoppingSince = performance.now();
     const inFlight = stack!.inFlight();
-    console.log(`${signal}: stopping${inFlight > 0 ? `, letting ${inFlight} request(s) in flight finish (up to ${opts.drainTimeout} s)` : ''}...`);
+    console.log(
+      `${signal}: stopping${inFlight > 0 ? `, letting ${inFlight} request(s) in flight finish (up to ${opts.drainTimeout} s)` : ''}...`,
+    );
     void stack!.stop({ drainMs: opts.drainTimeout * 1000 }).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

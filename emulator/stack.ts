@@ -107,19 +107,22 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let drained: (() => void) | undefined;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Node checks the request timeout on this interval (30 s by default): check often enough to hold it.
-  const server: Server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) }, (req, res) => {
-    inFlight += 1;
-    if (draining) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) drained?.();
-    });
-    route(req, res).catch((error: unknown) => {
-      console.error('embedded stack: unexpected error', error);
-      if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
-      else res.destroy();
-    });
-  });
+  const server: Server = createServer(
+    { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) },
+    (req, res) => {
+      inFlight += 1;
+      if (draining) res.setHeader('connection', 'close');
+      res.once('close', () => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
+      route(req, res).catch((error: unknown) => {
+        console.error('embedded stack: unexpected error', error);
+        if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
+        else res.destroy();
+      });
+    },
+  );
   // The request (headers and body) must arrive within these limits; a connection that trickles
   // its body is closed with 408. Once a request is read, its response (even a stream lasting
   // minutes) is no longer subject to them. Idle keep-alive connections close after keepAliveTimeout.
@@ -140,7 +143,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
 
   // One task store per stack, shared by all its MCP execution environments (separate processes),
   // as one DynamoDB table serves every Lambda environment; removed when the stack stops.
-  const taskStoreDir = variables.tasks_enabled === true ? await mkdtemp(path.join(tmpdir(), 'stateless-mcp-tasks-')) : undefined;
+  const taskStoreDir =
+    variables.tasks_enabled === true ? await mkdtemp(path.join(tmpdir(), 'stateless-mcp-tasks-')) : undefined;
   const abandon = async (): Promise<void> => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     if (taskStoreDir) await rm(taskStoreDir, { recursive: true, force: true });
@@ -148,25 +152,28 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let baseConfig: StackConfig;
   try {
     baseConfig = stackConfigFromTerraform(variables, {
-    mcpBundlePath: distPaths('mcp-server', options.distDir).bundle,
-    authorizerBundlePath: distPaths('authorizer', options.distDir).bundle,
-    fallbackTokens: options.fallbackTokens ?? [],
-    mcpEndpointUrl: `${baseUrl}/mcp`,
-    ...(taskStoreDir ? { taskStoreDir } : {}),
-    extraMcpEnvironment: {
-      // Loopback servers are what DNS rebinding targets; API Gateway's own host needs no list.
-      MCP_ALLOWED_HOSTS: '127.0.0.1,localhost,[::1]',
-      MCP_ALLOWED_ORIGINS: '127.0.0.1,localhost,[::1]',
-      ...options.mcpEnvironment,
-    },
-    ...(options.authorizerEnvironment ? { extraAuthorizerEnvironment: options.authorizerEnvironment } : {}),
+      mcpBundlePath: distPaths('mcp-server', options.distDir).bundle,
+      authorizerBundlePath: distPaths('authorizer', options.distDir).bundle,
+      fallbackTokens: options.fallbackTokens ?? [],
+      mcpEndpointUrl: `${baseUrl}/mcp`,
+      ...(taskStoreDir ? { taskStoreDir } : {}),
+      extraMcpEnvironment: {
+        // Loopback servers are what DNS rebinding targets; API Gateway's own host needs no list.
+        MCP_ALLOWED_HOSTS: '127.0.0.1,localhost,[::1]',
+        MCP_ALLOWED_ORIGINS: '127.0.0.1,localhost,[::1]',
+        ...options.mcpEnvironment,
+      },
+      ...(options.authorizerEnvironment ? { extraAuthorizerEnvironment: options.authorizerEnvironment } : {}),
     });
   } catch (error) {
     // A configuration the stack refuses must not leave the port or the task directory behind.
     await abandon();
     throw error;
   }
-  const config: StackConfig = { ...baseConfig, integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs };
+  const config: StackConfig = {
+    ...baseConfig,
+    integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs,
+  };
 
   const runtime: NodeRuntime = resolveNodeRuntime(String(variables.lambda_runtime));
   const logs = new LogStore({
@@ -192,11 +199,15 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const authorizer = new LambdaAuthorizer(config.authorizer, (event) => authorizerFunction.invoke(event));
   const logsApi = createLogsApi(logs, config.region, config.accountId);
   // terraform/gateway_responses.tf itself: 401 and 403 point clients at the RFC 9728 metadata.
-  const gatewayResponses = await readGatewayResponses(terraformDir, {
-    stage_url: baseUrl,
-    mcp_url: `${baseUrl}/mcp`,
-    protected_resource_metadata_url: `${baseUrl}/.well-known/oauth-protected-resource`,
-  }, variables);
+  const gatewayResponses = await readGatewayResponses(
+    terraformDir,
+    {
+      stage_url: baseUrl,
+      mcp_url: `${baseUrl}/mcp`,
+      protected_resource_metadata_url: `${baseUrl}/.well-known/oauth-protected-resource`,
+    },
+    variables,
+  );
   // terraform/api_gateway.tf and cors.tf themselves: methods, authorization, Lambda or MOCK.
   const routes = await readRoutes(terraformDir, variables);
   const restApi = new RestApi({

@@ -11,7 +11,9 @@ const endpoint = process.env.AWS_ENDPOINT_URL;
 const token = process.env.MCP_TOKEN;
 const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
 if (!functionName || !apiId || !stage || !endpoint || !token) {
-  console.error('usage: node check-authorizer.mjs <function-name> <api-id> <stage> (MCP_TOKEN and AWS_ENDPOINT_URL set)');
+  console.error(
+    'usage: node check-authorizer.mjs <function-name> <api-id> <stage> (MCP_TOKEN and AWS_ENDPOINT_URL set)',
+  );
   process.exit(2);
 }
 
@@ -29,16 +31,27 @@ const event = (authorizationToken) => ({
 const signer = new SignatureV4({
   service: 'lambda',
   region,
-  credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'test' },
+  credentials: {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'test',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'test',
+  },
   sha256: class {
-    constructor(secret) { this.hash = secret ? createHmac('sha256', secret) : createHash('sha256'); }
-    update(data) { this.hash.update(data); }
-    async digest() { return new Uint8Array(this.hash.digest()); }
+    constructor(secret) {
+      this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+    }
+    update(data) {
+      this.hash.update(data);
+    }
+    async digest() {
+      return new Uint8Array(this.hash.digest());
+    }
   },
 });
 
 async function invoke(payload) {
-  const url = new URL(`${endpoint.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`);
+  const url = new URL(
+    `${endpoint.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
+  );
   const body = JSON.stringify(payload);
   const signed = await signer.sign({
     method: 'POST',
@@ -55,13 +68,21 @@ async function invoke(payload) {
     console.error(`[deploy] Invoke ${functionName} in ${region} answered ${response.status}: ${text}`);
     process.exit(1);
   }
-  return { status: response.status, functionError: response.headers.get('x-amz-function-error'), body: JSON.parse(text) };
+  return {
+    status: response.status,
+    functionError: response.headers.get('x-amz-function-error'),
+    body: JSON.parse(text),
+  };
 }
 
 const failures = [];
 const allowed = await invoke(event(`Bearer ${token}`));
 const statement = allowed.body?.policyDocument?.Statement?.[0];
-if (allowed.functionError || statement?.Effect !== 'Allow' || !String(statement?.Resource).endsWith(`${apiId}/${stage}/*/*`)) {
+if (
+  allowed.functionError ||
+  statement?.Effect !== 'Allow' ||
+  !String(statement?.Resource).endsWith(`${apiId}/${stage}/*/*`)
+) {
   failures.push(`the deployed token was not allowed for the whole API: ${JSON.stringify(allowed.body)}`);
 }
 const refused = await invoke(event('Bearer not-the-deployed-token'));
@@ -72,4 +93,6 @@ if (failures.length > 0) {
   for (const failure of failures) console.error(`[deploy] authorizer check failed: ${failure}`);
   process.exit(1);
 }
-console.log(`[deploy] authorizer ${functionName}: deployed token → Allow ${statement.Resource}; wrong token → Unauthorized`);
+console.log(
+  `[deploy] authorizer ${functionName}: deployed token → Allow ${statement.Resource}; wrong token → Unauthorized`,
+);

@@ -18,7 +18,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  Agent,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,7 +41,8 @@ export { toolsDir };
 // Tools installed by scripts/install-tools.sh
 // ---------------------------------------------------------------------------------------------
 
-export const INSTALL_HINT = 'run `bash scripts/install-tools.sh` (installs Node 22, the conformance suite, a Python venv and moto outside the repo)';
+export const INSTALL_HINT =
+  'run `bash scripts/install-tools.sh` (installs Node 22, the conformance suite, a Python venv and moto outside the repo)';
 
 export interface InstalledTools {
   readonly dir: string;
@@ -57,7 +64,6 @@ export class ToolsNotInstalledError extends Error {
   }
 }
 
-
 async function readPins(): Promise<Record<string, string | undefined>> {
   const text = await readFile(path.join(repoRoot, 'conformance', 'tool-versions.env'), 'utf8');
   return Object.fromEntries(
@@ -77,7 +83,11 @@ export async function pinnedToolVersions(): Promise<{ node22: string; conformanc
     if (!value) throw new Error(`conformance/tool-versions.env has no ${key}`);
     return value;
   };
-  return { node22: pin('NODE22_VERSION'), conformance: pin('CONFORMANCE_VERSION'), pythonMcp: pin('PYTHON_MCP_VERSION') };
+  return {
+    node22: pin('NODE22_VERSION'),
+    conformance: pin('CONFORMANCE_VERSION'),
+    pythonMcp: pin('PYTHON_MCP_VERSION'),
+  };
 }
 
 interface ToolsManifest {
@@ -105,9 +115,11 @@ export async function locateMoto(dir: string = toolsDir()): Promise<{ server: st
   const pinned = (await readPins()).MOTO_VERSION;
   if (!pinned) throw new Error('conformance/tool-versions.env has no MOTO_VERSION');
   const installed = manifest.moto?.version;
-  if (installed !== pinned) throw new ToolsNotInstalledError(`moto ${installed ?? '(none)'} is installed in ${dir}, ${pinned} is pinned`);
+  if (installed !== pinned)
+    throw new ToolsNotInstalledError(`moto ${installed ?? '(none)'} is installed in ${dir}, ${pinned} is pinned`);
   const server = manifest.moto?.server;
-  if (!server || !existsSync(server)) throw new ToolsNotInstalledError(`moto_server is missing from ${dir} (${server ?? 'no path'})`);
+  if (!server || !existsSync(server))
+    throw new ToolsNotInstalledError(`moto_server is missing from ${dir} (${server ?? 'no path'})`);
   return { server, version: pinned };
 }
 
@@ -116,12 +128,19 @@ export async function locateTools(dir: string = toolsDir()): Promise<InstalledTo
   const manifest = await readManifest(dir);
   const pins = await pinnedToolVersions();
   const check = (name: string, installed: string | undefined, pinned: string, file: string | undefined): string => {
-    if (installed !== pinned) throw new ToolsNotInstalledError(`${name} ${installed ?? '(none)'} is installed in ${dir}, ${pinned} is pinned`);
-    if (!file || !existsSync(file)) throw new ToolsNotInstalledError(`${name} is missing from ${dir} (${file ?? 'no path'})`);
+    if (installed !== pinned)
+      throw new ToolsNotInstalledError(`${name} ${installed ?? '(none)'} is installed in ${dir}, ${pinned} is pinned`);
+    if (!file || !existsSync(file))
+      throw new ToolsNotInstalledError(`${name} is missing from ${dir} (${file ?? 'no path'})`);
     return file;
   };
   const node22 = check('node', manifest.node22?.version, pins.node22, manifest.node22?.path);
-  const conformanceCli = check('@modelcontextprotocol/conformance', manifest.conformance?.version, pins.conformance, manifest.conformance?.cli);
+  const conformanceCli = check(
+    '@modelcontextprotocol/conformance',
+    manifest.conformance?.version,
+    pins.conformance,
+    manifest.conformance?.cli,
+  );
   const python = check('python mcp', manifest.pythonMcp?.version, pins.pythonMcp, manifest.pythonMcp?.python);
   return {
     dir,
@@ -144,7 +163,15 @@ export interface AuthProxy {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own business; everything else passes as is. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
@@ -174,7 +201,10 @@ export async function startAuthProxy(target: URL, token: string): Promise<AuthPr
       },
     );
     upstream.on('error', (error) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `proxy: ${error.message}` }));
+      if (!res.headersSent)
+        res
+          .writeHead(502, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: `proxy: ${error.message}` }));
       else res.destroy(error);
     });
     res.on('close', () => {
@@ -218,7 +248,9 @@ export async function readRequirements(tools: InstalledTools, revision: Revision
   };
   return {
     scored: parsed.server ?? [],
-    notScored: (parsed.not_scored ?? []).filter((entry) => entry.leg === 'server').map(({ scenario, reason }) => ({ scenario, reason })),
+    notScored: (parsed.not_scored ?? [])
+      .filter((entry) => entry.leg === 'server')
+      .map(({ scenario, reason }) => ({ scenario, reason })),
   };
 }
 
@@ -238,7 +270,8 @@ export async function readExpectedFailures(file: string): Promise<ExpectedFailur
   const list = doc.get('server');
   if (!isSeq(list)) return [];
   return list.items.map((item, index) => {
-    if (!isScalar(item) || typeof item.value !== 'string') throw new Error(`${file}: every server entry must be a string`);
+    if (!isScalar(item) || typeof item.value !== 'string')
+      throw new Error(`${file}: every server entry must be a string`);
     // The parser attaches the comment above the first item to the sequence itself.
     const comment = item.commentBefore ?? (index === 0 ? list.commentBefore : undefined) ?? item.comment;
     const reason = (comment ?? '')
@@ -403,17 +436,26 @@ export async function runSuite(options: RunSuiteOptions): Promise<RevisionReport
   const outcomes = await readOutcomes(outputDir);
   const scoredSet = new Set(requirements.scored);
   const scored = requirements.scored.map((scenario) => judge(scenario, true, outcomes.get(scenario), expectedFailures));
-  const unscored = [...outcomes.keys()].filter((scenario) => !scoredSet.has(scenario)).map((scenario) => judge(scenario, false, outcomes.get(scenario), []));
+  const unscored = [...outcomes.keys()]
+    .filter((scenario) => !scoredSet.has(scenario))
+    .map((scenario) => judge(scenario, false, outcomes.get(scenario), []));
   const unexpected = [
-    ...scored.filter((outcome) => (!outcome.passed || (expectedFailures.length > 0 && outcome.warnings.length > 0)) && !outcome.expected),
+    ...scored.filter(
+      (outcome) =>
+        (!outcome.passed || (expectedFailures.length > 0 && outcome.warnings.length > 0)) && !outcome.expected,
+    ),
     ...unscored.filter((outcome) => isTasksScenario(outcome.scenario) && !outcome.passed),
-  ].map((outcome) => `${outcome.scenario} (${[...outcome.failedChecks, ...outcome.warnings].join(', ') || 'did not run'})`);
+  ].map(
+    (outcome) => `${outcome.scenario} (${[...outcome.failedChecks, ...outcome.warnings].join(', ') || 'did not run'})`,
+  );
   const stale = expectedFailures
     .filter(({ entry }) => {
       const [scenario, checkId] = entry.split(':') as [string, string | undefined];
       const outcome = scored.find((item) => item.scenario === scenario);
       if (!outcome) return true;
-      return checkId === undefined ? outcome.passed && outcome.warnings.length === 0 : !outcome.failedChecks.includes(checkId) && !outcome.warnings.includes(checkId);
+      return checkId === undefined
+        ? outcome.passed && outcome.warnings.length === 0
+        : !outcome.failedChecks.includes(checkId) && !outcome.warnings.includes(checkId);
     })
     .map(({ entry }) => entry);
   return {
@@ -485,7 +527,9 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
 
     const revisions: RevisionReport[] = [];
     for (const revision of options.revisions ?? REVISIONS) {
-      log(`[conformance] running --requirements ${revision} with ${tools.versions.conformance} on Node ${tools.versions.node22}...`);
+      log(
+        `[conformance] running --requirements ${revision} with ${tools.versions.conformance} on Node ${tools.versions.node22}...`,
+      );
       const report = await runSuite({
         tools,
         url,
@@ -525,7 +569,8 @@ export function summarize(report: RevisionReport): string[] {
     );
   }
   for (const failure of report.expectedFailures) lines.push(`  ~ expected: ${failure.entry}: ${failure.reason}`);
-  if (unscoredFailing.length > 0) lines.push(`  · not scored, failing: ${unscoredFailing.map((outcome) => outcome.scenario).join(', ')}`);
+  if (unscoredFailing.length > 0)
+    lines.push(`  · not scored, failing: ${unscoredFailing.map((outcome) => outcome.scenario).join(', ')}`);
   for (const item of report.unexpected) lines.push(`  ✗ UNEXPECTED: ${item}`);
   for (const item of report.stale) lines.push(`  ✗ STALE baseline entry (now passes; remove it): ${item}`);
   if (report.exitCode !== 0 && report.unexpected.length === 0 && report.stale.length === 0) {
@@ -536,7 +581,9 @@ export function summarize(report: RevisionReport): string[] {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const requested = process.argv.slice(2).filter((arg): arg is Revision => (REVISIONS as readonly string[]).includes(arg));
+  const requested = process.argv
+    .slice(2)
+    .filter((arg): arg is Revision => (REVISIONS as readonly string[]).includes(arg));
   try {
     const report = await runConformance(requested.length > 0 ? { revisions: requested } : {});
     console.log(`[conformance] ${report.ok ? 'PASS' : 'FAIL'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   const url = process.env.MCP_SERVER_ENDPOINT ?? DEFAULT_URL;
   const found = await token();
   if (found && /^bearer\s/i.test(found.value)) {
-    console.error(`error: the token in ${found.from} starts with "Bearer ": keep the token alone, the scheme is added for you`);
+    console.error(
+      `error: the token in ${found.from} starts with "Bearer ": keep the token alone, the scheme is added for you`,
+    );
     return 2;
   }
   const packageJson = createRequire(import.meta.url).resolve('@modelcontextprotocol/inspector-cli/package.json');
@@ -59,11 +61,15 @@ async function main(): Promise<number> {
     .join(' ')})`;
   if (printOnly) {
     console.log(shown);
-    console.log('\nWeb UI: npx @modelcontextprotocol/inspector, then Transport "Streamable HTTP", this URL, and the header');
+    console.log(
+      '\nWeb UI: npx @modelcontextprotocol/inspector, then Transport "Streamable HTTP", this URL, and the header',
+    );
     console.log('"Authorization: Bearer <token>" (Authentication section).');
     return 0;
   }
-  console.error(`MCP Inspector (CLI mode) -> ${url}${found ? ` with the token from ${found.from}` : ' without a token (set MCP_TOKEN)'}`);
+  console.error(
+    `MCP Inspector (CLI mode) -> ${url}${found ? ` with the token from ${found.from}` : ' without a token (set MCP_TOKEN)'}`,
+  );
   const child = spawn(process.execPath, inspectorArgs(found?.value ?? ''), { cwd: buildDir, stdio: 'inherit' });
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }

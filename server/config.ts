@@ -9,7 +9,9 @@ import { commaList, type Env } from './env.ts';
  * `MCP_TASKS_TABLE` (DynamoDB, set by terraform/lambda.tf) or `MCP_TASK_STORE_DIR` (a directory,
  * set by the embedded stack). Neither: the extension is not offered at all.
  */
-export type TaskStoreSettings = { readonly kind: 'dynamodb'; readonly tableName: string } | { readonly kind: 'file'; readonly dir: string };
+export type TaskStoreSettings =
+  | { readonly kind: 'dynamodb'; readonly tableName: string }
+  | { readonly kind: 'file'; readonly dir: string };
 
 export interface ServerConfig {
   readonly functionName: string;
@@ -49,7 +51,12 @@ export class ServerConfigError extends Error {
 }
 
 /** A boolean spelled exactly one of two ways; unset (or empty) is false; anything else is a problem. */
-function strictBoolean(name: string, raw: string | undefined, spellings: readonly [string, string], problems: string[]): boolean {
+function strictBoolean(
+  name: string,
+  raw: string | undefined,
+  spellings: readonly [string, string],
+  problems: string[],
+): boolean {
   if (raw === undefined || raw === '') return false;
   if (raw === spellings[0]) return true;
   if (raw === spellings[1]) return false;

@@ -1,8 +1,21 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildAll, buildEmulatorRuntime } from './build.ts';
-import { buildTargetInfo, resolveBuildTarget, serverSources, type BuildTarget, type BuildTargetOptions } from './build-target.ts';
-import { BUILD_INPUTS, EMULATOR_RUNTIME, LAMBDA_FUNCTIONS, buildInfoPath, distPaths, repoRoot } from './lambda-artifacts.ts';
+import {
+  buildTargetInfo,
+  resolveBuildTarget,
+  serverSources,
+  type BuildTarget,
+  type BuildTargetOptions,
+} from './build-target.ts';
+import {
+  BUILD_INPUTS,
+  EMULATOR_RUNTIME,
+  LAMBDA_FUNCTIONS,
+  buildInfoPath,
+  distPaths,
+  repoRoot,
+} from './lambda-artifacts.ts';
 
 async function newestMtime(target: string): Promise<number> {
   const info = await stat(target);

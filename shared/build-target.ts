@@ -33,7 +33,11 @@ function normalise(file: string): string {
 export function resolveBuildTarget(options: BuildTargetOptions = {}, env: Env = process.env): BuildTarget {
   if (options.test) {
     if (options.server) throw new Error('--test builds the test server; it cannot be combined with --server');
-    return { server: TEST_BUILD.server, authorizerEntry: TEST_BUILD.authorizerEntry, distDir: options.out ? path.resolve(options.out) : TEST_BUILD.distDir };
+    return {
+      server: TEST_BUILD.server,
+      authorizerEntry: TEST_BUILD.authorizerEntry,
+      distDir: options.out ? path.resolve(options.out) : TEST_BUILD.distDir,
+    };
   }
   const chosen = options.server || env.MCP_SERVER || DEFAULT_SERVER_MODULE;
   const server = normalise(chosen);

@@ -112,8 +112,14 @@ export async function buildAll(
     const zipBytes = await pack(paths.dir, paths.zip);
     // What INIT loads: the entry and the chunks it imports statically (not the dynamic ones).
     const entryOutput = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)!;
-    const initBytes = entryOutput[1].bytes + entryOutput[1].imports.filter((i) => i.kind === 'import-statement' && !i.external).reduce((sum, i) => sum + (metafile.outputs[i.path]?.bytes ?? 0), 0);
-    const jsBytes = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs')).reduce((sum, [, output]) => sum + output.bytes, 0);
+    const initBytes =
+      entryOutput[1].bytes +
+      entryOutput[1].imports
+        .filter((i) => i.kind === 'import-statement' && !i.external)
+        .reduce((sum, i) => sum + (metafile.outputs[i.path]?.bytes ?? 0), 0);
+    const jsBytes = Object.entries(metafile.outputs)
+      .filter(([file]) => file.endsWith('.mjs'))
+      .reduce((sum, [, output]) => sum + output.bytes, 0);
     const ms = Math.round(performance.now() - started);
     log(
       `built ${fn.name}: ${path.relative(repoRoot, paths.dir)}/ ${(jsBytes / 1024).toFixed(0)} KiB of JS, ${(initBytes / 1024).toFixed(0)} KiB loaded at INIT, ${path.relative(repoRoot, paths.zip)} ${(zipBytes / 1024).toFixed(0)} KiB (${ms} ms)`,
@@ -127,7 +133,11 @@ export async function buildAll(
 /** The runtime the embedded stack runs in each execution environment (never deployed). */
 export async function buildEmulatorRuntime(): Promise<void> {
   await mkdir(path.dirname(EMULATOR_RUNTIME.bundle), { recursive: true });
-  await bundle(EMULATOR_RUNTIME.entry, path.dirname(EMULATOR_RUNTIME.bundle), path.basename(EMULATOR_RUNTIME.bundle, '.mjs'));
+  await bundle(
+    EMULATOR_RUNTIME.entry,
+    path.dirname(EMULATOR_RUNTIME.bundle),
+    path.basename(EMULATOR_RUNTIME.bundle, '.mjs'),
+  );
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -33,7 +33,10 @@ export const TEST_BUILD = {
   distDir: path.join(repoRoot, '.local', 'test-dist'),
 } as const;
 
-export function distPaths(name: LambdaFunctionName, distDir: string = DIST_DIR): { dir: string; bundle: string; zip: string } {
+export function distPaths(
+  name: LambdaFunctionName,
+  distDir: string = DIST_DIR,
+): { dir: string; bundle: string; zip: string } {
   const dir = path.join(distDir, name);
   return { dir, bundle: path.join(dir, 'index.mjs'), zip: path.join(distDir, `${name}.zip`) };
 }

@@ -51,7 +51,8 @@ export interface ParsedReport {
   readonly status: string | undefined;
 }
 
-const REPORT = /^REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?(?:\s+Status: (\w+))?/;
+const REPORT =
+  /^REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?(?:\s+Status: (\w+))?/;
 
 /** Reads a REPORT line back; the scaling report uses this on AWS, LocalStack and local logs alike. */
 export function parseReportLine(message: string): ParsedReport | undefined {

@@ -18,7 +18,9 @@ function post(stack: RunningStack, authorization?: string): Promise<RawResponse>
 }
 
 function expectChallenge(stack: RunningStack, response: RawResponse): void {
-  expect(response.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${stack.baseUrl}/.well-known/oauth-protected-resource"`);
+  expect(response.headers.get('www-authenticate')).toBe(
+    `Bearer resource_metadata="${stack.baseUrl}/.well-known/oauth-protected-resource"`,
+  );
 }
 
 /** Every log line of both functions (authorizer and MCP), as CloudWatch Logs would hold them. */
@@ -94,7 +96,17 @@ describe('auth through the gateway: JWT', () => {
   const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const issued: string[] = [];
 
-  function sign(options: { claims?: JWTPayload; issuer?: string; audience?: string; exp?: number; nbf?: number; kid?: string; key?: CryptoKey } = {}): Promise<string> {
+  function sign(
+    options: {
+      claims?: JWTPayload;
+      issuer?: string;
+      audience?: string;
+      exp?: number;
+      nbf?: number;
+      kid?: string;
+      key?: CryptoKey;
+    } = {},
+  ): Promise<string> {
     const jwt = new SignJWT({ scope: SCOPE, client_id: 'gateway-test-client', ...options.claims })
       .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'rsa-1' })
       .setIssuer(options.issuer ?? ISSUER)
@@ -162,7 +174,9 @@ describe('auth through the gateway: JWT', () => {
     expect(response.status, response.text).toBe(403);
     expectChallenge(stack, response);
     // terraform/gateway_responses.tf's template, not API Gateway's default `{"Message": ...}`.
-    expect(JSON.parse(response.text)).toEqual({ message: 'User is not authorized to access this resource with an explicit deny' });
+    expect(JSON.parse(response.text)).toEqual({
+      message: 'User is not authorized to access this resource with an explicit deny',
+    });
   });
 
   const rejected: Array<[string, () => Promise<string>]> = [
@@ -171,17 +185,33 @@ describe('auth through the gateway: JWT', () => {
     ['not yet valid', async () => `Bearer ${await sign({ nbf: now() + 120 })}`],
     ['wrong issuer', async () => `Bearer ${await sign({ issuer: 'https://evil.example.test/' })}`],
     ['wrong audience', async () => `Bearer ${await sign({ audience: 'https://elsewhere.example.test/mcp' })}`],
-    ['alg: none', async () => `Bearer ${b64url({ alg: 'none' })}.${b64url({ iss: ISSUER, aud: AUDIENCE, sub: 'user-123', exp: now() + 300, scope: SCOPE })}.`],
-    ['HS256 signed with the public key', async () => {
-      const secret = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
-      const token = await new SignJWT({ scope: SCOPE }).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('user-123').setExpirationTime(now() + 300).sign(secret);
-      return `Bearer ${token}`;
-    }],
-    ['tampered signature', async () => {
-      const [header, payload, signature] = (await sign()).split('.') as [string, string, string];
-      const middle = Math.floor(signature.length / 2);
-      return `Bearer ${header}.${payload}.${signature.slice(0, middle)}${signature[middle] === 'A' ? 'B' : 'A'}${signature.slice(middle + 1)}`;
-    }],
+    [
+      'alg: none',
+      async () =>
+        `Bearer ${b64url({ alg: 'none' })}.${b64url({ iss: ISSUER, aud: AUDIENCE, sub: 'user-123', exp: now() + 300, scope: SCOPE })}.`,
+    ],
+    [
+      'HS256 signed with the public key',
+      async () => {
+        const secret = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
+        const token = await new SignJWT({ scope: SCOPE })
+          .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setSubject('user-123')
+          .setExpirationTime(now() + 300)
+          .sign(secret);
+        return `Bearer ${token}`;
+      },
+    ],
+    [
+      'tampered signature',
+      async () => {
+        const [header, payload, signature] = (await sign()).split('.') as [string, string, string];
+        const middle = Math.floor(signature.length / 2);
+        return `Bearer ${header}.${payload}.${signature.slice(0, middle)}${signature[middle] === 'A' ? 'B' : 'A'}${signature.slice(middle + 1)}`;
+      },
+    ],
     ['unknown kid', async () => `Bearer ${await sign({ kid: 'rogue-1', key: rogue.privateKey })}`],
     ['malformed token', async () => 'Bearer not.a-jwt'],
     ['oversize header', async () => `Bearer ${'a'.repeat(9000)}`],
@@ -221,10 +251,19 @@ describe('JWT with the audience in client_id (Amazon Cognito access tokens)', ()
 
   beforeAll(async () => {
     key = await generateKeyPair('RS256', { extractable: true });
-    jwks = new JwksServer({ keys: [{ ...(await exportJWK(key.publicKey)), kid: 'cognito-1', alg: 'RS256', use: 'sig' }] });
+    jwks = new JwksServer({
+      keys: [{ ...(await exportJWK(key.publicKey)), kid: 'cognito-1', alg: 'RS256', use: 'sig' }],
+    });
     await jwks.start();
     stack = await startTestStack({
-      overrides: { auth_mode: 'jwt', jwt_issuer: ISSUER_C, jwt_jwks_url: jwks.url, jwt_audience: APP_CLIENT, jwt_audience_claim: 'client_id', authorizer_result_ttl_seconds: 0 },
+      overrides: {
+        auth_mode: 'jwt',
+        jwt_issuer: ISSUER_C,
+        jwt_jwks_url: jwks.url,
+        jwt_audience: APP_CLIENT,
+        jwt_audience_claim: 'client_id',
+        authorizer_result_ttl_seconds: 0,
+      },
     });
   });
   afterAll(async () => {
@@ -238,7 +277,9 @@ describe('JWT with the audience in client_id (Amazon Cognito access tokens)', ()
   });
 
   it('names the issuer as the authorization server in the RFC 9728 metadata when none is listed', async () => {
-    const metadata = (await (await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`)).json()) as { authorization_servers: string[] };
+    const metadata = (await (await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`)).json()) as {
+      authorization_servers: string[];
+    };
     expect(metadata.authorization_servers).toEqual([ISSUER_C]);
   });
 });

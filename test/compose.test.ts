@@ -28,19 +28,35 @@ type Env = Readonly<Record<string, string | undefined>>;
 function interpolate(text: string, env: Env): string {
   return text.replace(
     /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (_match, dollar: string | undefined, name: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+    (
+      _match,
+      dollar: string | undefined,
+      name: string | undefined,
+      op: string | undefined,
+      arg: string | undefined,
+      bare: string | undefined,
+    ) => {
       if (dollar) return '$';
       if (bare) return env[bare] ?? '';
       const value = env[name!];
       const unsetOrEmpty = value === undefined || value === '';
       switch (op) {
-        case ':-': return unsetOrEmpty ? arg! : value;
-        case '-': return value === undefined ? arg! : value;
-        case ':?': if (unsetOrEmpty) throw new Error(`${name} is required: ${arg}`); return value;
-        case '?': if (value === undefined) throw new Error(`${name} is required: ${arg}`); return value;
-        case ':+': return unsetOrEmpty ? '' : arg!;
-        case '+': return value === undefined ? '' : arg!;
-        default: return value ?? '';
+        case ':-':
+          return unsetOrEmpty ? arg! : value;
+        case '-':
+          return value === undefined ? arg! : value;
+        case ':?':
+          if (unsetOrEmpty) throw new Error(`${name} is required: ${arg}`);
+          return value;
+        case '?':
+          if (value === undefined) throw new Error(`${name} is required: ${arg}`);
+          return value;
+        case ':+':
+          return unsetOrEmpty ? '' : arg!;
+        case '+':
+          return value === undefined ? '' : arg!;
+        default:
+          return value ?? '';
       }
     },
   );
@@ -49,7 +65,8 @@ function interpolate(text: string, env: Env): string {
 function interpolateTree(node: unknown, env: Env): unknown {
   if (typeof node === 'string') return interpolate(node, env);
   if (Array.isArray(node)) return node.map((item) => interpolateTree(item, env));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateTree(v, env)]));
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateTree(v, env)]));
   return node;
 }
 
@@ -115,18 +132,31 @@ describe('docker-compose.yml against the Compose Specification schema', () => {
     for (const env of [
       {},
       { LOCALSTACK_AUTH_TOKEN: 'ls-token', LOCALSTACK_VERSION: '2026.8.2', MCP_TOKEN: 'another-long-dev-token' },
-      { DOCKER_SOCKET: '/run/user/1000/docker.sock', LOADTEST_USER: '1000:1000', AWS_DEFAULT_REGION: 'eu-west-1', EMBEDDED_PORT: '3100' },
+      {
+        DOCKER_SOCKET: '/run/user/1000/docker.sock',
+        LOADTEST_USER: '1000:1000',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        EMBEDDED_PORT: '3100',
+      },
     ]) {
       const ok = validate(load(env));
       expect(ok ? [] : validate.errors).toEqual([]);
     }
     // The schema bites: a misspelt condition, an unknown key and a bad duration are all refused.
     for (const mutate of [
-      (c: Compose) => { c.services.deploy!.depends_on!.localstack!.condition = 'service_ready'; },
+      (c: Compose) => {
+        c.services.deploy!.depends_on!.localstack!.condition = 'service_ready';
+      },
       // No such condition: "completed, whatever the exit code" does not exist in Compose.
-      (c: Compose) => { c.services.report!.depends_on!.k6!.condition = 'service_completed'; },
-      (c: Compose) => { (c.services.client as Record<string, unknown>).restart_policy = 'no'; },
-      (c: Compose) => { c.services.localstack!.healthcheck!.interval = '5 seconds'; },
+      (c: Compose) => {
+        c.services.report!.depends_on!.k6!.condition = 'service_completed';
+      },
+      (c: Compose) => {
+        (c.services.client as Record<string, unknown>).restart_policy = 'no';
+      },
+      (c: Compose) => {
+        c.services.localstack!.healthcheck!.interval = '5 seconds';
+      },
     ]) {
       const broken = load();
       mutate(broken);
@@ -138,17 +168,30 @@ describe('docker-compose.yml against the Compose Specification schema', () => {
 describe('docker-compose.yml services', () => {
   it('has localstack, deploy and client by default, k6 and report under load, the embedded stack under its own profiles', () => {
     expect(Object.keys(services).sort()).toEqual([
-      'client', 'deploy', 'embedded', 'embedded-client', 'embedded-k6', 'embedded-report', 'k6', 'localstack', 'report',
+      'client',
+      'deploy',
+      'embedded',
+      'embedded-client',
+      'embedded-k6',
+      'embedded-report',
+      'k6',
+      'localstack',
+      'report',
     ]);
     for (const name of ['localstack', 'deploy', 'client']) expect(services[name]!.profiles, name).toBeUndefined();
     for (const name of ['k6', 'report']) expect(services[name]!.profiles, name).toEqual(['load']);
-    for (const name of ['embedded', 'embedded-client']) expect(services[name]!.profiles, name).toEqual(['embedded', 'embedded-load']);
-    for (const name of ['embedded-k6', 'embedded-report']) expect(services[name]!.profiles, name).toEqual(['embedded-load']);
+    for (const name of ['embedded', 'embedded-client'])
+      expect(services[name]!.profiles, name).toEqual(['embedded', 'embedded-load']);
+    for (const name of ['embedded-k6', 'embedded-report'])
+      expect(services[name]!.profiles, name).toEqual(['embedded-load']);
   });
 
   it('starts each service only when what it needs is healthy or completed', () => {
     const deps = Object.fromEntries(
-      Object.entries(services).map(([name, s]) => [name, Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([d, c]) => [d, c.condition]))]),
+      Object.entries(services).map(([name, s]) => [
+        name,
+        Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([d, c]) => [d, c.condition])),
+      ]),
     );
     expect(deps).toEqual({
       localstack: {},
@@ -191,14 +234,16 @@ describe('docker-compose.yml services', () => {
       expect(tag, `${name}: ${service.image}`).toMatch(/^v?\d+\.\d+(\.\d+)?/);
     }
     expect(services.localstack!.image).toBe('localstack/localstack:4.14.0');
-    expect(load({ LOCALSTACK_IMAGE: 'localstack/localstack-pro', LOCALSTACK_VERSION: '2026.8.2' }).services.localstack!.image).toBe(
-      'localstack/localstack-pro:2026.8.2',
-    );
+    expect(
+      load({ LOCALSTACK_IMAGE: 'localstack/localstack-pro', LOCALSTACK_VERSION: '2026.8.2' }).services.localstack!
+        .image,
+    ).toBe('localstack/localstack-pro:2026.8.2');
     expect(services.k6!.image).toMatch(/^grafana\/k6:\d+\.\d+\.\d+$/);
   });
 
   it('pins the deployer image: Node 22 on bookworm-slim, Terraform >= 1.9, terraform-local', () => {
-    const arg = (name: string): string | undefined => new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(DEPLOYER_DOCKERFILE)?.[1];
+    const arg = (name: string): string | undefined =>
+      new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(DEPLOYER_DOCKERFILE)?.[1];
     expect(arg('NODE_IMAGE')).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
     const terraformVersion = /^hashicorp\/terraform:(\d+)\.(\d+)\.(\d+)$/.exec(arg('TERRAFORM_IMAGE') ?? '');
     expect(terraformVersion).not.toBeNull();
@@ -211,7 +256,9 @@ describe('docker-compose.yml services', () => {
 
   it('passes the LocalStack auth token through and lets Lambda containers reach LocalStack', () => {
     expect(COMPOSE_TEXT).toContain('LOCALSTACK_AUTH_TOKEN: ${LOCALSTACK_AUTH_TOKEN:-}');
-    expect(load({ LOCALSTACK_AUTH_TOKEN: 'ls-abc' }).services.localstack!.environment!.LOCALSTACK_AUTH_TOKEN).toBe('ls-abc');
+    expect(load({ LOCALSTACK_AUTH_TOKEN: 'ls-abc' }).services.localstack!.environment!.LOCALSTACK_AUTH_TOKEN).toBe(
+      'ls-abc',
+    );
     const localstack = services.localstack!;
     expect(localstack.volumes).toContain('/var/run/docker.sock:/var/run/docker.sock');
     expect(localstack.environment!.LAMBDA_DOCKER_NETWORK).toBe(compose.networks!.default!.name);
@@ -238,7 +285,10 @@ describe('docker-compose.yml services', () => {
   it('gives LocalStack longer than its 20 s default to start a Lambda container', () => {
     // localstack-core 4.14.0 config.py: LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT defaults to 20 (seconds).
     expect(Number(services.localstack!.environment!.LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT)).toBeGreaterThanOrEqual(60);
-    expect(load({ LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT: '300' }).services.localstack!.environment!.LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT).toBe('300');
+    expect(
+      load({ LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT: '300' }).services.localstack!.environment!
+        .LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT,
+    ).toBe('300');
   });
 
   it('uses one Region for the deployer and the report, whatever the shell default is', () => {
@@ -261,7 +311,10 @@ describe('docker-compose.yml services', () => {
     for (const [image, names] of builders) expect(names, image).toHaveLength(1);
     const dependencies = (name: string): string[] => {
       const s = services[name]!;
-      const direct = [...Object.keys(s.depends_on ?? {}), ...(s.network_mode?.startsWith('service:') ? [s.network_mode.slice(8)] : [])];
+      const direct = [
+        ...Object.keys(s.depends_on ?? {}),
+        ...(s.network_mode?.startsWith('service:') ? [s.network_mode.slice(8)] : []),
+      ];
       return [...direct, ...direct.flatMap(dependencies)];
     };
     for (const [name, service] of Object.entries(services)) {
@@ -309,7 +362,9 @@ describe('docker-compose.yml services', () => {
     expect(services.k6!.environment!.MCP_URL).toBeUndefined();
     // Path-style invoke URL: works from every container, unlike *.localhost.localstack.cloud.
     expect(DEPLOY_SCRIPT).toContain('endpoint="${LOCALSTACK_ENDPOINT}/_aws/execute-api/${api_id}/${stage}/mcp"');
-    expect(DEPLOY_SCRIPT).toMatch(/> "\$SHARED_DIR\/endpoint\.tmp"\nmv "\$SHARED_DIR\/endpoint\.tmp" "\$SHARED_DIR\/endpoint"/);
+    expect(DEPLOY_SCRIPT).toMatch(
+      /> "\$SHARED_DIR\/endpoint\.tmp"\nmv "\$SHARED_DIR\/endpoint\.tmp" "\$SHARED_DIR\/endpoint"/,
+    );
     expect(services.deploy!.environment!.LOCALSTACK_ENDPOINT).toBe('http://localstack:4566');
   });
 
@@ -326,7 +381,8 @@ describe('docker-compose.yml services', () => {
 
   it('uses one dev token everywhere, and it passes the Terraform static token validation', () => {
     const token = services.deploy!.environment!.MCP_TOKEN!;
-    for (const name of ['client', 'k6', 'embedded-client', 'embedded-k6']) expect(services[name]!.environment!.MCP_TOKEN, name).toBe(token);
+    for (const name of ['client', 'k6', 'embedded-client', 'embedded-k6'])
+      expect(services[name]!.environment!.MCP_TOKEN, name).toBe(token);
     expect(JSON.parse(services.embedded!.environment!.TF_VAR_static_tokens!)).toEqual([token]);
     expect(token.length).toBeGreaterThanOrEqual(16);
     expect(token).toMatch(/^[-0-9a-zA-Z._~+/]+=*$/);
@@ -359,10 +415,14 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
   ): { status: number | null; stderr: string } {
     const service = services[name]!;
     expect(service.entrypoint).toEqual(['/bin/sh', '-c']);
-    const script = ([] as string[]).concat(service.command ?? []).join(' ').replaceAll('/shared/endpoint', path.join(workDir, 'endpoint'));
+    const script = ([] as string[])
+      .concat(service.command ?? [])
+      .join(' ')
+      .replaceAll('/shared/endpoint', path.join(workDir, 'endpoint'));
     const bin = path.join(workDir, 'bin');
     mkdirSync(bin, { recursive: true });
-    for (const [program, body] of Object.entries(stubs)) writeFileSync(path.join(bin, program), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    for (const [program, body] of Object.entries(stubs))
+      writeFileSync(path.join(bin, program), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
     const env = { ...service.environment, PATH: `${bin}:${process.env.PATH ?? ''}` };
     const result = spawnSync('sh', ['-c', script], { cwd: workDir, encoding: 'utf8', env });
     return { status: result.status, stderr: result.stderr };
@@ -375,7 +435,8 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
     return dir;
   }
 
-  const codeFile = (dir: string): string => readFileSync(path.join(dir, 'loadtest', 'results', 'k6-load.exit-code'), 'utf8').trim();
+  const codeFile = (dir: string): string =>
+    readFileSync(path.join(dir, 'loadtest', 'results', 'k6-load.exit-code'), 'utf8').trim();
 
   it.skipIf(!sh).each([
     [0, 0],
@@ -383,11 +444,15 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
   ])('k6 exits %i: its service completes successfully, the report runs, then exits %i', (k6Code, reportCode) => {
     const dir = workDir();
     // The stub k6 checks it got the endpoint from the shared volume and the script's path.
-    const k6 = runService('k6', dir, { k6: `[ "$MCP_URL" = "http://localstack:4566/_aws/execute-api/abc/dev/mcp" ] && [ "$*" = "run loadtest/k6/load.js" ] || exit 107\nexit ${k6Code}` });
+    const k6 = runService('k6', dir, {
+      k6: `[ "$MCP_URL" = "http://localstack:4566/_aws/execute-api/abc/dev/mcp" ] && [ "$*" = "run loadtest/k6/load.js" ] || exit 107\nexit ${k6Code}`,
+    });
     expect(k6.status).toBe(0);
     expect(codeFile(dir)).toBe(String(k6Code));
     const report = runService('report', dir, { npm: `echo "$*" > npm-args; exit 0` });
-    expect(readFileSync(path.join(dir, 'npm-args'), 'utf8').trim()).toBe('run report -- --endpoint http://localstack:4566');
+    expect(readFileSync(path.join(dir, 'npm-args'), 'utf8').trim()).toBe(
+      'run report -- --endpoint http://localstack:4566',
+    );
     expect(report.status).toBe(reportCode);
   });
 
@@ -408,7 +473,7 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
     expect(runService('report', workDir(), { npm: 'exit 0' }).status).toBe(1);
   });
 
-  it('points the embedded profile\'s k6 and report at the embedded stack, with the same exit code hand-over', (ctx) => {
+  it("points the embedded profile's k6 and report at the embedded stack, with the same exit code hand-over", (ctx) => {
     if (!sh) return ctx.skip('sh is not available');
     const dir = workDir();
     const k6 = runService('embedded-k6', dir, {
@@ -417,13 +482,16 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
     expect(k6.status).toBe(0);
     expect(codeFile(dir)).toBe('99');
     const report = runService('embedded-report', dir, { npm: `echo "$*" > npm-args; exit 0` });
-    expect(readFileSync(path.join(dir, 'npm-args'), 'utf8').trim()).toBe('run report -- --endpoint http://127.0.0.1:3000');
+    expect(readFileSync(path.join(dir, 'npm-args'), 'utf8').trim()).toBe(
+      'run report -- --endpoint http://127.0.0.1:3000',
+    );
     expect(report.status).toBe(99);
   });
 
   it('hands what k6 and the report write to the owner of loadtest/results, not root', (ctx) => {
     if (!sh) return ctx.skip('sh is not available');
-    if (process.getuid?.() !== 0) return ctx.skip('needs root, as the containers run, to create files for another owner');
+    if (process.getuid?.() !== 0)
+      return ctx.skip('needs root, as the containers run, to create files for another owner');
     const dir = workDir();
     const results = path.join(dir, 'loadtest', 'results');
     chownSync(results, 4321, 4321); // the checkout's owner on the host
@@ -438,9 +506,13 @@ describe('docker-compose.yml: the report runs after k6 whatever its thresholds s
 });
 
 describe('docker-compose.yml: k6 latency limits per target', () => {
-  it('gives the localstack target looser p95/p99 limits than the embedded stack\'s, through the env k6 reads', async () => {
+  it("gives the localstack target looser p95/p99 limits than the embedded stack's, through the env k6 reads", async () => {
     const { resolvePlan } = (await import('../loadtest/k6/lib/config.js')) as {
-      resolvePlan: (file: unknown, name: string, env: Record<string, string>) => { thresholds: Record<string, string[]>; target: string };
+      resolvePlan: (
+        file: unknown,
+        name: string,
+        env: Record<string, string>,
+      ) => { thresholds: Record<string, string[]>; target: string };
     };
     const scenarios = JSON.parse(readFileSync(path.join(ROOT, 'loadtest', 'scenarios.json'), 'utf8')) as unknown;
     const limit = (plan: { thresholds: Record<string, string[]> }, stat: string): number =>

@@ -50,7 +50,8 @@ function resource(type: string, name: string): Block {
 
 function variables(): Record<string, Block> {
   const out: Record<string, Block> = {};
-  for (const hcl of Object.values(parsed)) for (const [name, blocks] of Object.entries(hcl.variable ?? {})) out[name] = blocks[0]!;
+  for (const hcl of Object.values(parsed))
+    for (const [name, blocks] of Object.entries(hcl.variable ?? {})) out[name] = blocks[0]!;
   return out;
 }
 
@@ -83,7 +84,17 @@ beforeAll(async () => {
 
 describe('terraform/ layout', () => {
   it('splits resources by concern like terraform-aws-modules', () => {
-    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'lambda.tf', 'iam.tf', 'logs.tf', 'api_gateway.tf', 'gateway_responses.tf', 'tasks.tf']) {
+    for (const file of [
+      'versions.tf',
+      'variables.tf',
+      'outputs.tf',
+      'lambda.tf',
+      'iam.tf',
+      'logs.tf',
+      'api_gateway.tf',
+      'gateway_responses.tf',
+      'tasks.tf',
+    ]) {
       expect(files[file], file).toBeDefined();
     }
     expect(existsSync(path.join(TF_DIR, 'terraform.tfvars.example'))).toBe(true);
@@ -106,7 +117,10 @@ describe('terraform/ layout', () => {
   it('passes `terraform validate` and plans both variants with the AWS provider built from source', (ctx) => {
     if (!terraformBinary()) return ctx.skip('no terraform binary on PATH');
     // Never builds the provider here (50+ min): `npm run check:terraform` does that once per machine.
-    const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'check-terraform.sh'), '--cached-only'], { encoding: 'utf8', timeout: 170_000 });
+    const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'check-terraform.sh'), '--cached-only'], {
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
     const output = `${result.stdout}${result.stderr}`;
     if (result.status === 3) return ctx.skip(output.trim().split('\n').at(-1)!);
     expect(result.status, output).toBe(0);
@@ -123,7 +137,9 @@ describe('terraform/ layout', () => {
     const match = /^6\.(\d+)\.\d+$/.exec(aws.version);
     expect(match, aws.version).not.toBeNull();
     expect(Number(match![1])).toBeGreaterThanOrEqual(26);
-    const checked = /AWS_PROVIDER_VERSION=\$\{AWS_PROVIDER_VERSION:-([^}]+)\}/.exec(readFileSync(path.join(ROOT, 'scripts', 'check-terraform.sh'), 'utf8'))?.[1];
+    const checked = /AWS_PROVIDER_VERSION=\$\{AWS_PROVIDER_VERSION:-([^}]+)\}/.exec(
+      readFileSync(path.join(ROOT, 'scripts', 'check-terraform.sh'), 'utf8'),
+    )?.[1];
     expect(checked).toBe(aws.version);
   });
 
@@ -192,9 +208,23 @@ describe('variables: the contract shared with the embedded emulator', () => {
 
   it('validates the variables that have a closed set of values or a range', () => {
     const withValidation = [
-      'region', 'name', 'stage_name', 'lambda_runtime', 'lambda_architecture', 'mcp_memory_size', 'mcp_timeout_seconds',
-      'mcp_reserved_concurrency', 'authorizer_reserved_concurrency', 'authorizer_type', 'authorizer_identity_source', 'authorizer_result_ttl_seconds', 'auth_mode',
-      'static_tokens', 'jwt_allowed_algorithms', 'jwt_audience_claim', 'log_retention_days',
+      'region',
+      'name',
+      'stage_name',
+      'lambda_runtime',
+      'lambda_architecture',
+      'mcp_memory_size',
+      'mcp_timeout_seconds',
+      'mcp_reserved_concurrency',
+      'authorizer_reserved_concurrency',
+      'authorizer_type',
+      'authorizer_identity_source',
+      'authorizer_result_ttl_seconds',
+      'auth_mode',
+      'static_tokens',
+      'jwt_allowed_algorithms',
+      'jwt_audience_claim',
+      'log_retention_days',
     ];
     for (const name of withValidation) expect(variables()[name]!.validation, name).toBeDefined();
   });
@@ -202,7 +232,9 @@ describe('variables: the contract shared with the embedded emulator', () => {
   it('refuses `none` and HMAC algorithms for JWTs, allows exactly what the authorizer supports, and marks the static tokens sensitive', () => {
     const condition = JSON.stringify(variables().jwt_allowed_algorithms!.validation);
     expect(condition).not.toMatch(/"none"|HS256|HS384|HS512/);
-    const allowed = [...JSON.stringify(variables().jwt_allowed_algorithms!.validation).matchAll(/\\"([A-Za-z0-9]+)\\"/g)].map((m) => m[1]);
+    const allowed = [
+      ...JSON.stringify(variables().jwt_allowed_algorithms!.validation).matchAll(/\\"([A-Za-z0-9]+)\\"/g),
+    ].map((m) => m[1]);
     expect(new Set(allowed)).toEqual(new Set(SUPPORTED_ALGORITHMS));
     expect(variables().static_tokens!.sensitive).toBe(true);
   });
@@ -226,7 +258,10 @@ describe('variables: the contract shared with the embedded emulator', () => {
 
 describe('Lambda functions', () => {
   it('deploys both bundles with index.handler, a content hash, and the shared runtime settings', () => {
-    for (const [name, zipVar] of [['mcp', 'mcp_zip_path'], ['authorizer', 'authorizer_zip_path']] as const) {
+    for (const [name, zipVar] of [
+      ['mcp', 'mcp_zip_path'],
+      ['authorizer', 'authorizer_zip_path'],
+    ] as const) {
       const fn = resource('aws_lambda_function', name);
       expect(fn.handler).toBe('index.handler');
       expect(fn.filename).toBe(`\${var.${zipVar}}`);
@@ -251,7 +286,9 @@ describe('Lambda functions', () => {
     expect(loc.mcp_function_name).toBe('${var.name}-mcp-server');
     expect(loc.authorizer_function_name).toBe('${var.name}-authorizer');
     expect(resource('aws_cloudwatch_log_group', 'mcp').name).toBe('/aws/lambda/${local.mcp_function_name}');
-    expect(resource('aws_cloudwatch_log_group', 'authorizer').name).toBe('/aws/lambda/${local.authorizer_function_name}');
+    expect(resource('aws_cloudwatch_log_group', 'authorizer').name).toBe(
+      '/aws/lambda/${local.authorizer_function_name}',
+    );
 
     const envOf = (name: 'mcp' | 'authorizer'): string[] => Object.keys(environmentOf(name)).sort();
     const config = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), {
@@ -262,7 +299,9 @@ describe('Lambda functions', () => {
       taskStoreDir: '/tmp/tasks',
     });
     // The one deliberate difference: the task table is a shared directory in the emulator.
-    const emulated = Object.keys(config.mcp.environment).map((name) => (name === 'MCP_TASK_STORE_DIR' ? 'MCP_TASKS_TABLE' : name));
+    const emulated = Object.keys(config.mcp.environment).map((name) =>
+      name === 'MCP_TASK_STORE_DIR' ? 'MCP_TASKS_TABLE' : name,
+    );
     expect(envOf('mcp')).toEqual(emulated.sort());
     expect(config.mcp.environment.MCP_TASK_STORE_DIR).toBe('/tmp/tasks');
     // mcp_environment may not name the harness's variables: Terraform's validation and the emulator agree.
@@ -271,33 +310,75 @@ describe('Lambda functions', () => {
     for (const name of envOf('mcp')) expect(validation).toContain(`\\"${name}\\"`);
     const withModuleEnv = stackConfigFromTerraform(
       await readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { NOTES_TABLE: 'notes' } } }),
-      { mcpBundlePath: 'm', authorizerBundlePath: 'a', fallbackTokens: ['t-123456789'], mcpEndpointUrl: 'http://x/dev/mcp', taskStoreDir: '/tmp/t' },
+      {
+        mcpBundlePath: 'm',
+        authorizerBundlePath: 'a',
+        fallbackTokens: ['t-123456789'],
+        mcpEndpointUrl: 'http://x/dev/mcp',
+        taskStoreDir: '/tmp/t',
+      },
     );
     expect(withModuleEnv.mcp.environment.NOTES_TABLE).toBe('notes');
     // Refused by the variable's own validation block, as `terraform plan` refuses it.
-    await expect(readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { LOG_LEVEL: 'x' } } })).rejects.toThrow(/var\.mcp_environment.*LOG_LEVEL/);
+    await expect(
+      readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { LOG_LEVEL: 'x' } } }),
+    ).rejects.toThrow(/var\.mcp_environment.*LOG_LEVEL/);
     expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
-    expect(envOf('authorizer')).toEqual(
-      ['AUTH_MODE', 'JWT_ALLOWED_ALGORITHMS', 'JWT_AUDIENCE', 'JWT_AUDIENCE_CLAIM', 'JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_REQUIRED_SCOPES', 'LOG_LEVEL', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STATIC_TOKENS'],
-    );
+    expect(envOf('authorizer')).toEqual([
+      'AUTH_MODE',
+      'JWT_ALLOWED_ALGORITHMS',
+      'JWT_AUDIENCE',
+      'JWT_AUDIENCE_CLAIM',
+      'JWT_ISSUER',
+      'JWT_JWKS_URL',
+      'JWT_REQUIRED_SCOPES',
+      'LOG_LEVEL',
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'STATIC_TOKENS',
+    ]);
   });
 
   it('lists the JWT issuer as the RFC 9728 authorization server when none is given, as the emulator does', async () => {
-    expect(locals().authorization_servers).toMatch(/length\(var\.authorization_servers\) > 0 \? var\.authorization_servers : \(var\.auth_mode == "jwt" && var\.jwt_issuer != "" \? \[var\.jwt_issuer\] : \[\]\)/);
+    expect(locals().authorization_servers).toMatch(
+      /length\(var\.authorization_servers\) > 0 \? var\.authorization_servers : \(var\.auth_mode == "jwt" && var\.jwt_issuer != "" \? \[var\.jwt_issuer\] : \[\]\)/,
+    );
     const environment = environmentOf('mcp');
     expect(environment.AUTHORIZATION_SERVERS).toBe('${join(",", local.authorization_servers)}');
-    const settings = { mcpBundlePath: 'm', authorizerBundlePath: 'a', fallbackTokens: ['t-123456789'], mcpEndpointUrl: 'http://x/dev/mcp', taskStoreDir: '/tmp/t' };
-    const jwt = { auth_mode: 'jwt', jwt_issuer: 'https://issuer.example/', jwt_jwks_url: 'https://issuer.example/jwks' };
-    const derived = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {}, overrides: jwt }), settings);
+    const settings = {
+      mcpBundlePath: 'm',
+      authorizerBundlePath: 'a',
+      fallbackTokens: ['t-123456789'],
+      mcpEndpointUrl: 'http://x/dev/mcp',
+      taskStoreDir: '/tmp/t',
+    };
+    const jwt = {
+      auth_mode: 'jwt',
+      jwt_issuer: 'https://issuer.example/',
+      jwt_jwks_url: 'https://issuer.example/jwks',
+    };
+    const derived = stackConfigFromTerraform(
+      await readTerraformVariables(TF_DIR, { env: {}, overrides: jwt }),
+      settings,
+    );
     expect(derived.mcp.environment.AUTHORIZATION_SERVERS).toBe('https://issuer.example/');
-    const listed = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {}, overrides: { ...jwt, authorization_servers: ['https://as.example/'] } }), settings);
+    const listed = stackConfigFromTerraform(
+      await readTerraformVariables(TF_DIR, {
+        env: {},
+        overrides: { ...jwt, authorization_servers: ['https://as.example/'] },
+      }),
+      settings,
+    );
     expect(listed.mcp.environment.AUTHORIZATION_SERVERS).toBe('https://as.example/');
     const staticMode = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), settings);
     expect(staticMode.mcp.environment.AUTHORIZATION_SERVERS).toBe('');
   });
 
   it('passes the static tokens as a JSON array and defaults the JWT audience to the MCP endpoint', () => {
-    const environment = (resource('aws_lambda_function', 'authorizer').environment as Block[])[0]!.variables as Record<string, string>;
+    const environment = (resource('aws_lambda_function', 'authorizer').environment as Block[])[0]!.variables as Record<
+      string,
+      string
+    >;
     expect(environment.STATIC_TOKENS).toBe('${jsonencode(var.static_tokens)}');
     expect(environment.JWT_AUDIENCE).toMatch(/var\.jwt_audience.*local\.mcp_url/);
   });
@@ -329,7 +410,12 @@ describe('IAM is least privilege', () => {
     expect(document.count).toBe('${var.tasks_enabled ? 1 : 0}');
     const statements = document.statement as Block[];
     expect(statements).toHaveLength(1);
-    expect(statements[0]!.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+    expect(statements[0]!.actions).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]);
     expect(statements[0]!.resources).toEqual(['${aws_dynamodb_table.tasks[0].arn}']);
     const policy = resource('aws_iam_role_policy', 'mcp_tasks');
     expect(policy.role).toBe('${aws_iam_role.mcp.id}');
@@ -359,7 +445,9 @@ describe('tasks table (tasks_enabled)', () => {
   it('tells the MCP function the table name (empty when tasks are off) and outputs it', () => {
     const environment = environmentOf('mcp');
     expect(environment.MCP_TASKS_TABLE).toBe('${var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""}');
-    expect(JSON.stringify(resource('aws_lambda_function', 'mcp').depends_on)).toContain('aws_iam_role_policy.mcp_tasks');
+    expect(JSON.stringify(resource('aws_lambda_function', 'mcp').depends_on)).toContain(
+      'aws_iam_role_policy.mcp_tasks',
+    );
     const output = parsed['outputs.tf']!.output!.tasks_table_name![0]!;
     expect(output.value).toBe('${var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : null}');
   });
@@ -388,11 +476,15 @@ describe('API Gateway', () => {
       '${aws_api_gateway_resource.protected_resource_metadata_mcp.id}',
     ]);
     expect(resource('aws_api_gateway_resource', 'well_known').path_part).toBe('.well-known');
-    expect(resource('aws_api_gateway_resource', 'protected_resource_metadata').path_part).toBe('oauth-protected-resource');
+    expect(resource('aws_api_gateway_resource', 'protected_resource_metadata').path_part).toBe(
+      'oauth-protected-resource',
+    );
     const method = resource('aws_api_gateway_method', 'public');
     expect(method.http_method).toBe('GET');
     expect(method.authorization).toBe('NONE');
-    const proxied = Object.entries(resources('aws_api_gateway_integration')).filter(([name]) => ['mcp', 'public'].includes(name));
+    const proxied = Object.entries(resources('aws_api_gateway_integration')).filter(([name]) =>
+      ['mcp', 'public'].includes(name),
+    );
     expect(proxied).toHaveLength(2);
     for (const [, integration] of proxied) {
       expect(integration.type).toBe('AWS_PROXY');
@@ -405,7 +497,9 @@ describe('API Gateway', () => {
   it('switches every integration to response streaming when streaming_enabled is set', () => {
     const loc = locals();
     expect(loc.mcp_response_transfer_mode).toBe('${var.streaming_enabled ? "STREAM" : "BUFFERED"}');
-    expect(String(loc.mcp_integration_uri)).toMatch(/var\.streaming_enabled[\s\S]*2021-11-15\/functions\/\$\{aws_lambda_function\.mcp\.arn\}\/response-streaming-invocations[\s\S]*aws_lambda_function\.mcp\.invoke_arn/);
+    expect(String(loc.mcp_integration_uri)).toMatch(
+      /var\.streaming_enabled[\s\S]*2021-11-15\/functions\/\$\{aws_lambda_function\.mcp\.arn\}\/response-streaming-invocations[\s\S]*aws_lambda_function\.mcp\.invoke_arn/,
+    );
   });
 
   it('answers 401 and 403 with the discovery header and API Gateway JSON body', () => {
@@ -413,10 +507,12 @@ describe('API Gateway', () => {
     expect(auth.response_type).toBe('${each.key}');
     expect(locals().auth_gateway_responses).toEqual({ UNAUTHORIZED: '401', ACCESS_DENIED: '403' });
     // A static header value is a single-quoted literal in a gateway response mapping.
-    expect(auth.response_parameters).toBe('${merge(local.www_authenticate_header, local.cors_gateway_response_headers)}');
-    expect((locals().www_authenticate_header as Record<string, string>)['gatewayresponse.header.WWW-Authenticate']).toBe(
-      `'Bearer resource_metadata="\${local.protected_resource_metadata_url}"'`,
+    expect(auth.response_parameters).toBe(
+      '${merge(local.www_authenticate_header, local.cors_gateway_response_headers)}',
     );
+    expect(
+      (locals().www_authenticate_header as Record<string, string>)['gatewayresponse.header.WWW-Authenticate'],
+    ).toBe(`'Bearer resource_metadata="\${local.protected_resource_metadata_url}"'`);
     expect(auth.response_templates).toEqual({ 'application/json': '{"message":$context.error.messageString}' });
     const loc = locals();
     expect(loc.protected_resource_metadata_url).toBe('${local.stage_url}/.well-known/oauth-protected-resource');
@@ -428,7 +524,11 @@ describe('API Gateway', () => {
   it('answers GET and DELETE on /mcp at the gateway: MOCK 405 with Allow: POST, no authorizer', () => {
     expect(locals().mcp_methods_not_allowed).toBe('${toset(["GET", "DELETE"])}');
     const method = resource('aws_api_gateway_method', 'mcp_not_allowed');
-    expect(method).toMatchObject({ for_each: '${local.mcp_methods_not_allowed}', http_method: '${each.key}', authorization: 'NONE' });
+    expect(method).toMatchObject({
+      for_each: '${local.mcp_methods_not_allowed}',
+      http_method: '${each.key}',
+      authorization: 'NONE',
+    });
     expect(method.resource_id).toBe('${aws_api_gateway_resource.mcp.id}');
     const integration = resource('aws_api_gateway_integration', 'mcp_not_allowed');
     expect(integration.type).toBe('MOCK');
@@ -444,7 +544,11 @@ describe('API Gateway', () => {
     expect(locals().cors_enabled).toBe('${length(var.cors_allowed_origins) > 0}');
     expect(String(locals().cors_preflight_routes)).toMatch(/^\$\{local\.cors_enabled \?[\s\S]*: \{\}\}$/);
     const method = resource('aws_api_gateway_method', 'cors_preflight');
-    expect(method).toMatchObject({ for_each: '${local.cors_preflight_routes}', http_method: 'OPTIONS', authorization: 'NONE' });
+    expect(method).toMatchObject({
+      for_each: '${local.cors_preflight_routes}',
+      http_method: 'OPTIONS',
+      authorization: 'NONE',
+    });
     expect(resource('aws_api_gateway_integration', 'cors_preflight').type).toBe('MOCK');
     expect(files['lambda.tf']).toMatch(/MCP_CORS_ALLOWED_ORIGINS\s*=\s*join\(",", var\.cors_allowed_origins\)/);
   });
@@ -455,9 +559,16 @@ describe('API Gateway', () => {
     expect((deployment.lifecycle as Block[])[0]!.create_before_destroy).toBe(true);
     const trigger = ((deployment.triggers as Record<string, string>) ?? {}).redeployment ?? '';
     expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[/);
-    const definitionTypes = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration', 'aws_api_gateway_gateway_response', 'aws_api_gateway_authorizer'];
+    const definitionTypes = [
+      'aws_api_gateway_resource',
+      'aws_api_gateway_method',
+      'aws_api_gateway_integration',
+      'aws_api_gateway_gateway_response',
+      'aws_api_gateway_authorizer',
+    ];
     for (const type of definitionTypes) {
-      for (const name of Object.keys(resources(type))) expect(trigger, `${type}.${name}`).toMatch(new RegExp(`${type}\\.${name}\\b`));
+      for (const name of Object.keys(resources(type)))
+        expect(trigger, `${type}.${name}`).toMatch(new RegExp(`${type}\\.${name}\\b`));
     }
   });
 
@@ -479,10 +590,20 @@ describe('outputs', () => {
   it('lists mcp_endpoint first, then the ids and names tools need, each described', () => {
     const names = [...files['outputs.tf']!.matchAll(/^output "([^"]+)"/gm)].map((m) => m[1]);
     expect(names[0]).toBe('mcp_endpoint');
-    for (const name of ['api_id', 'stage_name', 'mcp_function_name', 'authorizer_function_name', 'mcp_log_group_name', 'authorizer_log_group_name', 'protected_resource_metadata_url', 'tasks_table_name']) {
+    for (const name of [
+      'api_id',
+      'stage_name',
+      'mcp_function_name',
+      'authorizer_function_name',
+      'mcp_log_group_name',
+      'authorizer_log_group_name',
+      'protected_resource_metadata_url',
+      'tasks_table_name',
+    ]) {
       expect(names).toContain(name);
     }
-    for (const [name, blocks] of Object.entries(parsed['outputs.tf']!.output!)) expect(blocks[0]!.description, name).toBeTruthy();
+    for (const [name, blocks] of Object.entries(parsed['outputs.tf']!.output!))
+      expect(blocks[0]!.description, name).toBeTruthy();
     expect(parsed['outputs.tf']!.output!.mcp_endpoint![0]!.value).toBe('${aws_api_gateway_stage.this.invoke_url}/mcp');
   });
 });

@@ -9,7 +9,9 @@ import { distPaths } from '../../shared/lambda-artifacts.ts';
 import { serveProxyHandler, type ProxyHandler } from '../../emulator/gateway/in-process-proxy-server.ts';
 
 // The bundle's path may be given (the memory bench runs this file bundled, outside the repository).
-const { handler } = (await import(pathToFileURL(process.argv[2] ?? distPaths('mcp-server').bundle).href)) as { handler: ProxyHandler };
+const { handler } = (await import(pathToFileURL(process.argv[2] ?? distPaths('mcp-server').bundle).href)) as {
+  handler: ProxyHandler;
+};
 const server = await serveProxyHandler(handler, {
   stage: 'dev',
   apiId: 'bench',

@@ -13,7 +13,13 @@ const handler = createMcpHandler(() => oneToolServer(), { legacy: 'stateless', r
 const server = createServer((req, res) => {
   void (async () => {
     const body = await readRequestBody(req, 4 * 1024 * 1024);
-    const response = await handler.fetch(new Request(requestUrl(req), { method: req.method ?? 'POST', headers: requestHeaders(req), body: body?.toString('utf8') ?? null }));
+    const response = await handler.fetch(
+      new Request(requestUrl(req), {
+        method: req.method ?? 'POST',
+        headers: requestHeaders(req),
+        body: body?.toString('utf8') ?? null,
+      }),
+    );
     const bytes = Buffer.from(await response.arrayBuffer());
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {

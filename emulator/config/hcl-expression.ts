@@ -25,7 +25,32 @@ type Token =
   | { kind: 'ident'; value: string }
   | { kind: 'op'; value: string };
 
-const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '(', ')', '[', ']', '{', '}', ',', '.'];
+const OPERATORS = [
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '<',
+  '>',
+  '!',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '?',
+  ':',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '.',
+];
 
 function readString(text: string, start: number): { value: string; end: number } {
   let value = '';
@@ -35,7 +60,8 @@ function readString(text: string, start: number): { value: string; end: number }
     if (c === '\\') {
       const next = text[i + 1];
       const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-      if (next === undefined || !(next in escapes)) throw new UnsupportedExpressionError(`string escape \\${next ?? ''}`);
+      if (next === undefined || !(next in escapes))
+        throw new UnsupportedExpressionError(`string escape \\${next ?? ''}`);
       value += escapes[next];
       i += 2;
     } else if (c === '$' && text[i + 1] === '$' && text[i + 2] === '{') {
@@ -101,7 +127,14 @@ export type Node =
   | { type: 'binary'; op: string; left: Node; right: Node }
   | { type: 'conditional'; test: Node; then: Node; otherwise: Node };
 
-const BINARY_LEVELS: readonly (readonly string[])[] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
+const BINARY_LEVELS: readonly (readonly string[])[] = [
+  ['||'],
+  ['&&'],
+  ['==', '!='],
+  ['<', '<=', '>', '>='],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
 
 export function parseExpression(text: string): Node {
   const tokens = tokenize(text);
@@ -230,7 +263,8 @@ export function parseExpression(text: string): Node {
   }
 
   const node = expression();
-  if (pos !== tokens.length) throw new UnsupportedExpressionError(`unexpected tokens after position ${pos} of ${text.trim()}`);
+  if (pos !== tokens.length)
+    throw new UnsupportedExpressionError(`unexpected tokens after position ${pos} of ${text.trim()}`);
   return node;
 }
 
@@ -250,7 +284,11 @@ function describe(value: TerraformValue): string {
   return typeof value === 'object' ? 'map' : typeof value;
 }
 
-function expectType<T extends TerraformValue>(value: TerraformValue, type: 'string' | 'number' | 'bool' | 'list', what: string): T {
+function expectType<T extends TerraformValue>(
+  value: TerraformValue,
+  type: 'string' | 'number' | 'bool' | 'list',
+  what: string,
+): T {
   const ok =
     (type === 'string' && typeof value === 'string') ||
     (type === 'number' && typeof value === 'number') ||
@@ -291,7 +329,9 @@ const arity = (name: string, args: TerraformValue[], n: number): void => {
 const FUNCTIONS: Readonly<Record<string, Fn>> = {
   regex: (args) => {
     arity('regex', args, 2);
-    const match = compileRegex(expectType<string>(args[0]!, 'string', 'regex pattern')).exec(expectType<string>(args[1]!, 'string', 'regex string'));
+    const match = compileRegex(expectType<string>(args[0]!, 'string', 'regex pattern')).exec(
+      expectType<string>(args[1]!, 'string', 'regex string'),
+    );
     if (!match) throw new EvaluationError('regex: pattern did not match');
     return match.length > 1 ? match.slice(1).map((g) => g ?? null) : match[0];
   },
@@ -299,7 +339,9 @@ const FUNCTIONS: Readonly<Record<string, Fn>> = {
     arity('regexall', args, 2);
     const re = compileRegex(expectType<string>(args[0]!, 'string', 'regexall pattern'));
     const text = expectType<string>(args[1]!, 'string', 'regexall string');
-    return [...text.matchAll(new RegExp(re.source, `${re.flags}g`))].map((m) => (m.length > 1 ? m.slice(1).map((g) => g ?? null) : m[0]));
+    return [...text.matchAll(new RegExp(re.source, `${re.flags}g`))].map((m) =>
+      m.length > 1 ? m.slice(1).map((g) => g ?? null) : m[0],
+    );
   },
   contains: (args) => {
     arity('contains', args, 2);
@@ -318,10 +360,30 @@ const FUNCTIONS: Readonly<Record<string, Fn>> = {
   abs: (args) => (arity('abs', args, 1), Math.abs(expectType<number>(args[0]!, 'number', 'abs'))),
   min: (args) => Math.min(...args.map((a) => expectType<number>(a, 'number', 'min'))),
   max: (args) => Math.max(...args.map((a) => expectType<number>(a, 'number', 'max'))),
-  alltrue: (args) => (arity('alltrue', args, 1), expectType<TerraformValue[]>(args[0]!, 'list', 'alltrue').every((b) => expectType<boolean>(b, 'bool', 'alltrue element'))),
-  anytrue: (args) => (arity('anytrue', args, 1), expectType<TerraformValue[]>(args[0]!, 'list', 'anytrue').some((b) => expectType<boolean>(b, 'bool', 'anytrue element'))),
-  startswith: (args) => (arity('startswith', args, 2), expectType<string>(args[0]!, 'string', 'startswith').startsWith(expectType<string>(args[1]!, 'string', 'startswith prefix'))),
-  endswith: (args) => (arity('endswith', args, 2), expectType<string>(args[0]!, 'string', 'endswith').endsWith(expectType<string>(args[1]!, 'string', 'endswith suffix'))),
+  alltrue: (args) => (
+    arity('alltrue', args, 1),
+    expectType<TerraformValue[]>(args[0]!, 'list', 'alltrue').every((b) =>
+      expectType<boolean>(b, 'bool', 'alltrue element'),
+    )
+  ),
+  anytrue: (args) => (
+    arity('anytrue', args, 1),
+    expectType<TerraformValue[]>(args[0]!, 'list', 'anytrue').some((b) =>
+      expectType<boolean>(b, 'bool', 'anytrue element'),
+    )
+  ),
+  startswith: (args) => (
+    arity('startswith', args, 2),
+    expectType<string>(args[0]!, 'string', 'startswith').startsWith(
+      expectType<string>(args[1]!, 'string', 'startswith prefix'),
+    )
+  ),
+  endswith: (args) => (
+    arity('endswith', args, 2),
+    expectType<string>(args[0]!, 'string', 'endswith').endsWith(
+      expectType<string>(args[1]!, 'string', 'endswith suffix'),
+    )
+  ),
   lower: (args) => (arity('lower', args, 1), expectType<string>(args[0]!, 'string', 'lower').toLowerCase()),
   upper: (args) => (arity('upper', args, 1), expectType<string>(args[0]!, 'string', 'upper').toUpperCase()),
   trimspace: (args) => (arity('trimspace', args, 1), expectType<string>(args[0]!, 'string', 'trimspace').trim()),
@@ -329,7 +391,8 @@ const FUNCTIONS: Readonly<Record<string, Fn>> = {
   keys: (args) => {
     arity('keys', args, 1);
     const map = args[0]!;
-    if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new EvaluationError(`keys: a map is required, got ${describe(map)}`);
+    if (map === null || typeof map !== 'object' || Array.isArray(map))
+      throw new EvaluationError(`keys: a map is required, got ${describe(map)}`);
     return Object.keys(map).sort();
   },
   jsondecode: (args) => {
@@ -350,21 +413,32 @@ export function evaluate(node: Node, variables: Scope, locals: Scope = {}): Terr
       return node.value;
     case 'ref':
       if (node.name in locals) return locals[node.name]!;
-      throw new UnsupportedExpressionError(`reference to "${node.name}" (only var.<name> and for-expression symbols are supported)`);
+      throw new UnsupportedExpressionError(
+        `reference to "${node.name}" (only var.<name> and for-expression symbols are supported)`,
+      );
     case 'attr': {
       if (node.target.type === 'ref' && node.target.name === 'var' && !('var' in locals)) {
         if (!(node.name in variables)) throw new EvaluationError(`var.${node.name} is not declared`);
         return variables[node.name]!;
       }
       const target = ev(node.target);
-      if (target && typeof target === 'object' && !Array.isArray(target) && node.name in target) return target[node.name]!;
+      if (target && typeof target === 'object' && !Array.isArray(target) && node.name in target)
+        return target[node.name]!;
       throw new EvaluationError(`no attribute "${node.name}"`);
     }
     case 'index': {
       const target = ev(node.target);
       const index = ev(node.index);
-      if (Array.isArray(target) && typeof index === 'number' && index >= 0 && index < target.length) return target[index]!;
-      if (target && typeof target === 'object' && !Array.isArray(target) && typeof index === 'string' && index in target) return target[index]!;
+      if (Array.isArray(target) && typeof index === 'number' && index >= 0 && index < target.length)
+        return target[index]!;
+      if (
+        target &&
+        typeof target === 'object' &&
+        !Array.isArray(target) &&
+        typeof index === 'string' &&
+        index in target
+      )
+        return target[index]!;
       throw new EvaluationError('invalid index');
     }
     case 'call': {

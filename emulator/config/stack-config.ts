@@ -80,20 +80,31 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function read<T>(vars: TerraformVariables, name: string, check: (v: TerraformValue | undefined) => v is TerraformValue & T, what: string): T {
+function read<T>(
+  vars: TerraformVariables,
+  name: string,
+  check: (v: TerraformValue | undefined) => v is TerraformValue & T,
+  what: string,
+): T {
   const value = vars[name];
-  if (!check(value)) throw new ConfigError(`Terraform variable "${name}" must be ${what}; got ${JSON.stringify(value)}`);
+  if (!check(value))
+    throw new ConfigError(`Terraform variable "${name}" must be ${what}; got ${JSON.stringify(value)}`);
   return value;
 }
 const isString = (v: TerraformValue | undefined): v is string => typeof v === 'string';
 const isNumber = (v: TerraformValue | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStringList = (v: TerraformValue | undefined): v is string[] => Array.isArray(v) && v.every((item) => typeof item === 'string');
+const isStringList = (v: TerraformValue | undefined): v is string[] =>
+  Array.isArray(v) && v.every((item) => typeof item === 'string');
 
 const str = (vars: TerraformVariables, name: string): string => read(vars, name, isString, 'a string');
 const num = (vars: TerraformVariables, name: string): number => read(vars, name, isNumber, 'a number');
-const strings = (vars: TerraformVariables, name: string): string[] => read(vars, name, isStringList, 'a list of strings');
+const strings = (vars: TerraformVariables, name: string): string[] =>
+  read(vars, name, isStringList, 'a list of strings');
 const isStringMap = (v: TerraformValue | undefined): v is Record<string, string> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((item) => typeof item === 'string');
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.values(v).every((item) => typeof item === 'string');
 
 /** The variables terraform/lambda.tf sets itself; `mcp_environment` may not name them (its validation block). */
 export const HARNESS_MCP_VARIABLES = [
@@ -111,10 +122,13 @@ export const HARNESS_MCP_VARIABLES = [
 /** A `map(string)` variable, checked as the validation block of `mcp_environment` checks it. */
 function stringMap(vars: TerraformVariables, name: string): Record<string, string> {
   const value = vars[name] ?? {};
-  if (!isStringMap(value)) throw new ConfigError(`Terraform variable "${name}" must be a map of strings; got ${JSON.stringify(value)}`);
+  if (!isStringMap(value))
+    throw new ConfigError(`Terraform variable "${name}" must be a map of strings; got ${JSON.stringify(value)}`);
   for (const key of Object.keys(value)) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key.startsWith('AWS_') || HARNESS_MCP_VARIABLES.includes(key)) {
-      throw new ConfigError(`Terraform variable "${name}": "${key}" is not allowed (letters, digits, '_'; no AWS_ prefix; not one the harness sets)`);
+      throw new ConfigError(
+        `Terraform variable "${name}": "${key}" is not allowed (letters, digits, '_'; no AWS_ prefix; not one the harness sets)`,
+      );
     }
   }
   return value;
@@ -127,9 +141,16 @@ function stringMap(vars: TerraformVariables, name: string): Record<string, strin
  */
 function identitySourcesOf(identitySource: string): IdentitySource[] {
   return identitySource.split(',').map((entry) => {
-    const match = /^method\.request\.(header|multivalueheader|querystring|multivaluequerystring)\.([^\s,]+)$/.exec(entry.trim());
-    if (!match) throw new ConfigError(`authorizer_identity_source "${entry.trim()}": the embedded stack emulates method.request.header|querystring (and multivalue) sources only`);
-    return match[1]!.endsWith('header') ? { in: 'header', name: match[2]!.toLowerCase() } : { in: 'querystring', name: match[2]! };
+    const match = /^method\.request\.(header|multivalueheader|querystring|multivaluequerystring)\.([^\s,]+)$/.exec(
+      entry.trim(),
+    );
+    if (!match)
+      throw new ConfigError(
+        `authorizer_identity_source "${entry.trim()}": the embedded stack emulates method.request.header|querystring (and multivalue) sources only`,
+      );
+    return match[1]!.endsWith('header')
+      ? { in: 'header', name: match[2]!.toLowerCase() }
+      : { in: 'querystring', name: match[2]! };
   });
 }
 
@@ -152,7 +173,8 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
   const region = str(vars, 'region');
   const stageName = str(vars, 'stage_name');
   const authorizerType = str(vars, 'authorizer_type');
-  if (authorizerType !== 'TOKEN' && authorizerType !== 'REQUEST') throw new ConfigError('authorizer_type must be TOKEN or REQUEST');
+  if (authorizerType !== 'TOKEN' && authorizerType !== 'REQUEST')
+    throw new ConfigError('authorizer_type must be TOKEN or REQUEST');
   const configuredTokens = strings(vars, 'static_tokens');
   const staticTokens = configuredTokens.length > 0 ? configuredTokens : [...emulator.fallbackTokens];
   const validation = authorizerType === 'TOKEN' ? str(vars, 'authorizer_identity_validation_expression') : '';
@@ -160,7 +182,8 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
 
   const streamingEnabled = vars.streaming_enabled === true;
   const tasksEnabled = vars.tasks_enabled === true;
-  if (tasksEnabled && !emulator.taskStoreDir) throw new ConfigError('tasks_enabled needs a task store directory shared by the execution environments');
+  if (tasksEnabled && !emulator.taskStoreDir)
+    throw new ConfigError('tasks_enabled needs a task store directory shared by the execution environments');
   const mcpFunctionName = `${name}-mcp-server`;
   const authorizerFunctionName = `${name}-authorizer`;
   // The same variables terraform/lambda.tf sets, except that the task table (MCP_TASKS_TABLE)
@@ -224,7 +247,10 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     },
     throttling: { rateLimit: num(vars, 'throttling_rate_limit'), burstLimit: num(vars, 'throttling_burst_limit') },
     integrationTimeoutMs: streamingEnabled
-      ? Math.min(STREAMING_INTEGRATION_TIMEOUT_MAX_MS, Math.max(INTEGRATION_TIMEOUT_MS, num(vars, 'mcp_timeout_seconds') * 1000))
+      ? Math.min(
+          STREAMING_INTEGRATION_TIMEOUT_MAX_MS,
+          Math.max(INTEGRATION_TIMEOUT_MS, num(vars, 'mcp_timeout_seconds') * 1000),
+        )
       : INTEGRATION_TIMEOUT_MS,
     streamingEnabled,
   };

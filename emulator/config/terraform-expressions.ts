@@ -26,7 +26,11 @@ export interface Scope {
   readonly where: string;
 }
 
-type Token = { kind: 'string'; text: string } | { kind: 'number'; value: number } | { kind: 'word'; text: string } | { kind: 'punct'; text: string };
+type Token =
+  | { kind: 'string'; text: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'word'; text: string }
+  | { kind: 'punct'; text: string };
 
 function tokenize(source: string, where: string): Token[] {
   const tokens: Token[] = [];
@@ -139,8 +143,10 @@ class Parser {
       if (Array.isArray(value)) return value.length;
       if (value instanceof Map) return value.size;
     }
-    if (name === 'toset' && args.length === 1 && Array.isArray(args[0])) return [...new Set(args[0] as Value[])] as TerraformValue;
-    if (name === 'jsonencode' && args.length === 1) return JSON.stringify(args[0], (_key, item: unknown) => (item instanceof Map ? Object.fromEntries(item) : item));
+    if (name === 'toset' && args.length === 1 && Array.isArray(args[0]))
+      return [...new Set(args[0] as Value[])] as TerraformValue;
+    if (name === 'jsonencode' && args.length === 1)
+      return JSON.stringify(args[0], (_key, item: unknown) => (item instanceof Map ? Object.fromEntries(item) : item));
     if (name === 'merge' && args.every((arg) => arg instanceof Map)) {
       return new Map(args.flatMap((arg) => [...(arg as ReadonlyMap<string, Value>)]));
     }
@@ -159,7 +165,8 @@ class Parser {
     const variable = /^var\.([A-Za-z0-9_]+)$/.exec(path);
     if (variable && variable[1]! in scope.variables) return scope.variables[variable[1]!]!;
     const local = /^local\.([A-Za-z0-9_]+)$/.exec(path);
-    if (local && local[1]! in scope.locals) return render(scope.locals[local[1]!], { ...scope, where: `${scope.where} (local.${local[1]})` });
+    if (local && local[1]! in scope.locals)
+      return render(scope.locals[local[1]!], { ...scope, where: `${scope.where} (local.${local[1]})` });
     this.fail();
   }
 }
@@ -230,6 +237,7 @@ export function forEachInstances(forEach: unknown, scope: Scope): Array<{ key: s
   if (forEach === undefined) return [undefined];
   const value = render(forEach, scope);
   if (value instanceof Map) return [...value].map(([key, item]) => ({ key, value: item }));
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return (value as string[]).map((item) => ({ key: item, value: item }));
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return (value as string[]).map((item) => ({ key: item, value: item }));
   throw new UnsupportedTerraformError(`${scope.where}: for_each must be a map or a set of strings`);
 }

@@ -15,7 +15,10 @@ export type TypeConstraint =
 /** `${list(string)}` (as hcl2json writes a type) → a constraint; object/tuple types are left unchecked. */
 export function parseTypeConstraint(raw: string | undefined): TypeConstraint {
   if (raw === undefined) return { kind: 'any' };
-  const text = raw.trim().replace(/^\$\{([\s\S]*)\}$/, '$1').replace(/\s+/g, '');
+  const text = raw
+    .trim()
+    .replace(/^\$\{([\s\S]*)\}$/, '$1')
+    .replace(/\s+/g, '');
   if (text === 'string' || text === 'number' || text === 'bool' || text === 'any') return { kind: text };
   const collection = /^(list|set|map)\((.+)\)$/.exec(text);
   if (collection) return { kind: collection[1] as 'list' | 'set' | 'map', element: parseTypeConstraint(collection[2]) };
@@ -52,7 +55,8 @@ export function convertToType(value: TerraformValue, type: TypeConstraint): Terr
       throw new TypeConversionError('a bool is required');
     case 'list':
     case 'set': {
-      if (!Array.isArray(value)) throw new TypeConversionError(`${type.kind} of ${describeType(type.element)} required`);
+      if (!Array.isArray(value))
+        throw new TypeConversionError(`${type.kind} of ${describeType(type.element)} required`);
       const converted = value.map((item, i) => {
         try {
           return convertToType(item, type.element);
@@ -60,10 +64,15 @@ export function convertToType(value: TerraformValue, type: TypeConstraint): Terr
           throw new TypeConversionError(`element ${i}: ${(error as Error).message}`);
         }
       });
-      return type.kind === 'set' ? converted.filter((item, i) => converted.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === i) : converted;
+      return type.kind === 'set'
+        ? converted.filter(
+            (item, i) => converted.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === i,
+          )
+        : converted;
     }
     case 'map': {
-      if (typeof value !== 'object' || Array.isArray(value)) throw new TypeConversionError(`map of ${describeType(type.element)} required`);
+      if (typeof value !== 'object' || Array.isArray(value))
+        throw new TypeConversionError(`map of ${describeType(type.element)} required`);
       const out: Record<string, TerraformValue> = {};
       for (const [key, item] of Object.entries(value)) {
         try {

@@ -24,7 +24,9 @@ interface VariableBlock {
 
 async function parseHcl(file: string): Promise<Record<string, unknown>> {
   const text = await readFile(file, 'utf8');
-  return file.endsWith('.json') ? (JSON.parse(text) as Record<string, unknown>) : ((await parse(path.basename(file), text)) as Record<string, unknown>);
+  return file.endsWith('.json')
+    ? (JSON.parse(text) as Record<string, unknown>)
+    : ((await parse(path.basename(file), text)) as Record<string, unknown>);
 }
 
 async function declaredVariables(dir: string, only?: readonly string[]): Promise<Map<string, VariableBlock>> {
@@ -65,7 +67,9 @@ export class UndeclaredVariableError extends Error {
 export class InvalidVariablesError extends Error {
   override readonly name = 'InvalidVariablesError';
   constructor(readonly problems: readonly string[]) {
-    super(`${problems.length} invalid Terraform variable value(s) (terraform plan would refuse them too):\n  ${problems.join('\n  ')}`);
+    super(
+      `${problems.length} invalid Terraform variable value(s) (terraform plan would refuse them too):\n  ${problems.join('\n  ')}`,
+    );
   }
 }
 
@@ -84,7 +88,9 @@ function checkVariables(declared: ReadonlyMap<string, VariableBlock>, values: Te
   const typeOk = new Set<string>();
   for (const [name, block] of declared) {
     if (!(name in values)) {
-      problems.push(`var.${name}: no value (the variable has no default; set it in a tfvars file, TF_VAR_${name} or --var)`);
+      problems.push(
+        `var.${name}: no value (the variable has no default; set it in a tfvars file, TF_VAR_${name} or --var)`,
+      );
       continue;
     }
     const type = parseTypeConstraint(block.type);
@@ -92,7 +98,9 @@ function checkVariables(declared: ReadonlyMap<string, VariableBlock>, values: Te
       converted[name] = convertToType(values[name]!, type);
       typeOk.add(name);
     } catch (error) {
-      problems.push(`var.${name} = ${shown(values[name]!, block)}: ${(error as Error).message} (type ${describeType(type)})`);
+      problems.push(
+        `var.${name} = ${shown(values[name]!, block)}: ${(error as Error).message} (type ${describeType(type)})`,
+      );
       converted[name] = values[name]!;
     }
   }
@@ -104,11 +112,15 @@ function checkVariables(declared: ReadonlyMap<string, VariableBlock>, values: Te
       try {
         ok = evaluateCondition(rule.condition, converted);
       } catch (error) {
-        const reason = error instanceof UnsupportedExpressionError ? `the embedded stack cannot evaluate its condition (${error.message})` : (error as Error).message;
+        const reason =
+          error instanceof UnsupportedExpressionError
+            ? `the embedded stack cannot evaluate its condition (${error.message})`
+            : (error as Error).message;
         problems.push(`var.${name} = ${shown(converted[name]!, block)}: ${reason}`);
         continue;
       }
-      if (!ok) problems.push(`var.${name} = ${shown(converted[name]!, block)}: ${rule.error_message ?? 'validation failed'}`);
+      if (!ok)
+        problems.push(`var.${name} = ${shown(converted[name]!, block)}: ${rule.error_message ?? 'validation failed'}`);
     }
   }
   if (problems.length > 0) throw new InvalidVariablesError(problems);
@@ -138,17 +150,23 @@ export async function readTerraformVariables(
 
   const autoFiles = (await readdir(dir)).filter((f) => /\.auto\.tfvars(\.json)?$/.test(f)).sort();
   const files = [
-    ...(await Promise.all(['terraform.tfvars', 'terraform.tfvars.json'].map(async (f) => ((await exists(path.join(dir, f))) ? [f] : [])))).flat(),
+    ...(
+      await Promise.all(
+        ['terraform.tfvars', 'terraform.tfvars.json'].map(async (f) => ((await exists(path.join(dir, f))) ? [f] : [])),
+      )
+    ).flat(),
     ...autoFiles,
   ].map((f) => path.join(dir, f));
   for (const file of [...files, ...(options.varFiles ?? [])]) {
     for (const [name, value] of Object.entries(await parseHcl(file))) {
-      if (!declared.has(name)) throw new UndeclaredVariableError(`${file} sets "${name}", which terraform/ does not declare`);
+      if (!declared.has(name))
+        throw new UndeclaredVariableError(`${file} sets "${name}", which terraform/ does not declare`);
       values[name] = value as TerraformValue;
     }
   }
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
-    if (!declared.has(name)) throw new UndeclaredVariableError(`override "${name}" is not a declared Terraform variable`);
+    if (!declared.has(name))
+      throw new UndeclaredVariableError(`override "${name}" is not a declared Terraform variable`);
     values[name] = value;
   }
   return checkVariables(declared, values);

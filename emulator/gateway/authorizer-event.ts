@@ -23,7 +23,15 @@ export function tokenAuthorizerEvent(identity: string, methodArn: string): Token
   return { type: 'TOKEN', authorizationToken: identity, methodArn };
 }
 
-export function requestAuthorizerEvent(request: GatewayHttpRequest, route: GatewayRoute, methodArn: string): RequestAuthorizerEvent {
-  const { body: _body, isBase64Encoded: _encoded, ...event } = toProxyEvent(request, { ...route, authorizer: undefined });
+export function requestAuthorizerEvent(
+  request: GatewayHttpRequest,
+  route: GatewayRoute,
+  methodArn: string,
+): RequestAuthorizerEvent {
+  const {
+    body: _body,
+    isBase64Encoded: _encoded,
+    ...event
+  } = toProxyEvent(request, { ...route, authorizer: undefined });
   return { type: 'REQUEST', methodArn, ...event };
 }

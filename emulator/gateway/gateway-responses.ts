@@ -28,7 +28,11 @@ interface GatewayResponseDefault {
 
 const DEFAULTS: Record<GatewayResponseType, GatewayResponseDefault> = {
   UNAUTHORIZED: { statusCode: 401, message: 'Unauthorized' },
-  ACCESS_DENIED: { statusCode: 403, message: 'User is not authorized to access this resource with an explicit deny', messageKey: 'Message' },
+  ACCESS_DENIED: {
+    statusCode: 403,
+    message: 'User is not authorized to access this resource with an explicit deny',
+    messageKey: 'Message',
+  },
   AUTHORIZER_FAILURE: { statusCode: 500, message: null },
   AUTHORIZER_CONFIGURATION_ERROR: { statusCode: 500, message: null },
   // Unknown routes and methods answer this, not 404.

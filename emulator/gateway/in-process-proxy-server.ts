@@ -48,7 +48,10 @@ export interface InProcessGatewaySettings {
   readonly recordEvents?: boolean;
 }
 
-export async function serveProxyHandler(handler: ProxyHandler, settings: InProcessGatewaySettings): Promise<LambdaHttpServer> {
+export async function serveProxyHandler(
+  handler: ProxyHandler,
+  settings: InProcessGatewaySettings,
+): Promise<LambdaHttpServer> {
   const { stage } = settings;
   const events: ProxyEvent[] = [];
   const server: Server = createServer((req, res) => {
@@ -94,7 +97,10 @@ export async function serveProxyHandler(handler: ProxyHandler, settings: InProce
         return;
       }
       const headers = mapped.headers.filter(([name]) => !/^(content-length|transfer-encoding|connection)$/i.test(name));
-      res.writeHead(mapped.statusCode, headers.flatMap(([name, value]) => [name, value]));
+      res.writeHead(
+        mapped.statusCode,
+        headers.flatMap(([name, value]) => [name, value]),
+      );
       res.end(mapped.body);
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(error));

@@ -55,7 +55,12 @@ const MAX_ARN_PATTERNS = 10_000;
 function arnMatches(pattern: string, arn: string): boolean {
   let regex = arnPatterns.get(pattern);
   if (!regex) {
-    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    regex = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
     if (arnPatterns.size >= MAX_ARN_PATTERNS) arnPatterns.clear();
     arnPatterns.set(pattern, regex);
   }
@@ -64,7 +69,9 @@ function arnMatches(pattern: string, arn: string): boolean {
 
 function statementMatches(statement: PolicyStatement, methodArn: string): boolean {
   const actions = asArray(statement.Action).map(String);
-  const actionOk = actions.some((action) => action === '*' || action === 'execute-api:*' || action === 'execute-api:Invoke');
+  const actionOk = actions.some(
+    (action) => action === '*' || action === 'execute-api:*' || action === 'execute-api:Invoke',
+  );
   return actionOk && asArray(statement.Resource).some((resource) => arnMatches(String(resource), methodArn));
 }
 
@@ -139,11 +146,17 @@ export class LambdaAuthorizer {
     // invoking the authorizer; together they are the cache key ("identitySource", CreateAuthorizer,
     // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html).
     const values = this.settings.identitySources.map((source) =>
-      source.in === 'header' ? headerValue(request.headers, source.name) : (request.query.getAll(source.name).at(-1) ?? undefined),
+      source.in === 'header'
+        ? headerValue(request.headers, source.name)
+        : (request.query.getAll(source.name).at(-1) ?? undefined),
     );
     if (values.some((value) => value === undefined || value.trim() === '')) return { kind: 'unauthorized' };
     const identity = (values as string[]).join('\u0000');
-    if (this.settings.type === 'TOKEN' && this.settings.validationExpression && !this.settings.validationExpression.test(identity)) {
+    if (
+      this.settings.type === 'TOKEN' &&
+      this.settings.validationExpression &&
+      !this.settings.validationExpression.test(identity)
+    ) {
       return { kind: 'unauthorized' };
     }
 
@@ -164,9 +177,16 @@ export class LambdaAuthorizer {
     return this.decide(result.policy, methodArn, shared);
   }
 
-  private async invokeFor(identity: string, request: GatewayHttpRequest, route: GatewayRoute, methodArn: string): Promise<InvocationResult> {
+  private async invokeFor(
+    identity: string,
+    request: GatewayHttpRequest,
+    route: GatewayRoute,
+    methodArn: string,
+  ): Promise<InvocationResult> {
     const event =
-      this.settings.type === 'TOKEN' ? tokenAuthorizerEvent(identity, methodArn) : requestAuthorizerEvent(request, route, methodArn);
+      this.settings.type === 'TOKEN'
+        ? tokenAuthorizerEvent(identity, methodArn)
+        : requestAuthorizerEvent(request, route, methodArn);
     this.invocationsInFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.invocationsInFlight);
     let outcome: InvokeOutcome;
@@ -181,7 +201,11 @@ export class LambdaAuthorizer {
       if (outcome.error.errorMessage === 'Unauthorized') return { kind: 'unauthorized' };
       return { kind: 'failure', reason: `${outcome.error.errorType}: ${outcome.error.errorMessage}` };
     }
-    const result = outcome.result as { principalId?: unknown; policyDocument?: { Statement?: unknown }; context?: unknown } | null;
+    const result = outcome.result as {
+      principalId?: unknown;
+      policyDocument?: { Statement?: unknown };
+      context?: unknown;
+    } | null;
     const context = readContext(result?.context);
     if (!result || typeof result.principalId !== 'string' || !result.policyDocument || context === undefined) {
       return { kind: 'configuration-error', reason: 'authorizer returned a malformed policy' };

@@ -140,7 +140,8 @@ export function fromProxyResult(result: unknown): GatewayHttpResponse {
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     throw new MalformedProxyResultError('statusCode is not an HTTP status');
   }
-  if (!isRecord(headers) || !isRecord(multiValueHeaders)) throw new MalformedProxyResultError('headers are not objects');
+  if (!isRecord(headers) || !isRecord(multiValueHeaders))
+    throw new MalformedProxyResultError('headers are not objects');
   if (body !== null && typeof body !== 'string') throw new MalformedProxyResultError('body is not a string');
   const pairs: Array<[string, string]> = [];
   for (const [name, values] of Object.entries(multiValueHeaders)) {
@@ -149,7 +150,9 @@ export function fromProxyResult(result: unknown): GatewayHttpResponse {
   }
   const multiNames = new Set(Object.keys(multiValueHeaders).map((name) => name.toLowerCase()));
   for (const [name, value] of Object.entries(headers)) {
-    const duplicate = multiNames.has(name.toLowerCase()) && pairs.some(([n, v]) => n.toLowerCase() === name.toLowerCase() && v === String(value));
+    const duplicate =
+      multiNames.has(name.toLowerCase()) &&
+      pairs.some(([n, v]) => n.toLowerCase() === name.toLowerCase() && v === String(value));
     if (!duplicate) pairs.push([name, String(value)]);
   }
   const text = body ?? '';

@@ -44,7 +44,11 @@ const REMAPPED_RESPONSE_HEADERS = new Set([
   'www-authenticate',
 ]);
 
-export type InvokeFunction = (event: unknown, requestId: string, onChunk?: (chunk: Buffer) => void) => Promise<InvokeOutcome>;
+export type InvokeFunction = (
+  event: unknown,
+  requestId: string,
+  onChunk?: (chunk: Buffer) => void,
+) => Promise<InvokeOutcome>;
 
 export interface RestApiDependencies {
   readonly config: StackConfig;
@@ -128,7 +132,9 @@ function headerPairs(req: IncomingMessage): Array<[string, string]> {
 }
 
 function remapIntegrationHeaders(headers: GatewayHttpResponse['headers']): Array<[string, string]> {
-  return headers.map(([name, value]) => (REMAPPED_RESPONSE_HEADERS.has(name.toLowerCase()) ? [`x-amzn-Remapped-${name}`, value] : [name, value]));
+  return headers.map(([name, value]) =>
+    REMAPPED_RESPONSE_HEADERS.has(name.toLowerCase()) ? [`x-amzn-Remapped-${name}`, value] : [name, value],
+  );
 }
 
 export function writeResponse(res: ServerResponse, response: GatewayHttpResponse): void {
@@ -146,10 +152,15 @@ export function writeResponse(res: ServerResponse, response: GatewayHttpResponse
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html).
  */
 function mockAnswer(response: MockResponse, origin: string | undefined): GatewayHttpResponse {
-  const allowOrigin: Array<[string, string]> = origin !== undefined && response.allowOrigins.includes(origin) ? [['Access-Control-Allow-Origin', origin]] : [];
+  const allowOrigin: Array<[string, string]> =
+    origin !== undefined && response.allowOrigins.includes(origin) ? [['Access-Control-Allow-Origin', origin]] : [];
   return {
     statusCode: response.statusCode,
-    headers: [['content-type', 'application/json'], ...response.headers.map(([name, value]): [string, string] => [name, value]), ...allowOrigin],
+    headers: [
+      ['content-type', 'application/json'],
+      ...response.headers.map(([name, value]): [string, string] => [name, value]),
+      ...allowOrigin,
+    ],
     body: Buffer.from(response.body),
   };
 }
@@ -189,7 +200,10 @@ export class RestApi {
     const respond = (response: GatewayHttpResponse): void => {
       writeResponse(res, {
         ...response,
-        headers: [...response.headers.filter(([name]) => name.toLowerCase() !== 'x-amzn-requestid'), ['x-amzn-RequestId', requestId]],
+        headers: [
+          ...response.headers.filter(([name]) => name.toLowerCase() !== 'x-amzn-requestid'),
+          ['x-amzn-RequestId', requestId],
+        ],
       });
       this.deps.onAccess?.({
         requestId,
@@ -230,13 +244,16 @@ export class RestApi {
     }
 
     const stagePrefix = `/${this.deps.config.stageName}`;
-    const resourcePath = url.pathname.startsWith(`${stagePrefix}/`) ? url.pathname.slice(stagePrefix.length) : undefined;
+    const resourcePath = url.pathname.startsWith(`${stagePrefix}/`)
+      ? url.pathname.slice(stagePrefix.length)
+      : undefined;
     const route = resourcePath === undefined ? undefined : matchRoute(this.deps.routes, resourcePath, method);
     if (!route || resourcePath === undefined) return fail('MISSING_AUTHENTICATION_TOKEN');
     if (!this.bucketOf(route).tryTake()) return fail('THROTTLED');
     // MOCK integrations in terraform/ (405 for GET/DELETE on /mcp, the CORS preflight) take no
     // authorizer there, and are answered by API Gateway without a function.
-    if (route.integration.kind === 'mock' && !route.authorized) return respond(mockAnswer(route.integration.response, requestHeader('origin')));
+    if (route.integration.kind === 'mock' && !route.authorized)
+      return respond(mockAnswer(route.integration.response, requestHeader('origin')));
 
     // The body is read only once the route, the throttle and the authorizer let the request in:
     // an authorizer's input carries no body (api-gateway-lambda-authorizer-input.html), so a
@@ -284,7 +301,8 @@ export class RestApi {
       }
     }
 
-    if (route.integration.kind === 'mock') return respond(mockAnswer(route.integration.response, requestHeader('origin')));
+    if (route.integration.kind === 'mock')
+      return respond(mockAnswer(route.integration.response, requestHeader('origin')));
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
     if (body === 'too-large') return fail('REQUEST_TOO_LARGE');
     if (body === 'client-disconnected') return clientGone();
@@ -292,7 +310,10 @@ export class RestApi {
 
     const event = toProxyEvent(withBody, { ...gatewayRoute, authorizer: authorizerContext });
     const contextChars = authorizerContext ? JSON.stringify(authorizerContext).length : 0;
-    if (eventSizeBound(withBody, req.url?.length ?? 0, contextChars) > LAMBDA_PAYLOAD_BYTES && Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES) {
+    if (
+      eventSizeBound(withBody, req.url?.length ?? 0, contextChars) > LAMBDA_PAYLOAD_BYTES &&
+      Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES
+    ) {
       return fail('LAMBDA_INVOKE_REJECTED');
     }
 
@@ -310,7 +331,16 @@ export class RestApi {
       if (start.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
       if (start.kind === 'client-disconnected') return clientGone();
       const streamEnd = await start.done;
-      this.deps.onAccess?.({ requestId, method, path: url.pathname, status: start.statusCode, latencyMs: performance.now() - started, integrationLatencyMs, responseType, streamEnd });
+      this.deps.onAccess?.({
+        requestId,
+        method,
+        path: url.pathname,
+        status: start.statusCode,
+        latencyMs: performance.now() - started,
+        integrationLatencyMs,
+        responseType,
+        streamEnd,
+      });
       return;
     }
     const outcome = await this.withIntegrationTimeout(this.deps.invokeMcp(event, requestId));

@@ -59,7 +59,11 @@ export interface StreamOptions extends StreamLimits {
   readonly remap: (headers: ReadonlyArray<readonly [string, string]>) => Array<[string, string]>;
 }
 
-export function streamIntegration(res: ServerResponse, invoke: StreamInvoke, options: StreamOptions): Promise<StreamStart> {
+export function streamIntegration(
+  res: ServerResponse,
+  invoke: StreamInvoke,
+  options: StreamOptions,
+): Promise<StreamStart> {
   return new Promise<StreamStart>((resolve) => {
     let buffered = Buffer.alloc(0);
     // waiting: no prelude yet; streaming: forwarding chunks; over: the client's response is done,
@@ -123,7 +127,10 @@ export function streamIntegration(res: ServerResponse, invoke: StreamInvoke, opt
       let statusCode: number;
       let headers: Array<[string, string]>;
       try {
-        const metadata = fromProxyResult({ ...(JSON.parse(buffered.subarray(0, at).toString('utf8')) as object), body: '' });
+        const metadata = fromProxyResult({
+          ...(JSON.parse(buffered.subarray(0, at).toString('utf8')) as object),
+          body: '',
+        });
         statusCode = metadata.statusCode;
         headers = options.remap(metadata.headers);
       } catch (error) {

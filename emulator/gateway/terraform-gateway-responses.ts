@@ -11,7 +11,13 @@
 import { parse } from '@cdktf/hcl2json';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UnsupportedTerraformError, forEachInstances, render, stringMap, type Scope } from '../config/terraform-expressions.ts';
+import {
+  UnsupportedTerraformError,
+  forEachInstances,
+  render,
+  stringMap,
+  type Scope,
+} from '../config/terraform-expressions.ts';
 import type { TerraformVariables } from '../config/terraform-variables.ts';
 import type { GatewayResponseType } from './gateway-responses.ts';
 
@@ -38,7 +44,9 @@ function headerValue(expression: string, where: string): string | { readonly req
   if (literal) return literal[1]!;
   const requestHeader = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(expression);
   if (requestHeader) return { requestHeader: requestHeader[1]!.toLowerCase() };
-  throw new UnsupportedTerraformError(`${where}: only static values and method.request.header.* are supported, got ${expression}`);
+  throw new UnsupportedTerraformError(
+    `${where}: only static values and method.request.header.* are supported, got ${expression}`,
+  );
 }
 
 /**
@@ -52,9 +60,18 @@ export async function readGatewayResponses(
   variables: TerraformVariables = {},
 ): Promise<GatewayResponseCustomisations> {
   const files = (await readdir(terraformDir)).filter((name) => name.endsWith('.tf')).sort();
-  const parsed = await Promise.all(files.map(async (name) => ({ name, hcl: (await parse(name, await readFile(path.join(terraformDir, name), 'utf8'))) as Record<string, unknown> })));
+  const parsed = await Promise.all(
+    files.map(async (name) => ({
+      name,
+      hcl: (await parse(name, await readFile(path.join(terraformDir, name), 'utf8'))) as Record<string, unknown>,
+    })),
+  );
   // The stack's own values win over the .tf locals (which reference the deployed API's id).
-  const allLocals: Record<string, unknown> = Object.assign({}, ...parsed.flatMap(({ hcl }) => (hcl.locals ?? []) as Array<Record<string, unknown>>), locals);
+  const allLocals: Record<string, unknown> = Object.assign(
+    {},
+    ...parsed.flatMap(({ hcl }) => (hcl.locals ?? []) as Array<Record<string, unknown>>),
+    locals,
+  );
 
   const customisations: GatewayResponseCustomisations = {};
   for (const { name, hcl } of parsed) {
@@ -68,7 +85,8 @@ export async function readGatewayResponses(
         const type = render(block.response_type, scope) as GatewayResponseType;
         const headers: Record<string, string | { readonly requestHeader: string }> = {};
         for (const [parameter, expression] of stringMap(render(block.response_parameters, scope), where)) {
-          if (!parameter.startsWith(HEADER_PREFIX)) throw new UnsupportedTerraformError(`${where}: unsupported response parameter ${parameter}`);
+          if (!parameter.startsWith(HEADER_PREFIX))
+            throw new UnsupportedTerraformError(`${where}: unsupported response parameter ${parameter}`);
           headers[parameter.slice(HEADER_PREFIX.length)] = headerValue(expression, where);
         }
         const template = stringMap(render(block.response_templates, scope), where).get('application/json');

@@ -40,7 +40,13 @@ export interface EnvironmentContext {
  */
 export function lambdaNodeArguments(memorySizeMb: number): string[] {
   const newSpace = Math.floor(memorySizeMb / 10);
-  return ['--expose-gc', '--max-http-header-size', '81920', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memorySizeMb - newSpace}`];
+  return [
+    '--expose-gc',
+    '--max-http-header-size',
+    '81920',
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memorySizeMb - newSpace}`,
+  ];
 }
 
 function logStreamName(now = new Date()): string {
@@ -72,7 +78,9 @@ export class ExecutionEnvironment {
   constructor(private readonly ctx: EnvironmentContext) {
     this.logGroupName = logGroupName(ctx.fn.functionName);
     ctx.logs.createStream(this.logGroupName, this.logStreamName);
-    this.log(`INIT_START Runtime Version: nodejs:${ctx.nodeVersion.split('.')[0]}.v${ctx.nodeVersion}\tRuntime Version ARN: emulated`);
+    this.log(
+      `INIT_START Runtime Version: nodejs:${ctx.nodeVersion.split('.')[0]}.v${ctx.nodeVersion}\tRuntime Version ARN: emulated`,
+    );
     this.child = this.spawn();
     this.ready = this.child ? this.waitForReady() : Promise.reject(this.spawnError);
     // Observed by invoke(); this guard only keeps an early failure from being "unhandled".
@@ -182,7 +190,9 @@ export class ExecutionEnvironment {
           resolve();
         } else if (message.type === 'init-error') {
           clearTimeout(timer);
-          this.log(`INIT_REPORT Init Duration: ${(performance.now() - this.spawnedAt).toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${message.error.errorType}`);
+          this.log(
+            `INIT_REPORT Init Duration: ${(performance.now() - this.spawnedAt).toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${message.error.errorType}`,
+          );
           reject(Object.assign(new Error(message.error.errorMessage), { payload: message.error }));
         }
       };
@@ -213,7 +223,10 @@ export class ExecutionEnvironment {
       this.kill();
       this.busy = false;
       const payload = (error as { payload?: FunctionErrorPayload }).payload;
-      return { kind: 'function-error', error: payload ?? { errorType: 'Runtime.Unknown', errorMessage: (error as Error).message } };
+      return {
+        kind: 'function-error',
+        error: payload ?? { errorType: 'Runtime.Unknown', errorMessage: (error as Error).message },
+      };
     }
     this.invocations += 1;
     const timeoutMs = this.ctx.fn.timeoutSeconds * 1000;
@@ -229,7 +242,12 @@ export class ExecutionEnvironment {
       invokedFunctionArn: this.functionArn,
     };
 
-    const finish = (outcome: InvocationOutcome, maxRssBytes: number, status?: 'timeout' | 'error', errorType?: string): InvocationOutcome => {
+    const finish = (
+      outcome: InvocationOutcome,
+      maxRssBytes: number,
+      status?: 'timeout' | 'error',
+      errorType?: string,
+    ): InvocationOutcome => {
       this.log(endLine(requestId));
       this.log(
         reportLine({
@@ -262,12 +280,21 @@ export class ExecutionEnvironment {
         const errorMessage = `${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`;
         this.log(errorMessage);
         this.kill();
-        settle(finish({ kind: 'function-error', error: { errorType: 'Sandbox.Timedout', errorMessage } }, 0, 'timeout'));
+        settle(
+          finish({ kind: 'function-error', error: { errorType: 'Sandbox.Timedout', errorMessage } }, 0, 'timeout'),
+        );
       }, timeoutMs);
       const removeExit = this.onExit((code) => {
         const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code ?? 'signal'}`;
         this.log(`${errorMessage}\rRuntime.ExitError`);
-        settle(finish({ kind: 'function-error', error: { errorType: 'Runtime.ExitError', errorMessage } }, 0, 'error', 'Runtime.ExitError'));
+        settle(
+          finish(
+            { kind: 'function-error', error: { errorType: 'Runtime.ExitError', errorMessage } },
+            0,
+            'error',
+            'Runtime.ExitError',
+          ),
+        );
       });
       this.messageListener = (reply) => {
         if (reply.type === 'chunk' && reply.requestId === requestId) {
@@ -275,7 +302,9 @@ export class ExecutionEnvironment {
         } else if (reply.type === 'result' && reply.requestId === requestId) {
           settle(finish({ kind: 'result', result: reply.result, payloadBytes: reply.payloadBytes }, reply.maxRssBytes));
         } else if (reply.type === 'error' && reply.requestId === requestId) {
-          settle(finish({ kind: 'function-error', error: reply.error }, reply.maxRssBytes, 'error', reply.error.errorType));
+          settle(
+            finish({ kind: 'function-error', error: reply.error }, reply.maxRssBytes, 'error', reply.error.errorType),
+          );
         }
       };
       // A send that fails means the process is gone; its 'exit' settles the invocation.
@@ -307,6 +336,8 @@ export class ExecutionEnvironment {
 function forwardedAwsVariables(): NodeJS.ProcessEnv {
   const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
   return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => names.includes(name) || name === 'AWS_ENDPOINT_URL' || name.startsWith('AWS_ENDPOINT_URL_')),
+    Object.entries(process.env).filter(
+      ([name]) => names.includes(name) || name === 'AWS_ENDPOINT_URL' || name.startsWith('AWS_ENDPOINT_URL_'),
+    ),
   );
 }

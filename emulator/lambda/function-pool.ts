@@ -5,7 +5,12 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
  */
 import { randomUUID } from 'node:crypto';
-import { ExecutionEnvironment, logGroupName, type EnvironmentContext, type InvocationOutcome } from './execution-environment.ts';
+import {
+  ExecutionEnvironment,
+  logGroupName,
+  type EnvironmentContext,
+  type InvocationOutcome,
+} from './execution-environment.ts';
 
 export type InvokeOutcome =
   | InvocationOutcome
@@ -71,7 +76,11 @@ export class FunctionPool {
   }
 
   /** `onChunk` receives a streaming handler's output as it is written (InvokeWithResponseStream). */
-  async invoke(event: unknown, requestId: string = randomUUID(), onChunk?: (chunk: Buffer) => void): Promise<InvokeOutcome> {
+  async invoke(
+    event: unknown,
+    requestId: string = randomUUID(),
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<InvokeOutcome> {
     if (this.closed) throw new Error(`${this.functionName} pool is closed`);
     let env = this.takeIdle();
     if (!env) {
@@ -89,7 +98,11 @@ export class FunctionPool {
     env.busy = true;
     this.invocations += 1;
     const outcome = await env.invoke(requestId, event, onChunk);
-    if (!env.isAlive || (outcome.kind === 'function-error' && (outcome.error.errorType === 'Sandbox.Timedout' || outcome.error.errorType.startsWith('Runtime.')))) {
+    if (
+      !env.isAlive ||
+      (outcome.kind === 'function-error' &&
+        (outcome.error.errorType === 'Sandbox.Timedout' || outcome.error.errorType.startsWith('Runtime.')))
+    ) {
       // Timed-out, crashed and failed-init environments are not reused.
       env.kill();
       this.environments.delete(env);

@@ -38,11 +38,13 @@ function versionOf(nodePath: string): string | undefined {
 
 export function resolveNodeRuntime(lambdaRuntime: string, env: NodeJS.ProcessEnv = process.env): NodeRuntime {
   const major = /^nodejs(\d+)\.x$/.exec(lambdaRuntime)?.[1];
-  if (major === undefined) throw new Error(`lambda_runtime ${JSON.stringify(lambdaRuntime)} is not a Node.js runtime (nodejsNN.x)`);
+  if (major === undefined)
+    throw new Error(`lambda_runtime ${JSON.stringify(lambdaRuntime)} is not a Node.js runtime (nodejsNN.x)`);
   const host = { lambdaRuntime, nodePath: process.execPath, nodeVersion: process.versions.node };
   if (process.versions.node.split('.')[0] === major) return { ...host, matches: true };
   const installed = path.join(toolsDir(env), 'bin', `node${major}`);
   const version = existsSync(installed) ? versionOf(installed) : undefined;
-  if (version?.split('.')[0] === major) return { lambdaRuntime, nodePath: installed, nodeVersion: version, matches: true };
+  if (version?.split('.')[0] === major)
+    return { lambdaRuntime, nodePath: installed, nodeVersion: version, matches: true };
   return { ...host, matches: false };
 }

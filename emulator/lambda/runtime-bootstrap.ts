@@ -11,7 +11,11 @@ import { pathToFileURL } from 'node:url';
 import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
 
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
-type StreamingHandler = (event: unknown, responseStream: Writable, context: Record<string, unknown>) => Promise<unknown>;
+type StreamingHandler = (
+  event: unknown,
+  responseStream: Writable,
+  context: Record<string, unknown>,
+) => Promise<unknown>;
 
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 /** Separates the HTTP metadata prelude from the body in a streamed proxy response: 8 NUL bytes. */
@@ -100,7 +104,10 @@ async function loadHandler(): Promise<Handler> {
   const [file, exportName] = (env._HANDLER ?? 'index.handler').split('.') as [string, string];
   const module = (await import(pathToFileURL(`${env.LAMBDA_TASK_ROOT}/${file}.mjs`).href)) as Record<string, unknown>;
   const handler = module[exportName];
-  if (typeof handler !== 'function') throw Object.assign(new Error(`${file}.${exportName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  if (typeof handler !== 'function')
+    throw Object.assign(new Error(`${file}.${exportName} is undefined or not exported`), {
+      name: 'Runtime.HandlerNotFound',
+    });
   return handler as Handler;
 }
 
@@ -153,7 +160,11 @@ async function main(): Promise<void> {
     currentRequestId = message.requestId;
     const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING] === 'response';
     Promise.resolve()
-      .then(() => (streaming ? invokeStreaming(handler as unknown as StreamingHandler, message) : handler(message.event, contextFor(message))))
+      .then(() =>
+        streaming
+          ? invokeStreaming(handler as unknown as StreamingHandler, message)
+          : handler(message.event, contextFor(message)),
+      )
       .then(
         (result) => {
           // Lambda's response quota applies to the serialised payload (gettingstarted-limits.html).

@@ -18,7 +18,18 @@ export type RuntimeMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly error: FunctionErrorPayload }
   /** `payloadBytes`: the size of the result as JSON, measured here so the emulator need not serialise it again. */
-  | { readonly type: 'result'; readonly requestId: string; readonly result: unknown; readonly payloadBytes: number; readonly maxRssBytes: number }
+  | {
+      readonly type: 'result';
+      readonly requestId: string;
+      readonly result: unknown;
+      readonly payloadBytes: number;
+      readonly maxRssBytes: number;
+    }
   /** A piece of a streamed response (base64), sent as the function writes it. */
   | { readonly type: 'chunk'; readonly requestId: string; readonly data: string }
-  | { readonly type: 'error'; readonly requestId: string; readonly error: FunctionErrorPayload; readonly maxRssBytes: number };
+  | {
+      readonly type: 'error';
+      readonly requestId: string;
+      readonly error: FunctionErrorPayload;
+      readonly maxRssBytes: number;
+    };

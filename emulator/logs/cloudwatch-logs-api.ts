@@ -41,7 +41,11 @@ class ApiError extends Error {
 type Json = Record<string, unknown>;
 
 function group(store: LogStore, request: Json): LogGroup {
-  const name = request.logGroupName ?? (typeof request.logGroupIdentifier === 'string' ? request.logGroupIdentifier.split(':log-group:').pop() : undefined);
+  const name =
+    request.logGroupName ??
+    (typeof request.logGroupIdentifier === 'string'
+      ? request.logGroupIdentifier.split(':log-group:').pop()
+      : undefined);
   const found = typeof name === 'string' ? store.groups.get(name) : undefined;
   if (!found) throw new ApiError('ResourceNotFoundException', 'The specified log group does not exist.');
   return found;
@@ -52,14 +56,18 @@ function limitOf(request: Json, maxLimit: number): number {
   if (request.limit === undefined || request.limit === null) return maxLimit;
   const limit = request.limit;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
-    throw new ApiError('InvalidParameterException', `1 validation error detected: Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${maxLimit}`);
+    throw new ApiError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${maxLimit}`,
+    );
   }
   return limit;
 }
 
 function page(request: Json, maxLimit: number): { offset: number; limit: number } {
   const offset = typeof request.nextToken === 'string' ? Number(request.nextToken) : 0;
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
   return { offset, limit: limitOf(request, maxLimit) };
 }
 
@@ -109,7 +117,9 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
   const operations: Record<string, (request: Json) => Json> = {
     DescribeLogGroups(request) {
       const prefix = typeof request.logGroupNamePrefix === 'string' ? request.logGroupNamePrefix : '';
-      const groups = [...store.groups.values()].filter((g) => g.logGroupName.startsWith(prefix)).sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
+      const groups = [...store.groups.values()]
+        .filter((g) => g.logGroupName.startsWith(prefix))
+        .sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
       const { offset, limit } = page(request, MAX_STREAMS);
       const slice = groups.slice(offset, offset + limit);
       return {
@@ -129,7 +139,9 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const byTime = request.orderBy === 'LastEventTime';
       let streams = [...g.streams.values()].filter((s) => s.logStreamName.startsWith(prefix));
       streams.sort((a, b) =>
-        byTime ? (a.events.at(-1)?.timestamp ?? 0) - (b.events.at(-1)?.timestamp ?? 0) : a.logStreamName.localeCompare(b.logStreamName),
+        byTime
+          ? (a.events.at(-1)?.timestamp ?? 0) - (b.events.at(-1)?.timestamp ?? 0)
+          : a.logStreamName.localeCompare(b.logStreamName),
       );
       if (request.descending === true) streams = streams.reverse();
       const { offset, limit } = page(request, MAX_STREAMS);
@@ -142,7 +154,10 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const g = group(store, request);
       const pattern = typeof request.filterPattern === 'string' ? request.filterPattern : undefined;
       if (pattern !== undefined && pattern.length > MAX_FILTER_PATTERN_LENGTH) {
-        throw new ApiError('InvalidParameterException', `1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to ${MAX_FILTER_PATTERN_LENGTH}`);
+        throw new ApiError(
+          'InvalidParameterException',
+          `1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to ${MAX_FILTER_PATTERN_LENGTH}`,
+        );
       }
       const limit = limitOf(request, MAX_EVENTS);
       const names = Array.isArray(request.logStreamNames) ? new Set(request.logStreamNames.map(String)) : undefined;
@@ -150,7 +165,9 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const start = typeof request.startTime === 'number' ? request.startTime : -Infinity;
       const end = typeof request.endTime === 'number' ? request.endTime : Infinity;
       const matches = compileFilterPattern(pattern);
-      const streams = [...g.streams.values()].filter((s) => (names ? names.has(s.logStreamName) : s.logStreamName.startsWith(prefix)));
+      const streams = [...g.streams.values()].filter((s) =>
+        names ? names.has(s.logStreamName) : s.logStreamName.startsWith(prefix),
+      );
       const wanted = new Set(streams.map((s) => s.logStreamName));
       // The token is the sequence number of the next event to examine: a page starts where the last
       // one stopped (binary search), and scans forward only as far as it needs to.
@@ -158,7 +175,10 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       if (typeof request.nextToken === 'string') {
         const next = /^s\/(\d+)$/.exec(request.nextToken);
         if (!next) throw new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
-        from = Math.max(from, lowerBound(g.events, Number(next[1]), (e) => e.sequence));
+        from = Math.max(
+          from,
+          lowerBound(g.events, Number(next[1]), (e) => e.sequence),
+        );
       }
       const events: Json[] = [];
       const scanEnd = Math.min(g.events.length, from + MAX_SCANNED_PER_CALL);
@@ -186,7 +206,8 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const events = s.events;
       // The time window as positions (events are in time order); end is exclusive here.
       const lo = typeof request.startTime === 'number' ? lowerBound(events, request.startTime, (e) => e.timestamp) : 0;
-      const hi = typeof request.endTime === 'number' ? lowerBound(events, request.endTime, (e) => e.timestamp) : events.length;
+      const hi =
+        typeof request.endTime === 'number' ? lowerBound(events, request.endTime, (e) => e.timestamp) : events.length;
       // Without a token, `startFromHead` (default false) picks the oldest or the latest events
       // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html).
       // Tokens hold a sequence number: `f/N` reads forward from N, `b/N` backward from before N.
@@ -198,19 +219,41 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       let from: number;
       let to: number;
       if (token?.[1] === 'f') {
-        from = Math.min(hi, Math.max(lo, lowerBound(events, Number(token[2]), (e) => e.sequence)));
+        from = Math.min(
+          hi,
+          Math.max(
+            lo,
+            lowerBound(events, Number(token[2]), (e) => e.sequence),
+          ),
+        );
         to = Math.min(hi, from + limit);
       } else if (token?.[1] === 'b') {
-        to = Math.max(lo, Math.min(hi, lowerBound(events, Number(token[2]), (e) => e.sequence)));
+        to = Math.max(
+          lo,
+          Math.min(
+            hi,
+            lowerBound(events, Number(token[2]), (e) => e.sequence),
+          ),
+        );
         from = Math.max(lo, to - limit);
       } else {
         from = request.startFromHead === true ? lo : Math.max(lo, hi - limit);
         to = Math.min(hi, from + limit);
       }
       // At either end the token stays the same: that is how callers know to stop.
-      const forward = to > from ? events[to - 1]!.sequence + 1 : token?.[1] === 'f' ? Number(token[2]) : (events[from]?.sequence ?? (events.at(-1)?.sequence ?? 0) + 1);
-      const backward = to > from ? events[from]!.sequence : token?.[1] === 'b' ? Number(token[2]) : (events[from]?.sequence ?? 0);
-      return { events: events.slice(from, to).map((e) => eventJson(e, false)), nextForwardToken: `f/${forward}`, nextBackwardToken: `b/${backward}` };
+      const forward =
+        to > from
+          ? events[to - 1]!.sequence + 1
+          : token?.[1] === 'f'
+            ? Number(token[2])
+            : (events[from]?.sequence ?? (events.at(-1)?.sequence ?? 0) + 1);
+      const backward =
+        to > from ? events[from]!.sequence : token?.[1] === 'b' ? Number(token[2]) : (events[from]?.sequence ?? 0);
+      return {
+        events: events.slice(from, to).map((e) => eventJson(e, false)),
+        nextForwardToken: `f/${forward}`,
+        nextBackwardToken: `b/${backward}`,
+      };
     },
   };
 
@@ -231,14 +274,19 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
         const text = await readRequest(req);
         body = handler(text.length ? (JSON.parse(text) as Json) : {});
       } catch (error) {
-        const apiError = error instanceof ApiError ? error : new ApiError('SerializationException', (error as Error).message);
+        const apiError =
+          error instanceof ApiError ? error : new ApiError('SerializationException', (error as Error).message);
         status = apiError.status;
         body = { __type: apiError.type, message: apiError.message };
         // Whatever of the body was not read is not worth reading: the connection ends with the answer.
         if (!req.complete) res.setHeader('connection', 'close');
       }
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': crypto.randomUUID() });
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(text),
+        'x-amzn-requestid': crypto.randomUUID(),
+      });
       res.end(text);
     },
   };
@@ -246,7 +294,8 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
 
 /** The request body, refused once it passes MAX_REQUEST_BYTES (declared or actual). */
 function readRequest(req: IncomingMessage): Promise<string> {
-  const tooLarge = (): ApiError => new ApiError('SerializationException', `Request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
+  const tooLarge = (): ApiError =>
+    new ApiError('SerializationException', `Request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
   if (Number(req.headers['content-length'] ?? '0') > MAX_REQUEST_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

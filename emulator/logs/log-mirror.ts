@@ -62,7 +62,11 @@ export class LogMirror {
     const key = `${logGroupName}\u0000${logStreamName}`;
     let target = this.files.get(key);
     if (!target) {
-      const file = path.join(this.options.dir, logGroupName.replace(/^\//, ''), `${logStreamName.replace(/[^\w.-]+/g, '_')}.log`);
+      const file = path.join(
+        this.options.dir,
+        logGroupName.replace(/^\//, ''),
+        `${logStreamName.replace(/[^\w.-]+/g, '_')}.log`,
+      );
       target = { file, pending: [], pendingBytes: 0, writtenBytes: 0, writing: false };
       this.files.set(key, target);
     }
@@ -75,7 +79,10 @@ export class LogMirror {
   /** Waits for every write under way (and what they leave pending). */
   async close(): Promise<void> {
     while (this.writes.size > 0) await Promise.all([...this.writes]);
-    if (this.dropped > 0) this.options.onWarning(`embedded stack: ${this.dropped} log lines were not written to ${this.options.dir} (disk too slow); they are in memory`);
+    if (this.dropped > 0)
+      this.options.onWarning(
+        `embedded stack: ${this.dropped} log lines were not written to ${this.options.dir} (disk too slow); they are in memory`,
+      );
   }
 
   private track(write: Promise<void>): void {
@@ -99,7 +106,10 @@ export class LogMirror {
           await mkdir(dir, { recursive: true });
           this.createdDirs.add(dir);
         }
-        if (target.writtenBytes + text.length > (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) && target.writtenBytes > 0) {
+        if (
+          target.writtenBytes + text.length > (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) &&
+          target.writtenBytes > 0
+        ) {
           await rename(target.file, `${target.file}.1`);
           target.writtenBytes = 0;
         }
@@ -119,6 +129,8 @@ export class LogMirror {
     this.pendingBytes = 0;
     for (const target of this.files.values()) target.pending = [];
     const reason = error instanceof Error ? error.message : String(error);
-    this.options.onWarning(`embedded stack: cannot write log files under ${this.options.dir} (${reason}); logs are kept in memory only`);
+    this.options.onWarning(
+      `embedded stack: cannot write log files under ${this.options.dir} (${reason}); logs are kept in memory only`,
+    );
   }
 }

@@ -112,11 +112,18 @@ export class LogStore {
     let stream = group.streams.get(logStreamName);
     if (!stream) stream = this.createStream(logGroupName, logStreamName);
     this.sequence += 1;
-    const event: LogEvent = { timestamp, ingestionTime: timestamp, message, sequence: this.sequence, logStreamName: stream.logStreamName };
+    const event: LogEvent = {
+      timestamp,
+      ingestionTime: timestamp,
+      message,
+      sequence: this.sequence,
+      logStreamName: stream.logStreamName,
+    };
     stream.events.push(event);
     group.events.push(event);
     // Trim in batches of a tenth, so dropping old events costs O(1) per event on average.
-    if (group.events.length > this.maxEventsPerGroup + Math.max(1, Math.floor(this.maxEventsPerGroup / 10))) this.trim(group);
+    if (group.events.length > this.maxEventsPerGroup + Math.max(1, Math.floor(this.maxEventsPerGroup / 10)))
+      this.trim(group);
     this.mirror?.write(logGroupName, logStreamName, `${new Date(timestamp).toISOString()} ${message}\n`);
   }
 

@@ -9,7 +9,13 @@ export default defineServer({
       'hello',
       {
         description: 'Greets someone by name.',
-        inputSchema: z.object({ name: z.string().min(1).max(100).meta({ examples: ['Ada'] }) }),
+        inputSchema: z.object({
+          name: z
+            .string()
+            .min(1)
+            .max(100)
+            .meta({ examples: ['Ada'] }),
+        }),
         outputSchema: z.object({ greeting: z.string() }),
       },
       ({ name }) => {

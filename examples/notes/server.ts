@@ -6,7 +6,13 @@
  * Settings (Terraform `mcp_environment`): NOTES_TABLE, the table (hash key `id`, a string).
  * Permissions (Terraform `mcp_policy_json`): dynamodb:GetItem, PutItem, DeleteItem on that table.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { defineServer } from '../../server/mcp/define-server.ts';
 
@@ -17,7 +23,12 @@ const noteId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/)
   .describe('Note id: 1-64 letters, digits, "-" or "_".')
   .meta({ examples: ['note-1'] });
-const noteText = z.string().min(1).max(4000).describe('The note (up to 4000 characters).').meta({ examples: ['Buy milk.'] });
+const noteText = z
+  .string()
+  .min(1)
+  .max(4000)
+  .describe('The note (up to 4000 characters).')
+  .meta({ examples: ['Buy milk.'] });
 
 const putInput = z.object({ id: noteId, text: noteText });
 const idInput = z.object({ id: noteId });
@@ -39,11 +50,18 @@ export default defineServer(({ env }) => {
     register(server) {
       server.registerTool(
         'put_note',
-        { description: 'Stores a note under an id (replacing any note with that id).', inputSchema: putInput, outputSchema: noteOutput },
+        {
+          description: 'Stores a note under an id (replacing any note with that id).',
+          inputSchema: putInput,
+          outputSchema: noteOutput,
+        },
         async ({ id, text: body }) => {
           const note = { id, text: body, updatedAt: new Date().toISOString() };
           await dynamo.send(
-            new PutItemCommand({ TableName: tableName, Item: { id: { S: id }, text: { S: body }, updatedAt: { S: note.updatedAt } } }),
+            new PutItemCommand({
+              TableName: tableName,
+              Item: { id: { S: id }, text: { S: body }, updatedAt: { S: note.updatedAt } },
+            }),
           );
           return { content: text(`Stored note ${id}.`), structuredContent: note };
         },
@@ -52,7 +70,9 @@ export default defineServer(({ env }) => {
         'get_note',
         { description: 'Reads the note with this id.', inputSchema: idInput, outputSchema: noteOutput.partial() },
         async ({ id }) => {
-          const { Item } = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+          const { Item } = await dynamo.send(
+            new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
+          );
           if (!Item) return { content: text(`No note with id ${id}.`), isError: true };
           const note = { id, text: Item.text?.S ?? '', updatedAt: Item.updatedAt?.S ?? '' };
           return { content: text(note.text), structuredContent: note };
@@ -64,10 +84,15 @@ export default defineServer(({ env }) => {
         async ({ id }) => {
           try {
             await dynamo.send(
-              new DeleteItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConditionExpression: 'attribute_exists(id)' }),
+              new DeleteItemCommand({
+                TableName: tableName,
+                Key: { id: { S: id } },
+                ConditionExpression: 'attribute_exists(id)',
+              }),
             );
           } catch (error) {
-            if (error instanceof ConditionalCheckFailedException) return { content: text(`No note with id ${id}.`), isError: true };
+            if (error instanceof ConditionalCheckFailedException)
+              return { content: text(`No note with id ${id}.`), isError: true };
             throw error;
           }
           return { content: text(`Deleted note ${id}.`) };

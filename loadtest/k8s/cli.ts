@@ -20,7 +20,9 @@ export async function k8sMain(argv: readonly string[]): Promise<number> {
   const scenarios = await readScenarioFile();
   const program = new Command()
     .name('npm run loadtest -- k8s')
-    .description('Writes k6-operator manifests (ConfigMap, Secret, TestRun) that run a scenario on N k6 runners in Kubernetes.')
+    .description(
+      'Writes k6-operator manifests (ConfigMap, Secret, TestRun) that run a scenario on N k6 runners in Kubernetes.',
+    )
     .requiredOption('--parallelism <n>', 'number of k6 runner pods; each gets 1/N of the rate', wholePositive)
     .requiredOption('--url <url>', 'the MCP endpoint (terraform output -raw mcp_endpoint)')
     .option('--scenario <name>', `one of ${Object.keys(scenarios.scenarios).join(', ')}`, 'load')
@@ -50,7 +52,12 @@ export async function k8sMain(argv: readonly string[]): Promise<number> {
     outDir: string;
   }>();
   // Resolving the plan here catches an unknown scenario or a bad rate before anything is written.
-  const plan = resolvePlan(scenarios, o.scenario, { RATE: o.rate, DURATION: o.duration, ERA: o.era, MCP_TARGET: 'aws' });
+  const plan = resolvePlan(scenarios, o.scenario, {
+    RATE: o.rate,
+    DURATION: o.duration,
+    ERA: o.era,
+    MCP_TARGET: 'aws',
+  });
   const token = process.env.MCP_TOKEN;
   const manifests = await buildManifests({ ...o, token });
   await mkdir(o.outDir, { recursive: true });
@@ -67,10 +74,17 @@ export async function k8sMain(argv: readonly string[]): Promise<number> {
     lines.push(`  kubectl create secret generic ${o.name}-token --from-literal=MCP_TOKEN="$MCP_TOKEN"`);
   }
   const rate = plan.rate ?? 0;
-  lines.push(`"${plan.scenario}": ${rate} req/s for ${plan.durationSeconds} s over ${o.parallelism} runners (k6 execution segments):`);
-  for (const s of manifests.segments) lines.push(`  runner ${s.runner}: segment ${s.segment} → ${(rate * s.share).toFixed(1)} req/s, up to ${Math.ceil((plan.maxVUs ?? 0) * s.share)} VUs`);
+  lines.push(
+    `"${plan.scenario}": ${rate} req/s for ${plan.durationSeconds} s over ${o.parallelism} runners (k6 execution segments):`,
+  );
+  for (const s of manifests.segments)
+    lines.push(
+      `  runner ${s.runner}: segment ${s.segment} → ${(rate * s.share).toFixed(1)} req/s, up to ${Math.ceil((plan.maxVUs ?? 0) * s.share)} VUs`,
+    );
   lines.push(`run:    kubectl apply -f ${o.outDir}`);
-  lines.push(`after:  kubectl logs -l k6_cr=${o.name},runner=true --tail=-1 > runners.log && npm run loadtest -- merge runners.log --report`);
+  lines.push(
+    `after:  kubectl logs -l k6_cr=${o.name},runner=true --tail=-1 > runners.log && npm run loadtest -- merge runners.log --report`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -70,12 +70,17 @@ export function executionSegments(n: number): K8sManifests['segments'] {
 }
 
 export async function buildManifests(settings: K8sRunSettings, scenariosText?: string): Promise<K8sManifests> {
-  if (!Number.isInteger(settings.parallelism) || settings.parallelism < 1) throw new Error('parallelism must be a whole number >= 1');
+  if (!Number.isInteger(settings.parallelism) || settings.parallelism < 1)
+    throw new Error('parallelism must be a whole number >= 1');
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(settings.name) || settings.name.length > 40) {
     throw new Error('name must be a DNS label (lower case letters, digits, -) of at most 40 characters');
   }
   const scenarios = scenariosText ?? (await readFile(path.join(K8S_DIR, '..', 'scenarios.json'), 'utf8'));
-  const metadata = (name: string) => ({ name, ...(settings.namespace ? { namespace: settings.namespace } : {}), labels: { app: 'stateless-mcp-loadtest' } });
+  const metadata = (name: string) => ({
+    name,
+    ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    labels: { app: 'stateless-mcp-loadtest' },
+  });
   const configName = `${settings.name}-script`;
   const secretName = `${settings.name}-token`;
   const env: Array<Record<string, unknown>> = [
@@ -95,7 +100,13 @@ export async function buildManifests(settings: K8sRunSettings, scenariosText?: s
       data: { [SCRIPT_KEY]: await bundleRunnerScript(), [SCENARIOS_KEY]: scenarios },
     },
     secret: settings.token
-      ? { apiVersion: 'v1', kind: 'Secret', metadata: metadata(secretName), type: 'Opaque', stringData: { [TOKEN_KEY]: settings.token } }
+      ? {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: metadata(secretName),
+          type: 'Opaque',
+          stringData: { [TOKEN_KEY]: settings.token },
+        }
       : null,
     testRun: {
       apiVersion: 'k6.io/v1alpha1',

@@ -16,7 +16,8 @@ import { LOADTEST_DIR, readScenarioFile } from './scenario-file.ts';
 import { runSubcommand } from './subcommands.ts';
 
 function formatProgress(p: Progress): string {
-  const target = p.targetRequestRate === undefined ? '' : `target ${p.targetRequestRate.toFixed(1).padStart(5)} req/s | `;
+  const target =
+    p.targetRequestRate === undefined ? '' : `target ${p.targetRequestRate.toFixed(1).padStart(5)} req/s | `;
   const p95 = p.p95LastSecondMs === undefined ? '   -' : p.p95LastSecondMs.toFixed(1);
   return (
     `[${p.elapsedSeconds.toFixed(0).padStart(4)}s] ${target}sent ${String(p.requestsLastSecond).padStart(4)}/s | ` +
@@ -25,10 +26,12 @@ function formatProgress(p: Progress): string {
   );
 }
 
-const positive = (name: string) => (value: string): string => {
-  if (!(Number(value) > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return value;
-};
+const positive =
+  (name: string) =>
+  (value: string): string => {
+    if (!(Number(value) > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return value;
+  };
 
 async function main(): Promise<number> {
   const subcommand = await runSubcommand(process.argv.slice(2));
@@ -50,18 +53,31 @@ async function main(): Promise<number> {
     .option('--duration <duration>', 'e.g. 20s, 2m (env DURATION)')
     .option('--era <era>', 'mixed | 2026-07-28 | 2025-11-25 (env ERA)')
     .option('--vus <n>', 'virtual users for constant-vus scenarios (env VUS)', positive('--vus'))
-    .option('--max-vus <n>', 'cap on iterations in flight for arrival-rate scenarios (env MAX_VUS)', positive('--max-vus'))
+    .option(
+      '--max-vus <n>',
+      'cap on iterations in flight for arrival-rate scenarios (env MAX_VUS)',
+      positive('--max-vus'),
+    )
     .option('--pause <seconds>', 'pause after each iteration for constant-vus scenarios (env PAUSE)')
     .option('--text-bytes <n>', 'size of the text_stats input (env TEXT_BYTES)', positive('--text-bytes'))
-    .option('--long-task-steps <n>', 'steps of the long_task call of each iteration, 0 to leave it out (env LONG_TASK_STEPS)')
+    .option(
+      '--long-task-steps <n>',
+      'steps of the long_task call of each iteration, 0 to leave it out (env LONG_TASK_STEPS)',
+    )
     .option('--long-task-step-ms <ms>', 'milliseconds per long_task step (env LONG_TASK_STEP_MS)')
-    .option('--calls <json>', 'the tools/call requests of each iteration, JSON (env CALLS; default: the scenario\'s, else the demo\'s mix)')
+    .option(
+      '--calls <json>',
+      "the tools/call requests of each iteration, JSON (env CALLS; default: the scenario's, else the demo's mix)",
+    )
     .option('--target <name>', 'embedded | localstack | aws: picks per-target overrides (env MCP_TARGET)')
     .option('--p95 <ms>', 'p(95) latency threshold (env P95_MS)', positive('--p95'))
     .option('--p99 <ms>', 'p(99) latency threshold (env P99_MS)', positive('--p99'))
     .option('--results-dir <dir>', 'where summaries go (env RESULTS_DIR)')
     .option('--embedded', 'start a fresh embedded stack for this run (in this process) and point the run at it')
-    .option('--server <file>', 'with --embedded: the MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
+    .option(
+      '--server <file>',
+      'with --embedded: the MCP server module to build and serve (default: $MCP_SERVER, else the demo)',
+    )
     .option('--report', 'with --embedded: run the scaling report against the stack afterwards')
     .option('--quiet', 'no per-second progress')
     .option('--no-preflight', 'skip the reachability and token check before the run')
@@ -88,14 +104,18 @@ async function main(): Promise<number> {
     p99: 'P99_MS',
     resultsDir: 'RESULTS_DIR',
   };
-  for (const [flag, key] of Object.entries(flagToEnv)) if (typeof opts[flag] === 'string') env[key] = opts[flag] as string;
+  for (const [flag, key] of Object.entries(flagToEnv))
+    if (typeof opts[flag] === 'string') env[key] = opts[flag] as string;
   // A run against a URL other than the embedded stack's default is not labelled "embedded".
-  if (!opts.embedded && !env.MCP_TARGET && env.MCP_URL && env.MCP_URL !== scenarios.defaults?.url) env.MCP_TARGET = 'external';
+  if (!opts.embedded && !env.MCP_TARGET && env.MCP_URL && env.MCP_URL !== scenarios.defaults?.url)
+    env.MCP_TARGET = 'external';
 
   // Usage errors (unknown scenario, bad values) come first: exit 2 before anything is contacted.
   resolvePlan(scenarios, scenario, env);
 
-  let stack: { endpoint: string; logsEndpoint: string; config: { mcp: { concurrencyLimit: number } }; stop(): Promise<void> } | undefined;
+  let stack:
+    | { endpoint: string; logsEndpoint: string; config: { mcp: { concurrencyLimit: number } }; stop(): Promise<void> }
+    | undefined;
   if (opts.embedded) {
     const { buildIfStale } = await import('../../shared/build-if-stale.ts');
     const { startStack } = await import('../../emulator/stack.ts');

@@ -138,14 +138,24 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
         durationMs: performance.now() - started,
       };
     } catch (error) {
-      return { observed: { status: 0, contentType: undefined, body: undefined, error: (error as Error).message }, durationMs: performance.now() - started };
+      return {
+        observed: { status: 0, contentType: undefined, body: undefined, error: (error as Error).message },
+        durationMs: performance.now() - started,
+      };
     }
   }
 
   async function iteration(): Promise<void> {
     const number = iterationCounter++;
     const started = performance.now();
-    const session = createSession({ era: eraForIteration(plan.era, number), token: plan.token, text, longTask: plan.longTask, calls: plan.calls, clientName: 'node-loadtest' });
+    const session = createSession({
+      era: eraForIteration(plan.era, number),
+      token: plan.token,
+      text,
+      longTask: plan.longTask,
+      calls: plan.calls,
+      clientName: 'node-loadtest',
+    });
     for (let request = session.next(); request !== null; request = session.next()) {
       const { observed, durationMs } = await send(request);
       // Like k6, an iteration cut short by the hard stop leaves no samples behind.
@@ -172,7 +182,9 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     inFlight += 1;
     recorder.observeVus(inFlight);
     const tracked = p
-      .catch((error: unknown) => options.onCheckFailure?.('iteration', `crashed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        options.onCheckFailure?.('iteration', `crashed: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => {
         inFlight -= 1;
         running.delete(tracked);
@@ -240,7 +252,11 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
 
   const testRunDurationMs = performance.now() - t0;
   const data = recorder.toK6Data(plan, testRunDurationMs, startWall);
-  const { summary, files } = summaryOutputs(data, plan, { tool: 'node', start: startWall, end: new Date(startWall.getTime() + testRunDurationMs) });
+  const { summary, files } = summaryOutputs(data, plan, {
+    tool: 'node',
+    start: startWall,
+    end: new Date(startWall.getTime() + testRunDurationMs),
+  });
   const written: string[] = [];
   if (options.writeFiles !== false) {
     for (const [file, content] of Object.entries(files)) {

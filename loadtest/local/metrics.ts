@@ -51,7 +51,8 @@ export function trendValues(values: readonly number[], stats: readonly string[])
   return out;
 }
 
-const THRESHOLD = /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const THRESHOLD =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 /** Evaluates a k6 threshold expression (`p(95)<800`, `rate==0`, `count>=1`) against metric values. */
 export function evaluateThreshold(expression: string, values: Readonly<Record<string, number>>): boolean {
@@ -93,7 +94,11 @@ export class MetricsRecorder {
 
   recordHttp(durationMs: number, status: number, tags: Tags): void {
     const expected = status >= 200 && status < 400;
-    this.http.push({ durationMs, status, tags: { ...tags, status: String(status), expected_response: String(expected) } });
+    this.http.push({
+      durationMs,
+      status,
+      tags: { ...tags, status: String(status), expected_response: String(expected) },
+    });
   }
 
   recordCheck(name: string, ok: boolean, tags: Tags): void {
@@ -137,30 +142,61 @@ export class MetricsRecorder {
     const http = this.http.filter((s) => matches(s.tags, filter));
     switch (name) {
       case 'http_req_duration':
-        return http.length ? { type: 'trend', contains: 'time', values: trendValues(http.map((s) => s.durationMs), plan.summaryTrendStats) } : undefined;
+        return http.length
+          ? {
+              type: 'trend',
+              contains: 'time',
+              values: trendValues(
+                http.map((s) => s.durationMs),
+                plan.summaryTrendStats,
+              ),
+            }
+          : undefined;
       case 'http_req_failed': {
         if (!http.length) return undefined;
         const failed = http.filter((s) => s.tags.expected_response !== 'true').length;
-        return { type: 'rate', contains: 'default', values: { rate: failed / http.length, passes: failed, fails: http.length - failed } };
+        return {
+          type: 'rate',
+          contains: 'default',
+          values: { rate: failed / http.length, passes: failed, fails: http.length - failed },
+        };
       }
       case 'http_reqs':
-        return http.length ? { type: 'counter', contains: 'default', values: { count: http.length, rate: http.length / seconds } } : undefined;
+        return http.length
+          ? { type: 'counter', contains: 'default', values: { count: http.length, rate: http.length / seconds } }
+          : undefined;
       case 'checks': {
         const checks = this.checks.filter((c) => matches(c.tags, filter));
         if (!checks.length) return undefined;
         const passes = checks.filter((c) => c.ok).length;
-        return { type: 'rate', contains: 'default', values: { rate: passes / checks.length, passes, fails: checks.length - passes } };
+        return {
+          type: 'rate',
+          contains: 'default',
+          values: { rate: passes / checks.length, passes, fails: checks.length - passes },
+        };
       }
       case 'iterations':
         return this.iterationDurations.length
-          ? { type: 'counter', contains: 'default', values: { count: this.iterationDurations.length, rate: this.iterationDurations.length / seconds } }
+          ? {
+              type: 'counter',
+              contains: 'default',
+              values: { count: this.iterationDurations.length, rate: this.iterationDurations.length / seconds },
+            }
           : undefined;
       case 'iteration_duration':
-        return this.iterationDurations.length ? { type: 'trend', contains: 'time', values: trendValues(this.iterationDurations, plan.summaryTrendStats) } : undefined;
+        return this.iterationDurations.length
+          ? { type: 'trend', contains: 'time', values: trendValues(this.iterationDurations, plan.summaryTrendStats) }
+          : undefined;
       case 'dropped_iterations':
-        return this.dropped ? { type: 'counter', contains: 'default', values: { count: this.dropped, rate: this.dropped / seconds } } : undefined;
+        return this.dropped
+          ? { type: 'counter', contains: 'default', values: { count: this.dropped, rate: this.dropped / seconds } }
+          : undefined;
       case 'vus_max':
-        return { type: 'gauge', contains: 'default', values: { value: this.maxVus, min: this.maxVus, max: this.maxVus } };
+        return {
+          type: 'gauge',
+          contains: 'default',
+          values: { value: this.maxVus, min: this.maxVus, max: this.maxVus },
+        };
       default: {
         const status = /^http_status_(\d+|other)$/.exec(name);
         if (!status) return undefined;

@@ -11,7 +11,9 @@ export class PreflightError extends Error {
 /** A token pasted with its scheme ("Bearer abc…") would be sent as "Bearer Bearer abc…". */
 export function checkTokenShape(token: string | undefined): void {
   if (token && /^bearer\s/i.test(token.trim())) {
-    throw new PreflightError('the token starts with "Bearer ": pass the token alone (MCP_TOKEN=abc…), the driver adds the scheme');
+    throw new PreflightError(
+      'the token starts with "Bearer ": pass the token alone (MCP_TOKEN=abc…), the driver adds the scheme',
+    );
   }
 }
 
@@ -37,7 +39,9 @@ export async function preflight(url: string, token: string | undefined, timeoutM
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new PreflightError(`cannot reach ${url} (${cause}): is the stack running? Start it with \`npm start\`, or pass --embedded`);
+    throw new PreflightError(
+      `cannot reach ${url} (${cause}): is the stack running? Start it with \`npm start\`, or pass --embedded`,
+    );
   }
   const body = await response.text();
   if (response.ok) return;
@@ -50,9 +54,12 @@ export async function preflight(url: string, token: string | undefined, timeoutM
     );
   }
   if (status === 403 && /Missing Authentication Token/i.test(body)) {
-    throw new PreflightError(`HTTP 403 Missing Authentication Token from ${url}: no such route; the URL should end in /<stage>/mcp`);
+    throw new PreflightError(
+      `HTTP 403 Missing Authentication Token from ${url}: no such route; the URL should end in /<stage>/mcp`,
+    );
   }
-  if (status === 403) throw new PreflightError(`HTTP 403 from ${url}: the authorizer denied the token (${snippet(body)})`);
+  if (status === 403)
+    throw new PreflightError(`HTTP 403 from ${url}: the authorizer denied the token (${snippet(body)})`);
   if (status === 404) throw new PreflightError(`HTTP 404 from ${url}: wrong URL; it should end in /<stage>/mcp`);
   throw new PreflightError(`HTTP ${status} from ${url} before the run: ${snippet(body)}`);
 }

@@ -46,7 +46,8 @@ export async function targetFromTerraformOutputs(file: string): Promise<AwsTarge
   const outputs = JSON.parse(await readFile(file, 'utf8')) as Record<string, TerraformOutput>;
   const value = (name: string): string => {
     const v = outputs[name]?.value;
-    if (typeof v !== 'string' || v === '') throw new Error(`${file} has no "${name}" output (run terraform output -json in terraform/)`);
+    if (typeof v !== 'string' || v === '')
+      throw new Error(`${file} has no "${name}" output (run terraform output -json in terraform/)`);
     return v;
   };
   const endpointUrl = value('mcp_endpoint');
@@ -57,7 +58,8 @@ export async function targetFromTerraformOutputs(file: string): Promise<AwsTarge
     apiId: value('api_id'),
     stageName: value('stage_name'),
     functionName: value('mcp_function_name'),
-    authorizerName: typeof outputs.authorizer_function_name?.value === 'string' ? outputs.authorizer_function_name.value : undefined,
+    authorizerName:
+      typeof outputs.authorizer_function_name?.value === 'string' ? outputs.authorizer_function_name.value : undefined,
     endpointUrl,
   };
 }
@@ -72,7 +74,11 @@ export function stageThrottleOf(methodSettings: Record<string, MethodSetting> | 
   for (const key of ['~1mcp/POST', '~1mcp/ANY', 'mcp/POST', 'mcp/ANY', '*/*']) {
     const s = settings[key];
     if (s && typeof s.throttlingRateLimit === 'number' && typeof s.throttlingBurstLimit === 'number') {
-      return { rateLimit: s.throttlingRateLimit, burstLimit: s.throttlingBurstLimit, setting: `method settings "${key}"` };
+      return {
+        rateLimit: s.throttlingRateLimit,
+        burstLimit: s.throttlingBurstLimit,
+        setting: `method settings "${key}"`,
+      };
     }
   }
   return null;
@@ -83,7 +89,11 @@ export async function readAwsLimits(
   target: AwsTarget,
   credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string },
 ): Promise<Limits> {
-  const config = { region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}), ...(credentials ? { credentials } : {}) };
+  const config = {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
   const lambda = new LambdaClient(config);
   const apigw = new APIGatewayClient(config);
   try {
@@ -101,7 +111,10 @@ export async function readAwsLimits(
       if (found?.id) {
         const one = await apigw.send(new GetAuthorizerCommand({ restApiId: target.apiId, authorizerId: found.id }));
         // An authorizer without the field caches for 300 s (GetAuthorizer: authorizerResultTtlInSeconds).
-        authorizer = { name: one.name ?? target.authorizerName, resultTtlSeconds: one.authorizerResultTtlInSeconds ?? 300 };
+        authorizer = {
+          name: one.name ?? target.authorizerName,
+          resultTtlSeconds: one.authorizerResultTtlInSeconds ?? 300,
+        };
       }
     }
     const limit = account.AccountLimit;
@@ -110,7 +123,10 @@ export async function readAwsLimits(
       onAws: true,
       lambdaAccount:
         limit?.ConcurrentExecutions !== undefined && limit.UnreservedConcurrentExecutions !== undefined
-          ? { concurrentExecutions: limit.ConcurrentExecutions, unreservedConcurrentExecutions: limit.UnreservedConcurrentExecutions }
+          ? {
+              concurrentExecutions: limit.ConcurrentExecutions,
+              unreservedConcurrentExecutions: limit.UnreservedConcurrentExecutions,
+            }
           : null,
       fn: {
         name: target.functionName,
@@ -121,7 +137,8 @@ export async function readAwsLimits(
       },
       stageThrottle: stageThrottleOf(stage.methodSettings),
       apiAccountThrottle:
-        typeof apiAccount.throttleSettings?.rateLimit === 'number' && typeof apiAccount.throttleSettings.burstLimit === 'number'
+        typeof apiAccount.throttleSettings?.rateLimit === 'number' &&
+        typeof apiAccount.throttleSettings.burstLimit === 'number'
           ? { rateLimit: apiAccount.throttleSettings.rateLimit, burstLimit: apiAccount.throttleSettings.burstLimit }
           : null,
       authorizer,

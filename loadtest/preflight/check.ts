@@ -9,7 +9,10 @@ export interface Limits {
   /** Where the figures come from, e.g. "AWS us-east-1 (account 123…)" or "embedded stack (terraform/)". */
   readonly source: string;
   readonly onAws: boolean;
-  readonly lambdaAccount: { readonly concurrentExecutions: number; readonly unreservedConcurrentExecutions: number } | null;
+  readonly lambdaAccount: {
+    readonly concurrentExecutions: number;
+    readonly unreservedConcurrentExecutions: number;
+  } | null;
   readonly fn: {
     readonly name: string;
     /** Reserved concurrency; null = none (the function draws on the unreserved pool). */
@@ -56,9 +59,23 @@ function n(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-function capacity(check: string, needed: number, allowed: number, neededText: string, allowedText: string, advice: string): Finding {
+function capacity(
+  check: string,
+  needed: number,
+  allowed: number,
+  neededText: string,
+  allowedText: string,
+  advice: string,
+): Finding {
   const ratio = needed > 0 ? allowed / needed : Infinity;
-  return { check, status: allowed >= needed ? 'ok' : 'exceeds', needed: neededText, allowed: allowedText, ratio, advice: allowed >= needed ? '' : advice };
+  return {
+    check,
+    status: allowed >= needed ? 'ok' : 'exceeds',
+    needed: neededText,
+    allowed: allowedText,
+    ratio,
+    advice: allowed >= needed ? '' : advice,
+  };
 }
 
 function functionConcurrency(d: Demand, l: Limits): Finding {
@@ -82,7 +99,15 @@ function functionConcurrency(d: Demand, l: Limits): Finding {
       `Raise mcp_reserved_concurrency to at least ${n(need)} (Terraform), or -1 to draw on the unreserved pool.${account}`,
     );
   }
-  if (!acct) return { check: `Lambda concurrency of ${l.fn.name}`, status: 'unknown', needed: neededText, allowed: 'unknown', ratio: null, advice: 'GetAccountSettings was not answered.' };
+  if (!acct)
+    return {
+      check: `Lambda concurrency of ${l.fn.name}`,
+      status: 'unknown',
+      needed: neededText,
+      allowed: 'unknown',
+      ratio: null,
+      advice: 'GetAccountSettings was not answered.',
+    };
   return capacity(
     `Lambda unreserved concurrency (${l.fn.name} has no reservation)`,
     need,
@@ -115,7 +140,8 @@ function authorizerLoad(d: Demand, l: Limits): Finding | undefined {
     needed: `${n(busy)} authorizer environments (every request invokes it: ${n(d.peakRate, 1)} req/s × ${d.assumptions.authorizerDurationMs} ms)`,
     allowed: pool === undefined ? 'the unreserved pool' : `${n(pool)} unreserved`,
     ratio: pool === undefined ? null : pool / Math.max(1, busy),
-    advice: 'Set authorizer_result_ttl_seconds above 0 (300 is the default, 3600 the maximum) unless every request must be re-authorized.',
+    advice:
+      'Set authorizer_result_ttl_seconds above 0 (300 is the default, 3600 the maximum) unless every request must be re-authorized.',
   };
 }
 
@@ -134,7 +160,14 @@ export function checkPlan(d: Demand, l: Limits): Finding[] {
       ),
     );
   } else {
-    findings.push({ check: 'API Gateway account throttle', status: 'unknown', needed: `${n(d.peakRate, 1)} req/s`, allowed: l.onAws ? 'not read' : 'not modelled by the embedded stack', ratio: null, advice: '' });
+    findings.push({
+      check: 'API Gateway account throttle',
+      status: 'unknown',
+      needed: `${n(d.peakRate, 1)} req/s`,
+      allowed: l.onAws ? 'not read' : 'not modelled by the embedded stack',
+      ratio: null,
+      advice: '',
+    });
   }
   if (l.stageThrottle) {
     const s = l.stageThrottle;
@@ -148,7 +181,15 @@ export function checkPlan(d: Demand, l: Limits): Finding[] {
         `Raise throttling_rate_limit to at least ${n(Math.ceil(d.peakRate * 1.2))} and throttling_burst_limit to at least ${n(Math.ceil(d.peakRate / 2))} (Terraform; 20 % above the peak).`,
       ),
     );
-    if (s.burstLimit < 1) findings.push({ check: 'API Gateway stage burst', status: 'exceeds', needed: '≥ 1', allowed: '0', ratio: 0, advice: 'A burst limit of 0 throttles every request: raise throttling_burst_limit.' });
+    if (s.burstLimit < 1)
+      findings.push({
+        check: 'API Gateway stage burst',
+        status: 'exceeds',
+        needed: '≥ 1',
+        allowed: '0',
+        ratio: 0,
+        advice: 'A burst limit of 0 throttles every request: raise throttling_burst_limit.',
+      });
   }
   const auth = authorizerLoad(d, l);
   if (auth) findings.push(auth);
@@ -172,7 +213,10 @@ export function checkPlan(d: Demand, l: Limits): Finding[] {
     needed: `${n(longest)} ms (the long_task call)`,
     allowed: `integration ${n(l.integrationTimeoutMs)} ms, function ${l.fn.timeoutSeconds === null ? 'unknown' : `${l.fn.timeoutSeconds} s`}`,
     ratio: null,
-    advice: longest <= limitMs ? '' : 'Shorten long_task, raise mcp_timeout_seconds, or use streaming_enabled (API Gateway waits 29 s for a buffered integration).',
+    advice:
+      longest <= limitMs
+        ? ''
+        : 'Shorten long_task, raise mcp_timeout_seconds, or use streaming_enabled (API Gateway waits 29 s for a buffered integration).',
   });
   return findings;
 }

@@ -15,20 +15,24 @@ import { DEFAULT_ASSUMPTIONS, demandOf } from './demand.ts';
 import { readEmbeddedLimits } from './embedded.ts';
 import { formatPreflight } from './render.ts';
 
-const positive = (name: string) => (value: string): number => {
-  const v = Number(value);
-  if (!(v > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return v;
-};
+const positive =
+  (name: string) =>
+  (value: string): number => {
+    const v = Number(value);
+    if (!(v > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return v;
+  };
 
 export async function preflightMain(argv: readonly string[]): Promise<number> {
   const scenarios = await readScenarioFile();
   const program = new Command()
     .name('npm run loadtest -- preflight')
-    .description('Checks a load plan against the Lambda and API Gateway quotas and settings of the target, before any request is sent.')
+    .description(
+      'Checks a load plan against the Lambda and API Gateway quotas and settings of the target, before any request is sent.',
+    )
     .argument('<scenario>', `one of ${Object.keys(scenarios.scenarios).join(', ')}`)
     .option('--outputs <file>', 'the deployed stack: `terraform -chdir=terraform output -json > outputs.json`')
-    .option('--embedded', "the embedded stack: its Terraform variables (terraform/ defaults, tfvars, TF_VAR_*)")
+    .option('--embedded', 'the embedded stack: its Terraform variables (terraform/ defaults, tfvars, TF_VAR_*)')
     .option('--var-file <file>', 'with --embedded: a tfvars file, as npm start takes')
     .option('--region <region>', 'AWS region (without --outputs)')
     .option('--api-id <id>', 'REST API id (without --outputs)')
@@ -42,16 +46,38 @@ export async function preflightMain(argv: readonly string[]): Promise<number> {
     .option('--long-task-steps <n>', 'LONG_TASK_STEPS')
     .option('--long-task-step-ms <ms>', 'LONG_TASK_STEP_MS')
     .option('--target <name>', 'embedded | localstack | aws: per-target scenario overrides (MCP_TARGET)')
-    .option('--base-duration-ms <ms>', 'assumed duration of a request that does not wait', positive('--base-duration-ms'), DEFAULT_ASSUMPTIONS.baseDurationMs)
-    .option('--init-ms <ms>', 'assumed Init Duration of a cold start', positive('--init-ms'), DEFAULT_ASSUMPTIONS.initDurationMs)
-    .option('--authorizer-ms <ms>', 'assumed duration of an authorizer invocation', positive('--authorizer-ms'), DEFAULT_ASSUMPTIONS.authorizerDurationMs)
+    .option(
+      '--base-duration-ms <ms>',
+      'assumed duration of a request that does not wait',
+      positive('--base-duration-ms'),
+      DEFAULT_ASSUMPTIONS.baseDurationMs,
+    )
+    .option(
+      '--init-ms <ms>',
+      'assumed Init Duration of a cold start',
+      positive('--init-ms'),
+      DEFAULT_ASSUMPTIONS.initDurationMs,
+    )
+    .option(
+      '--authorizer-ms <ms>',
+      'assumed duration of an authorizer invocation',
+      positive('--authorizer-ms'),
+      DEFAULT_ASSUMPTIONS.authorizerDurationMs,
+    )
     .exitOverride()
     .parse(argv, { from: 'user' });
 
   const [scenario] = program.args as [string];
   const o = program.opts<Record<string, string | number | boolean | undefined>>();
   const env: Record<string, string | undefined> = { ...process.env };
-  const flags: Record<string, string> = { rate: 'RATE', duration: 'DURATION', era: 'ERA', longTaskSteps: 'LONG_TASK_STEPS', longTaskStepMs: 'LONG_TASK_STEP_MS', target: 'MCP_TARGET' };
+  const flags: Record<string, string> = {
+    rate: 'RATE',
+    duration: 'DURATION',
+    era: 'ERA',
+    longTaskSteps: 'LONG_TASK_STEPS',
+    longTaskStepMs: 'LONG_TASK_STEP_MS',
+    target: 'MCP_TARGET',
+  };
   for (const [flag, key] of Object.entries(flags)) if (typeof o[flag] === 'string') env[key] = o[flag] as string;
   env.MCP_TARGET ??= o.embedded ? 'embedded' : 'aws';
   const plan = resolvePlan(scenarios, scenario, env);

@@ -73,7 +73,11 @@ function rateProfile(plan: RunPlan): Point[] {
   }
   if (plan.executor === 'constant-arrival-rate') {
     const rate = rateOf(plan.peakIterationsPerMinute ?? 0);
-    return [{ t: 0, rate: 0 }, { t: 0, rate }, { t: plan.durationSeconds, rate }];
+    return [
+      { t: 0, rate: 0 },
+      { t: 0, rate },
+      { t: plan.durationSeconds, rate },
+    ];
   }
   return [];
 }
@@ -120,7 +124,9 @@ export function demandOf(plan: RunPlan, assumptions: Assumptions = DEFAULT_ASSUM
   }
   const steady = (peakRate * meanDurationMs) / 1000;
   const headroom = (rise1 * assumptions.initDurationMs) / 1000;
-  const area = profile.slice(1).reduce((sum, p, i) => sum + ((p.rate + profile[i]!.rate) / 2) * (p.t - profile[i]!.t), 0);
+  const area = profile
+    .slice(1)
+    .reduce((sum, p, i) => sum + ((p.rate + profile[i]!.rate) / 2) * (p.t - profile[i]!.t), 0);
   return {
     scenario: plan.scenario,
     executor: plan.executor,

@@ -24,12 +24,18 @@ export async function readEmbeddedLimits(
     mcpEndpointUrl: 'http://127.0.0.1/dev/mcp',
     taskStoreDir: '/nonexistent',
   });
-  const reserved = typeof vars.mcp_reserved_concurrency === 'number' && vars.mcp_reserved_concurrency >= 0 ? vars.mcp_reserved_concurrency : null;
+  const reserved =
+    typeof vars.mcp_reserved_concurrency === 'number' && vars.mcp_reserved_concurrency >= 0
+      ? vars.mcp_reserved_concurrency
+      : null;
   return {
     source: `embedded stack (Terraform variables of ${path.relative(process.cwd(), dir) || dir})`,
     onAws: false,
     // The embedded stack models the default account quota with nothing else reserved.
-    lambdaAccount: { concurrentExecutions: ACCOUNT_CONCURRENCY_LIMIT, unreservedConcurrentExecutions: ACCOUNT_CONCURRENCY_LIMIT - (reserved ?? 0) },
+    lambdaAccount: {
+      concurrentExecutions: ACCOUNT_CONCURRENCY_LIMIT,
+      unreservedConcurrentExecutions: ACCOUNT_CONCURRENCY_LIMIT - (reserved ?? 0),
+    },
     fn: {
       name: config.mcp.functionName,
       reservedConcurrency: reserved,
@@ -37,7 +43,11 @@ export async function readEmbeddedLimits(
       timeoutSeconds: config.mcp.timeoutSeconds,
       architecture: typeof vars.lambda_architecture === 'string' ? vars.lambda_architecture : null,
     },
-    stageThrottle: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit, setting: 'throttling_rate_limit / throttling_burst_limit' },
+    stageThrottle: {
+      rateLimit: config.throttling.rateLimit,
+      burstLimit: config.throttling.burstLimit,
+      setting: 'throttling_rate_limit / throttling_burst_limit',
+    },
     apiAccountThrottle: null,
     authorizer: { name: config.authorizerFunction.functionName, resultTtlSeconds: config.authorizer.resultTtlSeconds },
     integrationTimeoutMs: config.integrationTimeoutMs,

@@ -28,7 +28,12 @@ export function formatPreflight(d: Demand, limits: Limits, findings: readonly Fi
       `= ${n(d.coldStartHeadroom)}: plan for ${n(d.neededConcurrency, 0)}`,
   );
   lines.push('');
-  lines.push(formatTable(['check', 'result', 'plan needs', 'stack allows'], findings.map((f) => [f.check, MARK[f.status], f.needed, f.allowed])));
+  lines.push(
+    formatTable(
+      ['check', 'result', 'plan needs', 'stack allows'],
+      findings.map((f) => [f.check, MARK[f.status], f.needed, f.allowed]),
+    ),
+  );
   const advice = findings.filter((f) => f.advice && f.status !== 'ok');
   if (advice.length) {
     lines.push('');
@@ -44,6 +49,10 @@ export function formatPreflight(d: Demand, limits: Limits, findings: readonly Fi
         : `Throttles first: ${verdict.first.check}, which allows ${n(pct, 0)} % of what the plan needs.`,
     );
   }
-  lines.push(verdict.ok ? 'PASS: the plan fits within every limit read.' : 'REFUSED: the plan exceeds a limit; nothing was sent.');
+  lines.push(
+    verdict.ok
+      ? 'PASS: the plan fits within every limit read.'
+      : 'REFUSED: the plan exceeds a limit; nothing was sent.',
+  );
   return `${lines.join('\n')}\n`;
 }

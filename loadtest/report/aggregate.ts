@@ -82,7 +82,12 @@ export interface ScalingReport {
   readonly billedGbSeconds: number;
   readonly maxConcurrency: number;
   readonly maxConcurrencyAt: string | null;
-  readonly requestsPerEnvironment: { readonly min: number; readonly p50: number; readonly mean: number; readonly max: number } | null;
+  readonly requestsPerEnvironment: {
+    readonly min: number;
+    readonly p50: number;
+    readonly mean: number;
+    readonly max: number;
+  } | null;
   readonly peakRequestRate: number;
   readonly meanRequestRate: number;
   readonly environmentsDetail: readonly EnvironmentSummary[];
@@ -122,7 +127,12 @@ export function stats(values: readonly number[]): Stats | null {
  * Pairs each REPORT with its START and END in the same stream. A missing START (the window cut
  * it off) is placed `Duration` before the REPORT; a missing END at the REPORT.
  */
-export function buildInvocations(records: readonly LogRecord[]): { invocations: Invocation[]; incomplete: number; platformLines: number; streams: Set<string> } {
+export function buildInvocations(records: readonly LogRecord[]): {
+  invocations: Invocation[];
+  incomplete: number;
+  platformLines: number;
+  streams: Set<string>;
+} {
   interface Partial {
     start?: number;
     end?: number;
@@ -215,7 +225,12 @@ export function aggregate(records: readonly LogRecord[], options: AggregateOptio
         initDurationMs: cold?.initDurationMs,
         firstStartMs: Math.min(...list.map((i) => i.startMs)),
         lastEndMs: Math.max(...list.map((i) => i.endMs)),
-        p50DurationMs: round(quantile([...list.map((i) => i.durationMs)].sort((a, b) => a - b), 0.5)),
+        p50DurationMs: round(
+          quantile(
+            [...list.map((i) => i.durationMs)].sort((a, b) => a - b),
+            0.5,
+          ),
+        ),
       };
     })
     .sort((a, b) => a.firstStartMs - b.firstStartMs);
@@ -274,10 +289,17 @@ export function aggregate(records: readonly LogRecord[], options: AggregateOptio
 
   const perEnv = environmentsDetail.map((e) => e.invocations).sort((a, b) => a - b);
   const billedDurationMs = invocations.reduce((sum, i) => sum + i.billedDurationMs, 0);
-  const billedGbSeconds = invocations.reduce((sum, i) => sum + (i.billedDurationMs / 1000) * (i.memorySizeMb / 1024), 0);
+  const billedGbSeconds = invocations.reduce(
+    (sum, i) => sum + (i.billedDurationMs / 1000) * (i.memorySizeMb / 1024),
+    0,
+  );
   const windowSeconds = (endMs - startMs) / 1000;
   return {
-    window: { start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), seconds: round(windowSeconds, 3) },
+    window: {
+      start: new Date(startMs).toISOString(),
+      end: new Date(endMs).toISOString(),
+      seconds: round(windowSeconds, 3),
+    },
     platformLines,
     invocations: invocations.length,
     incomplete,
@@ -294,7 +316,12 @@ export function aggregate(records: readonly LogRecord[], options: AggregateOptio
     maxConcurrency,
     maxConcurrencyAt: maxConcurrencyAt === undefined ? null : new Date(maxConcurrencyAt).toISOString(),
     requestsPerEnvironment: perEnv.length
-      ? { min: perEnv[0]!, p50: round(quantile(perEnv, 0.5)), mean: round(invocations.length / perEnv.length), max: perEnv[perEnv.length - 1]! }
+      ? {
+          min: perEnv[0]!,
+          p50: round(quantile(perEnv, 0.5)),
+          mean: round(invocations.length / perEnv.length),
+          max: perEnv[perEnv.length - 1]!,
+        }
       : null,
     peakRequestRate: points.reduce((m, p) => Math.max(m, p.requestRate), 0),
     meanRequestRate: round(windowSeconds > 0 ? invocations.length / windowSeconds : invocations.length),

@@ -39,7 +39,10 @@ export interface ReportContext {
 }
 
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Round tick values (1, 2, 5 × 10^k) from 0 to at least `max`. */
@@ -91,7 +94,9 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}, conc
   const leftTicks = niceTicks(Math.max(1, ...points.map((p) => p.requestRate)));
   const leftMax = leftTicks[leftTicks.length - 1]!;
   const limit = concurrencyLimit !== undefined && concurrencyLimit >= 0 ? concurrencyLimit : undefined;
-  const rightTicks = integerTicks(Math.max(1, limit ?? 0, ...points.map((p) => Math.max(p.startedEnvironments, p.peakConcurrency))));
+  const rightTicks = integerTicks(
+    Math.max(1, limit ?? 0, ...points.map((p) => Math.max(p.startedEnvironments, p.peakConcurrency))),
+  );
   const rightMax = rightTicks[rightTicks.length - 1]!;
   const yL = (v: number): number => m.t + ph - (v / leftMax) * ph;
   const yR = (v: number): number => m.t + ph - (v / rightMax) * ph;
@@ -111,9 +116,14 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}, conc
     out.push(`<line class="grid" x1="${m.l}" x2="${m.l + pw}" y1="${yL(v).toFixed(1)}" y2="${yL(v).toFixed(1)}"/>`);
     out.push(`<text class="lbl" x="${m.l - 6}" y="${(yL(v) + 4).toFixed(1)}" text-anchor="end">${fmt(v)}</text>`);
   }
-  for (const v of rightTicks) out.push(`<text class="lbl" x="${m.l + pw + 6}" y="${(yR(v) + 4).toFixed(1)}">${v}</text>`);
-  out.push(`<text class="lbl" transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">requests per second</text>`);
-  out.push(`<text class="lbl" transform="translate(${W - 14} ${m.t + ph / 2}) rotate(90)" text-anchor="middle">execution environments</text>`);
+  for (const v of rightTicks)
+    out.push(`<text class="lbl" x="${m.l + pw + 6}" y="${(yR(v) + 4).toFixed(1)}">${v}</text>`);
+  out.push(
+    `<text class="lbl" transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">requests per second</text>`,
+  );
+  out.push(
+    `<text class="lbl" transform="translate(${W - 14} ${m.t + ph / 2}) rotate(90)" text-anchor="middle">execution environments</text>`,
+  );
   // X axis.
   const spanSeconds = spanMs / 1000;
   const step = TIME_STEPS.find((s) => spanSeconds / s <= 10) ?? 86400;
@@ -123,7 +133,9 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}, conc
     out.push(`<text class="lbl" x="${xs.toFixed(1)}" y="${m.t + ph + 16}" text-anchor="middle">+${s}s</text>`);
   }
   out.push(`<text class="lbl" x="${m.l}" y="${H - 8}">${clock(t0)} UTC</text>`);
-  out.push(`<text class="lbl" x="${m.l + pw}" y="${H - 8}" text-anchor="end">${clock(t0 + spanMs)} UTC · ${bucketSeconds} s buckets</text>`);
+  out.push(
+    `<text class="lbl" x="${m.l + pw}" y="${H - 8}" text-anchor="end">${clock(t0 + spanMs)} UTC · ${bucketSeconds} s buckets</text>`,
+  );
   out.push(`<line class="axis" x1="${m.l}" x2="${m.l + pw}" y1="${m.t + ph}" y2="${m.t + ph}"/>`);
   // Bars: request rate.
   points.forEach((p, i) => {
@@ -151,7 +163,9 @@ export function renderChartSvg(report: ScalingReport, size: ChartSize = {}, conc
   // The concurrency limit: Lambda throttles invocations beyond it.
   if (limit !== undefined) {
     const yl = yR(limit).toFixed(1);
-    out.push(`<path class="limit" d="M${m.l} ${yl}H${m.l + pw}"><title>concurrency limit: ${limit} environments</title></path>`);
+    out.push(
+      `<path class="limit" d="M${m.l} ${yl}H${m.l + pw}"><title>concurrency limit: ${limit} environments</title></path>`,
+    );
   }
   if (report.invocations === 0) {
     out.push(
@@ -224,10 +238,19 @@ function statsCells(s: Stats | null): string {
 export function renderReportHtml(report: ScalingReport, context: ReportContext): string {
   const rows: Array<[string, string]> = [
     ['Window', `${report.window.start} → ${report.window.end} (${report.window.seconds.toFixed(1)} s)`],
-    ['Execution environments (log streams)', `${report.environments}${report.logStreams > report.environments ? ` (+${report.logStreams - report.environments} log streams that only initialised)` : ''}`],
+    [
+      'Execution environments (log streams)',
+      `${report.environments}${report.logStreams > report.environments ? ` (+${report.logStreams - report.environments} log streams that only initialised)` : ''}`,
+    ],
     ['Cold starts', String(report.coldStarts)],
-    ['Invocations (REPORT lines)', `${report.invocations}${report.incomplete ? ` (+${report.incomplete} without REPORT)` : ''}${report.failedInvocations ? `, ${report.failedInvocations} with an error status` : ''}`],
-    ['Max environments busy at once', `${report.maxConcurrency}${report.maxConcurrencyAt ? ` at ${report.maxConcurrencyAt}` : ''}`],
+    [
+      'Invocations (REPORT lines)',
+      `${report.invocations}${report.incomplete ? ` (+${report.incomplete} without REPORT)` : ''}${report.failedInvocations ? `, ${report.failedInvocations} with an error status` : ''}`,
+    ],
+    [
+      'Max environments busy at once',
+      `${report.maxConcurrency}${report.maxConcurrencyAt ? ` at ${report.maxConcurrencyAt}` : ''}`,
+    ],
     ['Request rate, peak / mean', `${fmt(report.peakRequestRate)} / ${fmt(report.meanRequestRate)} per second`],
     [
       'Requests per environment',
@@ -237,7 +260,9 @@ export function renderReportHtml(report: ScalingReport, context: ReportContext):
     ],
     ['Billed', `${report.billedDurationMs} ms, ${report.billedGbSeconds} GB-s`],
     ...(context.concurrencyLimit !== undefined && context.concurrencyLimit >= 0
-      ? ([['Concurrency limit (reserved concurrency)', `${context.concurrencyLimit} environments`]] as Array<[string, string]>)
+      ? ([['Concurrency limit (reserved concurrency)', `${context.concurrencyLimit} environments`]] as Array<
+          [string, string]
+        >)
       : []),
   ];
   const load = context.load;

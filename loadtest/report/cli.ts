@@ -23,9 +23,12 @@ const wholeNumber = (value: string): number => {
 const program = new Command()
   .name('npm run report --')
   .description(
-    'Reads the MCP function\'s log group with @aws-sdk/client-cloudwatch-logs and reports how it scaled: execution environments, cold starts, Init Duration, invocation durations, environments busy at once, requests per environment. Prints a table; writes an HTML chart and a JSON copy.',
+    "Reads the MCP function's log group with @aws-sdk/client-cloudwatch-logs and reports how it scaled: execution environments, cold starts, Init Duration, invocation durations, environments busy at once, requests per environment. Prints a table; writes an HTML chart and a JSON copy.",
   )
-  .option('--endpoint <url>', 'CloudWatch Logs endpoint: the embedded stack origin (http://127.0.0.1:3000) or LocalStack (http://localhost:4566); omit for AWS')
+  .option(
+    '--endpoint <url>',
+    'CloudWatch Logs endpoint: the embedded stack origin (http://127.0.0.1:3000) or LocalStack (http://localhost:4566); omit for AWS',
+  )
   .option('--region <region>', 'AWS region (default AWS_REGION, else us-east-1)')
   .option('--log-group <name>', 'log group of the MCP function', DEFAULT_LOG_GROUP)
   .option('--summary <file>', 'load-test summary JSON whose window to read (default: the newest in --results-dir)')
@@ -34,13 +37,29 @@ const program = new Command()
   .option('--results-dir <dir>', 'where load-test summaries are', DEFAULT_RESULTS_DIR)
   .option('--out-dir <dir>', 'where the HTML and JSON go (default: --results-dir)')
   .option('--margin <seconds>', "widen a summary's window by this much on both sides", nonNegative, 2)
-  .option('--settle <seconds>', 'wait until the window ended this long ago before reading (CloudWatch ingestion lag)', nonNegative, 0)
-  .option('--filter-pattern <pattern>', "FilterLogEvents pattern ('' for none); results are filtered client-side regardless")
-  .option('--architecture <arch>', 'x86_64 | arm64, for the cost (default: lambda_architecture of terraform/)', (v: string) => {
-    if (!isArchitecture(v)) throw new InvalidArgumentError('must be x86_64 or arm64');
-    return v;
-  })
-  .option('--concurrency-limit <n>', "the function's concurrency limit, drawn on the chart (default: mcp_reserved_concurrency from terraform/; -1 = none)", wholeNumber)
+  .option(
+    '--settle <seconds>',
+    'wait until the window ended this long ago before reading (CloudWatch ingestion lag)',
+    nonNegative,
+    0,
+  )
+  .option(
+    '--filter-pattern <pattern>',
+    "FilterLogEvents pattern ('' for none); results are filtered client-side regardless",
+  )
+  .option(
+    '--architecture <arch>',
+    'x86_64 | arm64, for the cost (default: lambda_architecture of terraform/)',
+    (v: string) => {
+      if (!isArchitecture(v)) throw new InvalidArgumentError('must be x86_64 or arm64');
+      return v;
+    },
+  )
+  .option(
+    '--concurrency-limit <n>',
+    "the function's concurrency limit, drawn on the chart (default: mcp_reserved_concurrency from terraform/; -1 = none)",
+    wholeNumber,
+  )
   .option('--no-html', 'skip the HTML chart')
   .parse();
 
@@ -66,7 +85,9 @@ async function terraformConcurrencyLimit(): Promise<number | undefined> {
   try {
     const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
     const { repoRoot } = await import('../../shared/lambda-artifacts.ts');
-    const value = (await readTerraformVariables(path.join(repoRoot, 'terraform'), { declarationFiles: ['variables.tf'] })).mcp_reserved_concurrency;
+    const value = (
+      await readTerraformVariables(path.join(repoRoot, 'terraform'), { declarationFiles: ['variables.tf'] })
+    ).mcp_reserved_concurrency;
     return typeof value === 'number' ? value : undefined;
   } catch {
     return undefined;

@@ -4,7 +4,11 @@
  * FilterLogEvents pages until no nextToken is returned
  * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html).
  */
-import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  type FilterLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
 import type { LogRecord } from './platform-lines.ts';
 
 export interface ClientOptions {
@@ -18,7 +22,9 @@ export function createLogsClient(options: ClientOptions): CloudWatchLogsClient {
   // local tool that supports Node >= 20.19, so it takes the SDK's documented switch to turn it off
   // (https://github.com/aws/aws-sdk-js-v3/issues/7983). A value the user set is kept.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const hasCredentials = Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE);
+  const hasCredentials = Boolean(
+    process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE,
+  );
   return new CloudWatchLogsClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -37,7 +43,10 @@ export interface ReadOptions {
   readonly maxPages?: number;
 }
 
-export async function readLogEvents(client: Pick<CloudWatchLogsClient, 'send'>, options: ReadOptions): Promise<LogRecord[]> {
+export async function readLogEvents(
+  client: Pick<CloudWatchLogsClient, 'send'>,
+  options: ReadOptions,
+): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
   let nextToken: string | undefined;
   let page = 0;
@@ -59,7 +68,9 @@ export async function readLogEvents(client: Pick<CloudWatchLogsClient, 'send'>, 
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'ResourceNotFoundException') {
-        throw new Error(`log group ${options.logGroupName} not found (wrong --log-group, --region or --endpoint?)`, { cause: error });
+        throw new Error(`log group ${options.logGroupName} not found (wrong --log-group, --region or --endpoint?)`, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -69,7 +80,9 @@ export async function readLogEvents(client: Pick<CloudWatchLogsClient, 'send'>, 
       records.push({ logStreamName: e.logStreamName, timestamp: e.timestamp, message: e.message });
       streams.add(e.logStreamName);
     }
-    options.progress?.(`  page ${page}: ${out.events?.length ?? 0} events (${records.length} so far, ${streams.size} log streams)`);
+    options.progress?.(
+      `  page ${page}: ${out.events?.length ?? 0} events (${records.length} so far, ${streams.size} log streams)`,
+    );
     const token = out.nextToken;
     nextToken = token && token !== nextToken ? token : undefined;
   } while (nextToken && page < maxPages);

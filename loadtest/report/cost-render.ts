@@ -26,13 +26,19 @@ function notes(cost: RunCost, onAws: boolean): string[] {
     'Not included: the authorizer Lambda (one invocation per token per cache TTL when caching is on), data transfer out, ' +
       'the stage access log group, DynamoDB (tasks), log storage.',
   ];
-  if (!onAws) out.push('Durations are this machine\'s, not AWS\'s: the figure is what the same REPORT lines would be billed.');
+  if (!onAws)
+    out.push("Durations are this machine's, not AWS's: the figure is what the same REPORT lines would be billed.");
   out.push(`Prices: ${cost.prices.sources.map((s) => s.url).join(', ')}`);
   return out;
 }
 
 export function formatCostTable(cost: RunCost, onAws: boolean): string {
-  const rows: Array<Array<string | number>> = cost.lines.map((l) => [l.item, quantity(l), unitPrice(l), formatUsd(l.usd)]);
+  const rows: Array<Array<string | number>> = cost.lines.map((l) => [
+    l.item,
+    quantity(l),
+    unitPrice(l),
+    formatUsd(l.usd),
+  ]);
   rows.push(['total', '', '', formatUsd(cost.totalUsd)]);
   const lines = [heading(cost, onAws), formatTable(['item', 'quantity', 'price', 'cost'], rows)];
   if (cost.perMillionRequests) {

@@ -89,7 +89,12 @@ function linesFor(inputs: CostInputs, prices: PriceTable, scale: number): CostLi
   });
   return [
     line('Lambda requests', inputs.invocations, 'requests', prices.lambdaRequestsPerMillion / 1e6),
-    line(`Lambda duration (${inputs.architecture})`, inputs.billedGbSeconds, 'GB-s', prices.lambdaGbSecond[inputs.architecture]),
+    line(
+      `Lambda duration (${inputs.architecture})`,
+      inputs.billedGbSeconds,
+      'GB-s',
+      prices.lambdaGbSecond[inputs.architecture],
+    ),
     line('API Gateway REST requests', inputs.apiRequests, 'requests', prices.apiGatewayRestRequestsPerMillion / 1e6),
     line('CloudWatch Logs ingestion', inputs.logBytes / GB, 'GB', prices.logsIngestionPerGb),
   ];

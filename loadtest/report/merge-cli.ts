@@ -17,8 +17,10 @@ import { DEFAULT_RESULTS_DIR } from './window.ts';
 
 export function formatMergeNotes(merged: MergedSummary): string {
   const lines = [`  merged      ${merged.merged.runners} runners; ${merged.merged.percentiles}`];
-  for (const r of merged.merged.perRunner) lines.push(`    ${r.ok ? 'ok  ' : 'FAIL'} ${r.source}: ${r.requests} requests (${r.rate}/s)`);
-  for (const t of merged.thresholds) lines.push(`    threshold ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'FAIL'} (${t.basis})`);
+  for (const r of merged.merged.perRunner)
+    lines.push(`    ${r.ok ? 'ok  ' : 'FAIL'} ${r.source}: ${r.requests} requests (${r.rate}/s)`);
+  for (const t of merged.thresholds)
+    lines.push(`    threshold ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'FAIL'} (${t.basis})`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -34,7 +36,13 @@ export async function mergeMain(argv: readonly string[]): Promise<number> {
     .option('--log-group <name>', 'with --report: the MCP function log group', DEFAULT_LOG_GROUP)
     .exitOverride()
     .parse(argv, { from: 'user' });
-  const o = program.opts<{ resultsDir: string; report?: boolean; endpoint?: string; region?: string; logGroup: string }>();
+  const o = program.opts<{
+    resultsDir: string;
+    report?: boolean;
+    endpoint?: string;
+    region?: string;
+    logGroup: string;
+  }>();
   const found: Array<{ summary: LoadSummary; source: string }> = [];
   for (const file of program.args) found.push(...summariesFromText(await readFile(file, 'utf8'), path.basename(file)));
   if (found.length === 0) throw new Error('no runner summary found in the inputs');
@@ -43,7 +51,10 @@ export async function mergeMain(argv: readonly string[]): Promise<number> {
     found.map((f) => f.source),
   );
   await mkdir(o.resultsDir, { recursive: true });
-  const base = path.join(o.resultsDir, `${merged.tool}-${merged.scenario}-${fileStamp(new Date(merged.start))}-merged${merged.merged.runners}`);
+  const base = path.join(
+    o.resultsDir,
+    `${merged.tool}-${merged.scenario}-${fileStamp(new Date(merged.start))}-merged${merged.merged.runners}`,
+  );
   // textSummary reads thresholds' metric/expression/ok/noData, which MergedThreshold has.
   const text = `${textSummary(merged as unknown as LoadSummary)}${formatMergeNotes(merged)}`;
   await writeFile(`${base}.summary.json`, `${JSON.stringify(merged, null, 2)}\n`);

@@ -20,7 +20,11 @@ export interface MergedThreshold {
   readonly ok: boolean;
   readonly noData?: boolean;
   /** How the merged verdict was reached. */
-  readonly basis: 'exact' | 'every runner passed' | 'every runner failed' | 'undecided: runners disagree, counted as failed';
+  readonly basis:
+    | 'exact'
+    | 'every runner passed'
+    | 'every runner failed'
+    | 'undecided: runners disagree, counted as failed';
 }
 
 export interface MergedSummary extends Omit<LoadSummary, 'thresholds'> {
@@ -29,7 +33,12 @@ export interface MergedSummary extends Omit<LoadSummary, 'thresholds'> {
     readonly runners: number;
     readonly sources: readonly string[];
     readonly percentiles: string;
-    readonly perRunner: ReadonlyArray<{ readonly source: string; readonly requests: number; readonly rate: number; readonly ok: boolean }>;
+    readonly perRunner: ReadonlyArray<{
+      readonly source: string;
+      readonly requests: number;
+      readonly rate: number;
+      readonly ok: boolean;
+    }>;
   };
 }
 
@@ -50,7 +59,9 @@ export function mergeLatency(list: ReadonlyArray<LatencyStats | null | undefined
     const values = present.map((s) => s[field]).filter((v): v is number => typeof v === 'number');
     return values.length ? round(f(values), 2) : null;
   };
-  const weighted = present.every((s) => typeof s.avg === 'number') ? round(sum(present.map((s) => s.avg! * (s.count ?? 0))) / count, 2) : null;
+  const weighted = present.every((s) => typeof s.avg === 'number')
+    ? round(sum(present.map((s) => s.avg! * (s.count ?? 0))) / count, 2)
+    : null;
   return {
     count,
     avg: weighted,
@@ -91,7 +102,11 @@ function parseExpression(expression: string): { aggregate: string; op: string; v
 }
 
 /** The exact merged value of an aggregate, where the merged figures allow one. */
-function exactValue(metric: string, aggregate: string, merged: { failedRate: number; checksRate: number; overall: LatencyStats | null }): number | undefined {
+function exactValue(
+  metric: string,
+  aggregate: string,
+  merged: { failedRate: number; checksRate: number; overall: LatencyStats | null },
+): number | undefined {
   if (metric === 'http_req_failed' && aggregate === 'rate') return merged.failedRate;
   if (metric === 'checks' && aggregate === 'rate') return merged.checksRate;
   if (metric === 'http_req_duration' && merged.overall) {
@@ -105,9 +120,11 @@ function exactValue(metric: string, aggregate: string, merged: { failedRate: num
 
 export function mergeSummaries(summaries: readonly LoadSummary[], sources: readonly string[] = []): MergedSummary {
   if (summaries.length === 0) throw new Error('no runner summaries to merge');
-  for (const s of summaries) if (s.schema !== SUMMARY_SCHEMA) throw new Error(`not a ${SUMMARY_SCHEMA} summary: ${String(s.schema)}`);
+  for (const s of summaries)
+    if (s.schema !== SUMMARY_SCHEMA) throw new Error(`not a ${SUMMARY_SCHEMA} summary: ${String(s.schema)}`);
   const scenarios = new Set(summaries.map((s) => s.scenario));
-  if (scenarios.size > 1) throw new Error(`the summaries are of different scenarios (${[...scenarios].join(', ')}): not one run`);
+  if (scenarios.size > 1)
+    throw new Error(`the summaries are of different scenarios (${[...scenarios].join(', ')}): not one run`);
   const first = summaries[0]!;
   const names = summaries.map((_, i) => sources[i] ?? `runner ${i + 1}`);
 
@@ -130,17 +147,29 @@ export function mergeSummaries(summaries: readonly LoadSummary[], sources: reado
     }
   }
 
-  const keys = [...new Map(summaries.flatMap((s) => s.thresholds.map((t) => [`${t.metric}\u0000${t.expression}`, t] as const))).values()];
+  const keys = [
+    ...new Map(
+      summaries.flatMap((s) => s.thresholds.map((t) => [`${t.metric}\u0000${t.expression}`, t] as const)),
+    ).values(),
+  ];
   const thresholds: MergedThreshold[] = keys.map(({ metric, expression }) => {
     const results = summaries.map((s) => s.thresholds.find((t) => t.metric === metric && t.expression === expression));
     const noData = results.every((t) => !t || t.noData);
     const parsed = parseExpression(expression);
     const exact = parsed ? exactValue(metric, parsed.aggregate, { failedRate, checksRate, overall }) : undefined;
     if (parsed && exact !== undefined && COMPARE[parsed.op]) {
-      return { metric, expression, ok: COMPARE[parsed.op]!(exact, parsed.value), ...(noData ? { noData } : {}), basis: 'exact' as const };
+      return {
+        metric,
+        expression,
+        ok: COMPARE[parsed.op]!(exact, parsed.value),
+        ...(noData ? { noData } : {}),
+        basis: 'exact' as const,
+      };
     }
-    if (results.every((t) => t?.ok)) return { metric, expression, ok: true, ...(noData ? { noData } : {}), basis: 'every runner passed' as const };
-    if (results.every((t) => t && !t.ok)) return { metric, expression, ok: false, basis: 'every runner failed' as const };
+    if (results.every((t) => t?.ok))
+      return { metric, expression, ok: true, ...(noData ? { noData } : {}), basis: 'every runner passed' as const };
+    if (results.every((t) => t && !t.ok))
+      return { metric, expression, ok: false, basis: 'every runner failed' as const };
     return { metric, expression, ok: false, basis: 'undecided: runners disagree, counted as failed' as const };
   });
 
@@ -185,7 +214,12 @@ export function mergeSummaries(summaries: readonly LoadSummary[], sources: reado
       runners: summaries.length,
       sources: names,
       percentiles: 'p50/p90/p95/p99 are the largest runner value: an upper bound of the whole run',
-      perRunner: summaries.map((s, i) => ({ source: names[i]!, requests: s.http.requests, rate: s.http.rate, ok: s.ok })),
+      perRunner: summaries.map((s, i) => ({
+        source: names[i]!,
+        requests: s.http.requests,
+        rate: s.http.rate,
+        ok: s.ok,
+      })),
     },
   };
 }

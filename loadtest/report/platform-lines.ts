@@ -28,7 +28,8 @@ const END = /^END RequestId: (\S+)/;
  * The pattern sent to FilterLogEvents where it is honoured (AWS, the embedded stack): platform
  * lines of either format. Results are filtered again by parsePlatformLine either way.
  */
-export const PLATFORM_FILTER_PATTERN = '?"START RequestId" ?"END RequestId" ?"REPORT RequestId" ?"INIT_START" ?"platform.start" ?"platform.report" ?"platform.initStart"';
+export const PLATFORM_FILTER_PATTERN =
+  '?"START RequestId" ?"END RequestId" ?"REPORT RequestId" ?"INIT_START" ?"platform.start" ?"platform.report" ?"platform.initStart"';
 
 interface JsonPlatformRecord {
   readonly type?: unknown;
@@ -60,7 +61,10 @@ function parseJsonLine(message: string): PlatformEvent | undefined {
       const m = parsed.record?.metrics ?? {};
       const durationMs = num(m.durationMs);
       if (!requestId || durationMs === undefined) return undefined;
-      const status = typeof parsed.record?.status === 'string' && parsed.record.status !== 'success' ? parsed.record.status : undefined;
+      const status =
+        typeof parsed.record?.status === 'string' && parsed.record.status !== 'success'
+          ? parsed.record.status
+          : undefined;
       return {
         kind: 'report',
         report: {

@@ -65,7 +65,8 @@ const TERRAFORM_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export async function terraformArchitecture(dir = TERRAFORM_DIR): Promise<Architecture> {
   const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
   const value = (await readTerraformVariables(dir, { declarationFiles: ['variables.tf'] })).lambda_architecture;
-  if (!isArchitecture(value)) throw new Error(`lambda_architecture in ${dir} is ${JSON.stringify(value)}, not x86_64 or arm64`);
+  if (!isArchitecture(value))
+    throw new Error(`lambda_architecture in ${dir} is ${JSON.stringify(value)}, not x86_64 or arm64`);
   return value;
 }
 
@@ -91,7 +92,10 @@ function loadContext(summary: LoadSummary, file: string | undefined): LoadRunCon
  * Writes `<base><suffix>.json` and `.html` without ever replacing a file: a second report of the
  * same window gets `-2`, `-3`, … (the previous chart stays as it was).
  */
-async function writeNew(base: string, contents: { json: string; html?: string | undefined }): Promise<{ jsonPath: string; htmlPath?: string }> {
+async function writeNew(
+  base: string,
+  contents: { json: string; html?: string | undefined },
+): Promise<{ jsonPath: string; htmlPath?: string }> {
   for (let n = 1; n < 1000; n += 1) {
     const stem = n === 1 ? base : `${base}-${n}`;
     const jsonPath = `${stem}.json`;
@@ -123,7 +127,10 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   if (!summary && summaryFile) summary = await readSummary(summaryFile);
   if (!summary && !(options.since || options.until)) {
     const latest = await findLatestSummary(options.resultsDir ?? DEFAULT_RESULTS_DIR);
-    if (!latest) throw new Error(`no load-test summary in ${options.resultsDir ?? DEFAULT_RESULTS_DIR}: run a load test first or pass --since/--until`);
+    if (!latest)
+      throw new Error(
+        `no load-test summary in ${options.resultsDir ?? DEFAULT_RESULTS_DIR}: run a load test first or pass --since/--until`,
+      );
     summary = latest.summary;
     summaryFile = latest.file;
   }
@@ -145,7 +152,11 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const source = options.endpoint ?? `AWS (${region})`;
   progress(
     `reading ${logGroup} from ${source}, ${new Date(startMs).toISOString()} -> ${new Date(endMs).toISOString()}` +
-      (summaryFile ? ` (window of ${path.basename(summaryFile)})` : summary ? ` (window of the ${summary.scenario} run)` : ''),
+      (summaryFile
+        ? ` (window of ${path.basename(summaryFile)})`
+        : summary
+          ? ` (window of the ${summary.scenario} run)`
+          : ''),
   );
   const client = options.client ?? createLogsClient({ endpoint: options.endpoint, region });
   let records;
@@ -193,7 +204,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const json = `${JSON.stringify({ logGroup, source, summaryFile: summaryFile ?? null, load: context.load ?? null, concurrencyLimit: concurrencyLimit ?? null, ...report, cost }, null, 2)}\n`;
   const { jsonPath, htmlPath } = await writeNew(base, {
     json,
-    html: options.html === false ? undefined : appendToBody(renderReportHtml(report, context), renderCostHtml(cost, onAws)),
+    html:
+      options.html === false ? undefined : appendToBody(renderReportHtml(report, context), renderCostHtml(cost, onAws)),
   });
   if (empty) {
     progress(

@@ -19,11 +19,15 @@ function shortStream(name: string): string {
 export function formatReportTable(report: ScalingReport, context: ReportContext): string {
   const lines: string[] = [];
   lines.push(`Scaling report for ${context.logGroup} (logs from ${context.source})`);
-  lines.push(`window ${report.window.start} -> ${report.window.end} (${report.window.seconds.toFixed(1)} s), ${report.platformLines} platform lines`);
+  lines.push(
+    `window ${report.window.start} -> ${report.window.end} (${report.window.seconds.toFixed(1)} s), ${report.platformLines} platform lines`,
+  );
   lines.push('');
   const rows: Array<Array<string | number>> = [
     ['execution environments (log streams)', report.environments],
-    ...(report.logStreams > report.environments ? [['log streams without an invocation (init only)', report.logStreams - report.environments]] : []),
+    ...(report.logStreams > report.environments
+      ? [['log streams without an invocation (init only)', report.logStreams - report.environments]]
+      : []),
     ['cold starts', report.coldStarts],
     ['invocations (REPORT lines)', report.invocations],
   ];
@@ -32,30 +36,49 @@ export function formatReportTable(report: ScalingReport, context: ReportContext)
   rows.push(['max environments busy at once', report.maxConcurrency]);
   rows.push(['request rate peak / mean (per s)', `${n(report.peakRequestRate)} / ${n(report.meanRequestRate)}`]);
   const rpe = report.requestsPerEnvironment;
-  rows.push(['requests per environment min/median/mean/max', rpe ? `${rpe.min} / ${n(rpe.p50)} / ${n(rpe.mean)} / ${rpe.max}` : '-']);
+  rows.push([
+    'requests per environment min/median/mean/max',
+    rpe ? `${rpe.min} / ${n(rpe.p50)} / ${n(rpe.mean)} / ${rpe.max}` : '-',
+  ]);
   rows.push(['billed', `${report.billedDurationMs} ms = ${report.billedGbSeconds} GB-s`]);
   if (context.load) {
     const l = context.load;
-    rows.push([`load run (${l.tool} ${l.scenario}) requests sent`, `${l.requests} (${n(l.rate)}/s), ${l.failed} failed`]);
+    rows.push([
+      `load run (${l.tool} ${l.scenario}) requests sent`,
+      `${l.requests} (${n(l.rate)}/s), ${l.failed} failed`,
+    ]);
     rows.push(['load run client p95 / p99 (ms)', `${n(l.p95)} / ${n(l.p99)}`]);
     rows.push(['load run throttled', throttledText(l)]);
     rows.push(['load run verdict', l.ok ? 'PASS' : 'FAIL']);
   }
-  if (context.concurrencyLimit !== undefined && context.concurrencyLimit >= 0) rows.push(['concurrency limit', context.concurrencyLimit]);
+  if (context.concurrencyLimit !== undefined && context.concurrencyLimit >= 0)
+    rows.push(['concurrency limit', context.concurrencyLimit]);
   lines.push(formatTable(['figure', 'value'], rows));
   lines.push('');
-  lines.push(formatTable(['ms', 'count', 'p50', 'p95', 'p99', 'max', 'mean'], [
+  lines.push(
+    formatTable(
+      ['ms', 'count', 'p50', 'p95', 'p99', 'max', 'mean'],
+      [
         statsRow('invocation Duration', report.durationMs),
         statsRow('  after a cold start', report.coldDurationMs),
         statsRow('  warm', report.warmDurationMs),
         statsRow('Init Duration', report.initDurationMs),
-      ]));
+      ],
+    ),
+  );
   if (report.environmentsDetail.length) {
     lines.push('');
     const envRows = report.environmentsDetail
       .slice(0, 30)
-      .map((e) => [shortStream(e.logStreamName), e.invocations, e.coldStart ? 'yes' : 'no', n(e.initDurationMs), n(e.p50DurationMs)]);
-    if (report.environmentsDetail.length > 30) envRows.push([`… ${report.environmentsDetail.length - 30} more`, '', '', '', '']);
+      .map((e) => [
+        shortStream(e.logStreamName),
+        e.invocations,
+        e.coldStart ? 'yes' : 'no',
+        n(e.initDurationMs),
+        n(e.p50DurationMs),
+      ]);
+    if (report.environmentsDetail.length > 30)
+      envRows.push([`… ${report.environmentsDetail.length - 30} more`, '', '', '', '']);
     lines.push(formatTable(['environment (stream)', 'invocations', 'cold', 'init ms', 'p50 ms'], envRows));
   }
   return `${lines.join('\n')}\n`;

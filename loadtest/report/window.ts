@@ -32,7 +32,13 @@ export function parseTime(value: string, now: number = Date.now()): number {
 
 export function isLoadSummary(value: unknown): value is LoadSummary {
   const v = value as Partial<LoadSummary> | null;
-  return typeof v === 'object' && v !== null && v.schema === SUMMARY_SCHEMA && typeof v.start === 'string' && typeof v.end === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.schema === SUMMARY_SCHEMA &&
+    typeof v.start === 'string' &&
+    typeof v.end === 'string'
+  );
 }
 
 export async function readSummary(file: string): Promise<LoadSummary> {
@@ -42,7 +48,9 @@ export async function readSummary(file: string): Promise<LoadSummary> {
 }
 
 /** The summary whose run ended last, among `*.summary.json` in `dir`. */
-export async function findLatestSummary(dir: string = DEFAULT_RESULTS_DIR): Promise<{ file: string; summary: LoadSummary } | undefined> {
+export async function findLatestSummary(
+  dir: string = DEFAULT_RESULTS_DIR,
+): Promise<{ file: string; summary: LoadSummary } | undefined> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -69,5 +77,8 @@ export interface TimeWindow {
 
 /** A run's window widened by `marginSeconds` on both sides (clock skew, log timestamps). */
 export function windowOfSummary(summary: LoadSummary, marginSeconds: number): TimeWindow {
-  return { startMs: Date.parse(summary.start) - marginSeconds * 1000, endMs: Date.parse(summary.end) + marginSeconds * 1000 };
+  return {
+    startMs: Date.parse(summary.start) - marginSeconds * 1000,
+    endMs: Date.parse(summary.end) + marginSeconds * 1000,
+  };
 }

@@ -55,23 +55,52 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
       // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       const reason = error instanceof AuthorizerDependencyError ? 'dependency-unavailable' : 'internal-error';
       // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
-      logger.error('Authorization failed', { outcome: 'error', reason, authMode, tokenFingerprint: fingerprint, methodArn, error });
+      logger.error('Authorization failed', {
+        outcome: 'error',
+        reason,
+        authMode,
+        tokenFingerprint: fingerprint,
+        methodArn,
+        error,
+      });
       throw error;
     }
     if (verdict.kind === 'unauthorized') {
       // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
-      logger.info('Authorization refused', { outcome: 'unauthorized', reason: verdict.reason, authMode, tokenFingerprint: fingerprint, methodArn });
+      logger.info('Authorization refused', {
+        outcome: 'unauthorized',
+        reason: verdict.reason,
+        authMode,
+        tokenFingerprint: fingerprint,
+        methodArn,
+      });
       throw unauthorized();
     }
     const resource = apiWideResource(methodArn);
     const { principalId, clientId, scopes } = verdict.identity;
     if (verdict.kind === 'deny') {
       // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
-      logger.info('Authorization denied', { outcome: 'deny', reason: verdict.reason, authMode, tokenFingerprint: fingerprint, principalId, clientId, methodArn });
+      logger.info('Authorization denied', {
+        outcome: 'deny',
+        reason: verdict.reason,
+        authMode,
+        tokenFingerprint: fingerprint,
+        principalId,
+        clientId,
+        methodArn,
+      });
       return buildPolicy('Deny', verdict.identity, resource, authMode);
     }
     // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
-    logger.info('Authorization allowed', { outcome: 'allow', authMode, tokenFingerprint: fingerprint, principalId, clientId, scopes: scopes.join(' '), methodArn });
+    logger.info('Authorization allowed', {
+      outcome: 'allow',
+      authMode,
+      tokenFingerprint: fingerprint,
+      principalId,
+      clientId,
+      scopes: scopes.join(' '),
+      methodArn,
+    });
     return buildPolicy('Allow', verdict.identity, resource, authMode);
   };
 }

@@ -18,7 +18,9 @@ export const IDENTITY_VALIDATION_EXPRESSION = '^[Bb][Ee][Aa][Rr][Ee][Rr] +[-A-Za
 
 export type BearerRejection = 'missing' | 'oversize' | 'wrong-scheme' | 'malformed';
 
-export type BearerResult = { readonly ok: true; readonly token: string } | { readonly ok: false; readonly reason: BearerRejection };
+export type BearerResult =
+  | { readonly ok: true; readonly token: string }
+  | { readonly ok: false; readonly reason: BearerRejection };
 
 export function isBearerTokenSyntax(token: string): boolean {
   return token.length > 0 && Buffer.byteLength(token, 'utf8') <= MAX_AUTHORIZATION_BYTES && B64TOKEN.test(token);

@@ -57,7 +57,6 @@ export class AuthorizerConfigError extends Error {
   }
 }
 
-
 function text(value: string | undefined): string {
   return (value ?? '').trim();
 }
@@ -83,7 +82,9 @@ function parseStaticTokens(raw: string | undefined, problems: string[]): string[
   if (tokens.length === 0) problems.push('STATIC_TOKENS must hold at least one token');
   tokens.forEach((token, index) => {
     if (!isBearerTokenSyntax(token)) {
-      problems.push(`STATIC_TOKENS[${index}] is not a valid bearer token (RFC 6750 b64token: A-Z a-z 0-9 - . _ ~ + / then optional =)`);
+      problems.push(
+        `STATIC_TOKENS[${index}] is not a valid bearer token (RFC 6750 b64token: A-Z a-z 0-9 - . _ ~ + / then optional =)`,
+      );
     }
   });
   return tokens;
@@ -108,7 +109,9 @@ function parseJwksUrl(env: Env, problems: string[]): URL | undefined {
   }
   const insecureAllowed = env.JWT_JWKS_ALLOW_HTTP === 'true';
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !insecureAllowed) {
-    problems.push('JWT_JWKS_URL must use https (http is accepted for loopback hosts, or with JWT_JWKS_ALLOW_HTTP=true)');
+    problems.push(
+      'JWT_JWKS_URL must use https (http is accepted for loopback hosts, or with JWT_JWKS_ALLOW_HTTP=true)',
+    );
   } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     problems.push(`JWT_JWKS_URL must be an http(s) URL: ${raw}`);
   }
@@ -119,9 +122,13 @@ function parseAlgorithms(raw: string | undefined, problems: string[]): string[] 
   const algorithms = raw === undefined || text(raw) === '' ? [...DEFAULT_ALLOWED_ALGORITHMS] : commaList(raw);
   for (const alg of algorithms) {
     if (alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg)) {
-      problems.push(`JWT_ALLOWED_ALGORITHMS must not contain ${alg}: only asymmetric algorithms verify against a public JWKS`);
+      problems.push(
+        `JWT_ALLOWED_ALGORITHMS must not contain ${alg}: only asymmetric algorithms verify against a public JWKS`,
+      );
     } else if (!isAsymmetricAlgorithm(alg)) {
-      problems.push(`JWT_ALLOWED_ALGORITHMS contains unsupported algorithm ${alg} (supported: ${SUPPORTED_ALGORITHMS.join(', ')})`);
+      problems.push(
+        `JWT_ALLOWED_ALGORITHMS contains unsupported algorithm ${alg} (supported: ${SUPPORTED_ALGORITHMS.join(', ')})`,
+      );
     }
   }
   if (algorithms.length === 0) problems.push('JWT_ALLOWED_ALGORITHMS must not be empty');
@@ -142,7 +149,8 @@ function readJwtConfig(env: Env, problems: string[]): JwtAuthConfig {
   const issuer = text(env.JWT_ISSUER);
   if (issuer === '') problems.push('JWT_ISSUER is required when AUTH_MODE=jwt');
   const audience = commaList(env.JWT_AUDIENCE);
-  if (audience.length === 0) problems.push('JWT_AUDIENCE is required when AUTH_MODE=jwt (the MCP endpoint URL, RFC 8707)');
+  if (audience.length === 0)
+    problems.push('JWT_AUDIENCE is required when AUTH_MODE=jwt (the MCP endpoint URL, RFC 8707)');
   const jwksUrl = parseJwksUrl(env, problems);
   const audienceClaim = text(env.JWT_AUDIENCE_CLAIM) || 'aud';
   if (audienceClaim !== 'aud' && audienceClaim !== 'client_id') {
@@ -196,7 +204,8 @@ export function validateAuthorizerConfig(config: AuthorizerConfig): AuthorizerCo
   } else {
     if (config.issuer === '') problems.push('jwt mode needs an issuer');
     if (config.audience.length === 0) problems.push('jwt mode needs an audience');
-    if (config.audienceClaim !== 'aud' && config.audienceClaim !== 'client_id') problems.push('audienceClaim must be aud or client_id');
+    if (config.audienceClaim !== 'aud' && config.audienceClaim !== 'client_id')
+      problems.push('audienceClaim must be aud or client_id');
     if (config.allowedAlgorithms.length === 0) problems.push('jwt mode needs at least one algorithm');
     for (const alg of config.allowedAlgorithms) {
       if (!isAsymmetricAlgorithm(alg)) problems.push(`algorithm ${alg} is not allowed (asymmetric algorithms only)`);

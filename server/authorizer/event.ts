@@ -25,7 +25,9 @@ export function authorizationFromEvent(event: unknown): string | null | undefine
   }
   const headers = record.headers;
   if (typeof headers !== 'object' || headers === null) return undefined;
-  const found = Object.entries(headers as Record<string, unknown>).filter(([name]) => name.toLowerCase() === AUTHORIZATION_HEADER);
+  const found = Object.entries(headers as Record<string, unknown>).filter(
+    ([name]) => name.toLowerCase() === AUTHORIZATION_HEADER,
+  );
   if (found.length > 1) return null;
   const value = found[0]?.[1];
   return typeof value === 'string' ? value : undefined;

@@ -36,7 +36,12 @@ export interface AuthorizerResult extends APIGatewayAuthorizerResult {
   context: AuthorizerContextValues;
 }
 
-export function buildPolicy(effect: 'Allow' | 'Deny', identity: Identity, resource: string, authMode: AuthMode): AuthorizerResult {
+export function buildPolicy(
+  effect: 'Allow' | 'Deny',
+  identity: Identity,
+  resource: string,
+  authMode: AuthMode,
+): AuthorizerResult {
   return {
     principalId: identity.principalId,
     policyDocument: {

@@ -5,7 +5,8 @@
  */
 function words(value: unknown): string[] {
   if (typeof value === 'string') return value.split(' ').filter((scope) => scope.length > 0);
-  if (Array.isArray(value)) return value.filter((scope): scope is string => typeof scope === 'string' && scope.length > 0);
+  if (Array.isArray(value))
+    return value.filter((scope): scope is string => typeof scope === 'string' && scope.length > 0);
   return [];
 }
 

@@ -25,7 +25,9 @@ export function authInfoFromAuthorizer(context: AuthorizerContext | null | undef
     // The gateway never forwards the bearer token to the integration, and neither do we.
     token: '',
     clientId: text(AUTH_CONTEXT_KEYS.clientId),
-    scopes: text(AUTH_CONTEXT_KEYS.scopes).split(' ').filter((scope) => scope.length > 0),
+    scopes: text(AUTH_CONTEXT_KEYS.scopes)
+      .split(' ')
+      .filter((scope) => scope.length > 0),
     extra: { principal, authMode: text(AUTH_CONTEXT_KEYS.authMode) || undefined },
   };
 }

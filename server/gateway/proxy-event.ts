@@ -72,7 +72,8 @@ export function urlFromProxyEvent(event: ProxyEvent): URL {
   if (multi) {
     for (const [name, values] of Object.entries(multi)) for (const value of values ?? []) query.append(name, value);
   } else {
-    for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query.append(name, value);
+    for (const [name, value] of Object.entries(event.queryStringParameters ?? {}))
+      if (value !== undefined) query.append(name, value);
   }
   url.search = query.toString();
   return url;
@@ -85,7 +86,9 @@ export function bodyFromProxyEvent(event: ProxyEvent): Buffer {
 
 /** Bodies API Gateway passes through as text; anything else travels base64 (`isBase64Encoded`). */
 function isTextual(mediaType: string): boolean {
-  return mediaType.startsWith('text/') || mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === '';
+  return (
+    mediaType.startsWith('text/') || mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === ''
+  );
 }
 
 /**
@@ -99,7 +102,9 @@ export function toProxyResult(response: GatewayHttpResponse): ProxyResult {
   const grouped = Object.entries(groupPairs(response.headers));
   return {
     statusCode: response.statusCode,
-    headers: Object.fromEntries(grouped.filter(([, values]) => values.length === 1).map(([name, values]) => [name, values[0]!])),
+    headers: Object.fromEntries(
+      grouped.filter(([, values]) => values.length === 1).map(([name, values]) => [name, values[0]!]),
+    ),
     multiValueHeaders: Object.fromEntries(grouped.filter(([, values]) => values.length > 1)),
     body: response.body.toString(text ? 'utf8' : 'base64'),
     isBase64Encoded: !text,

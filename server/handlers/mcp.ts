@@ -31,4 +31,6 @@ async function bufferedHandler(event: ProxyEvent, context: Context): Promise<Pro
 
 // A streamified handler is called by the runtime with a response stream; its type is the
 // runtime's business, so the export keeps the buffered signature that callers and tests use.
-export const handler = (config.streamingEnabled ? createStreamingHandler(endpoint, buffered) : bufferedHandler) as typeof bufferedHandler;
+export const handler = (
+  config.streamingEnabled ? createStreamingHandler(endpoint, buffered) : bufferedHandler
+) as typeof bufferedHandler;

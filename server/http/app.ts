@@ -19,7 +19,13 @@ export interface AppHooks {
 
 function methodNotAllowed(_req: Request, res: Response): void {
   // Stateless Streamable HTTP: no standalone SSE stream (GET) and no session to delete (DELETE).
-  sendJsonRpcError(res, 405, JSON_RPC.invalidRequest, 'Method not allowed: this stateless endpoint accepts POST only.', { Allow: 'POST' });
+  sendJsonRpcError(
+    res,
+    405,
+    JSON_RPC.invalidRequest,
+    'Method not allowed: this stateless endpoint accepts POST only.',
+    { Allow: 'POST' },
+  );
 }
 
 /**
@@ -39,11 +45,13 @@ export function createApp(config: ServerConfig, hooks: AppHooks): Express {
     // in a URL (the metadata's resource) or a stack trace.
     const host = req.headers.host;
     if (host !== undefined && !isWellFormedHost(host)) {
-      if (req.path === '/mcp') return sendJsonRpcError(res, 400, JSON_RPC.invalidRequest, 'Bad Request: malformed Host header');
+      if (req.path === '/mcp')
+        return sendJsonRpcError(res, 400, JSON_RPC.invalidRequest, 'Bad Request: malformed Host header');
       res.status(400).json({ message: 'Bad Request: malformed Host header' });
       return;
     }
-    for (const [name, value] of corsResponseHeaders(req.headers.origin, config.corsAllowedOrigins)) res.append(name, value);
+    for (const [name, value] of corsResponseHeaders(req.headers.origin, config.corsAllowedOrigins))
+      res.append(name, value);
     next();
   });
 
@@ -69,7 +77,13 @@ export function createApp(config: ServerConfig, hooks: AppHooks): Express {
     readRequestBody(req, MAX_REQUEST_BODY_BYTES)
       .then(async (body) => {
         if (body === undefined) return sendJsonRpcError(res, 413, JSON_RPC.invalidRequest, 'Request body too large');
-        const request = { url: requestUrl(req), method: 'POST', headers: requestHeaders(req), body: body.toString('utf8'), signal: abort.signal };
+        const request = {
+          url: requestUrl(req),
+          method: 'POST',
+          headers: requestHeaders(req),
+          body: body.toString('utf8'),
+          signal: abort.signal,
+        };
         await sendWebResponse(res, await serveMcp(request, authInfoFromAuthorizer(req.requestContext?.authorizer)));
       })
       .catch(next);

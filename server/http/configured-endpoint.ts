@@ -12,11 +12,20 @@ export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
  */
 function originsToValidate(config: ServerConfig): readonly string[] {
   if (config.allowedOrigins.length === 0) return [];
-  return [...new Set([...config.allowedOrigins, ...config.corsAllowedOrigins.filter((origin) => URL.canParse(origin)).map((origin) => new URL(origin).hostname)])];
+  return [
+    ...new Set([
+      ...config.allowedOrigins,
+      ...config.corsAllowedOrigins.filter((origin) => URL.canParse(origin)).map((origin) => new URL(origin).hostname),
+    ]),
+  ];
 }
 
 /** The MCP endpoint of this function around the user's server module, built once per execution environment. */
-export function createConfiguredEndpoint(module: ServerModule, config: ServerConfig, onError?: (error: Error) => void): McpEndpoint {
+export function createConfiguredEndpoint(
+  module: ServerModule,
+  config: ServerConfig,
+  onError?: (error: Error) => void,
+): McpEndpoint {
   return createMcpEndpoint(createServerFactory(module, config), {
     maxRequestBodyBytes: MAX_REQUEST_BODY_BYTES,
     allowedHosts: config.allowedHosts,

@@ -13,7 +13,10 @@ export const CORS_EXPOSED_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Proto
  * `Vary: Origin` whenever an allowlist is configured (the answer differs per origin), and the
  * allow headers when the request's `Origin` is on it; nothing at all when CORS is off.
  */
-export function corsResponseHeaders(origin: string | null | undefined, allowedOrigins: readonly string[]): Array<[string, string]> {
+export function corsResponseHeaders(
+  origin: string | null | undefined,
+  allowedOrigins: readonly string[],
+): Array<[string, string]> {
   if (allowedOrigins.length === 0) return [];
   if (!origin || !allowedOrigins.includes(origin)) return [['Vary', 'Origin']];
   return [
@@ -24,7 +27,11 @@ export function corsResponseHeaders(origin: string | null | undefined, allowedOr
 }
 
 /** The response with the CORS headers added (a new Response: SDK responses may have immutable headers). */
-export function withCorsHeaders(response: Response, origin: string | null, allowedOrigins: readonly string[]): Response {
+export function withCorsHeaders(
+  response: Response,
+  origin: string | null,
+  allowedOrigins: readonly string[],
+): Response {
   const extra = corsResponseHeaders(origin, allowedOrigins);
   if (extra.length === 0) return response;
   const headers = new Headers(response.headers);

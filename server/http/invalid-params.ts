@@ -42,5 +42,9 @@ export function invalidParamsAnswer(message: unknown, era: 'legacy' | 'modern'):
   const parsed = schema.safeParse(params);
   if (parsed.success) return undefined;
   const detail = parsed.error.issues.map(describe).join('; ');
-  return JSON.stringify({ jsonrpc: '2.0', id, error: { code: JSON_RPC.invalidParams, message: `Invalid params for ${method}: ${detail}` } });
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    error: { code: JSON_RPC.invalidParams, message: `Invalid params for ${method}: ${detail}` },
+  });
 }

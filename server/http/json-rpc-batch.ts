@@ -6,7 +6,10 @@
 const BATCH_REVISIONS = new Set(['2024-11-05', '2025-03-26']);
 
 function invalidBatch(message: string): Response {
-  return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: ${message}` } }, { status: 400 });
+  return Response.json(
+    { jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: ${message}` } },
+    { status: 400 },
+  );
 }
 
 /** The answer to a batch we must refuse before it reaches the SDK, or undefined to serve it. */
@@ -18,7 +21,9 @@ export function batchRejection(request: Request, message: unknown): Response | u
   }
   // The transport pairs answers with requests by id, so a repeated id would silently lose one.
   const ids = message
-    .filter((m): m is { id: unknown; method: unknown } => typeof m === 'object' && m !== null && 'id' in m && 'method' in m)
+    .filter(
+      (m): m is { id: unknown; method: unknown } => typeof m === 'object' && m !== null && 'id' in m && 'method' in m,
+    )
     .map((m) => JSON.stringify(m.id));
   if (new Set(ids).size !== ids.length) return invalidBatch('request ids in a batch must be unique');
   return undefined;

@@ -67,7 +67,8 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
   const serveLegacy = createLegacyStatelessHandler(factory, onerror);
 
   const cors = options.corsAllowedOrigins ?? [];
-  const json = (status: number, body: string): Response => new Response(body, { status, headers: { 'content-type': 'application/json' } });
+  const json = (status: number, body: string): Response =>
+    new Response(body, { status, headers: { 'content-type': 'application/json' } });
 
   async function serve(incoming: McpHttpRequest, authInfo: AuthInfo | undefined): Promise<Response> {
     if (Buffer.byteLength(incoming.body) > options.maxRequestBodyBytes) {
@@ -76,24 +77,37 @@ export function createMcpEndpoint(factory: McpServerFactory, options: McpEndpoin
     // A Host that is not host[:port] (userinfo, a path, a list) cannot make a request URL: a
     // client error, never a 500.
     const host = incoming.headers.get('host');
-    if (host !== null && !isWellFormedHost(host)) return json(400, jsonRpcErrorBody(JSON_RPC.invalidRequest, 'Bad Request: malformed Host header'));
+    if (host !== null && !isWellFormedHost(host))
+      return json(400, jsonRpcErrorBody(JSON_RPC.invalidRequest, 'Bad Request: malformed Host header'));
     // One Request per exchange; with the parsed body supplied, neither the classifier nor the
     // transports read it again.
-    const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.body, signal: incoming.signal ?? null });
+    const request = new Request(incoming.url, {
+      method: incoming.method,
+      headers: incoming.headers,
+      body: incoming.body,
+      signal: incoming.signal ?? null,
+    });
     const rejected =
-      (options.allowedHosts.length > 0 ? hostHeaderValidationResponse(request, [...options.allowedHosts]) : undefined) ??
+      (options.allowedHosts.length > 0
+        ? hostHeaderValidationResponse(request, [...options.allowedHosts])
+        : undefined) ??
       (options.allowedOrigins.length > 0 ? originValidationResponse(request, [...options.allowedOrigins]) : undefined);
     if (rejected) return rejected;
     const parsed = parseJson(incoming.body);
     // Unparseable bodies go to the modern path, which owns the -32700 answer for both eras.
     const batch = parsed.ok ? batchRejection(request, parsed.value) : undefined;
     if (batch) return batch;
-    const legacy = parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }));
+    const legacy =
+      parsed.ok && (await isLegacyRequest(request, parsed.value, { maxRequestBodySize: options.maxRequestBodyBytes }));
     const invalid = parsed.ok ? invalidParamsAnswer(parsed.value, legacy ? 'legacy' : 'modern') : undefined;
     if (invalid) return json(200, invalid);
     if (legacy) return serveLegacy(request, parsed.value, authInfo);
-    return modern.fetch(request, { ...(authInfo ? { authInfo } : {}), ...(parsed.ok ? { parsedBody: parsed.value } : {}) });
+    return modern.fetch(request, {
+      ...(authInfo ? { authInfo } : {}),
+      ...(parsed.ok ? { parsedBody: parsed.value } : {}),
+    });
   }
 
-  return async (incoming, authInfo) => withCorsHeaders(await serve(incoming, authInfo), incoming.headers.get('origin'), cors);
+  return async (incoming, authInfo) =>
+    withCorsHeaders(await serve(incoming, authInfo), incoming.headers.get('origin'), cors);
 }

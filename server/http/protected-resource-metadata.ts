@@ -41,6 +41,9 @@ export function protectedResourceMetadata(req: Request, config: ServerConfig): R
 declare module 'express-serve-static-core' {
   interface Request {
     /** Set by serverless-http from the API Gateway event. */
-    requestContext?: { path?: string; authorizer?: Record<string, string | number | boolean | null | undefined> | null };
+    requestContext?: {
+      path?: string;
+      authorizer?: Record<string, string | number | boolean | null | undefined> | null;
+    };
   }
 }

@@ -12,7 +12,11 @@ export type ProxyHandler = (event: ProxyEvent, context: Context) => Promise<Prox
  * route. serverless-http builds the request from `headers`, which hold only the last value of a
  * repeated header, so repeated headers are restored from the event's `multiValueHeaders`.
  */
-export function createExpressRouteHandler(config: ServerConfig, endpoint: McpEndpoint, onError?: (error: Error) => void): ProxyHandler {
+export function createExpressRouteHandler(
+  config: ServerConfig,
+  endpoint: McpEndpoint,
+  onError?: (error: Error) => void,
+): ProxyHandler {
   const serve = serverless(createApp(config, { endpoint, ...(onError ? { onError } : {}) }), {
     binary: false,
     request: (req: { headers: Record<string, string> }, event: ProxyEvent) => {

@@ -42,10 +42,21 @@ export function responseHeaderPairs(response: Response): Array<[string, string]>
  * serverless-http stay for the other routes; on this one they cost more than the MCP exchange itself
  * (`npm run bench`), and the endpoint already speaks web-standard Request/Response.
  */
-export async function serveMcpEvent(endpoint: McpEndpoint, event: ProxyEvent, onError?: (error: Error) => void): Promise<ProxyResult> {
+export async function serveMcpEvent(
+  endpoint: McpEndpoint,
+  event: ProxyEvent,
+  onError?: (error: Error) => void,
+): Promise<ProxyResult> {
   try {
-    const response = await endpoint(mcpRequestFromProxyEvent(event), authInfoFromAuthorizer(event.requestContext?.authorizer));
-    return toProxyResult({ statusCode: response.status, headers: responseHeaderPairs(response), body: Buffer.from(await response.arrayBuffer()) });
+    const response = await endpoint(
+      mcpRequestFromProxyEvent(event),
+      authInfoFromAuthorizer(event.requestContext?.authorizer),
+    );
+    return toProxyResult({
+      statusCode: response.status,
+      headers: responseHeaderPairs(response),
+      body: Buffer.from(await response.arrayBuffer()),
+    });
   } catch (error) {
     onError?.(error instanceof Error ? error : new Error(String(error)));
     return toProxyResult({

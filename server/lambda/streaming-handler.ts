@@ -31,7 +31,8 @@ export function abortWhenStreamLost(stream: Writable): AbortSignal {
   // The listener also keeps a failed write from becoming an uncaught 'error' event.
   stream.on('error', (error: Error) => controller.abort(error));
   stream.once('close', () => {
-    if (!stream.writableFinished) controller.abort(new Error('The response stream closed before the response was written'));
+    if (!stream.writableFinished)
+      controller.abort(new Error('The response stream closed before the response was written'));
   });
   return controller.signal;
 }
@@ -53,12 +54,21 @@ type Prelude = Pick<ProxyResult, 'statusCode' | 'headers' | 'multiValueHeaders'>
 
 function preludeOf(response: Response): Prelude {
   // The proxy-result mapping without a body: repeated headers (several Set-Cookie) stay apart.
-  const { statusCode, headers, multiValueHeaders } = toProxyResult({ statusCode: response.status, headers: responseHeaderPairs(response), body: Buffer.alloc(0) });
+  const { statusCode, headers, multiValueHeaders } = toProxyResult({
+    statusCode: response.status,
+    headers: responseHeaderPairs(response),
+    body: Buffer.alloc(0),
+  });
   return { statusCode, headers, multiValueHeaders };
 }
 
 /** Writes status and headers, then the body as it is produced; stops reading the body once the stream is lost. */
-async function writeResponse(stream: Writable, prelude: Prelude, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<void> {
+async function writeResponse(
+  stream: Writable,
+  prelude: Prelude,
+  body: ReadableStream<Uint8Array> | null,
+  signal: AbortSignal,
+): Promise<void> {
   const out = lambdaRuntime()!.HttpResponseStream.from(stream, { ...prelude });
   if (body) {
     const reader = body.getReader();
@@ -90,16 +100,23 @@ async function writeResponse(stream: Writable, prelude: Prelude, body: ReadableS
  * The MCP request's signal follows the response stream (abortWhenStreamLost): if the stream is lost
  * the exchange is abandoned and the tool's `ctx.mcpReq.signal` aborts.
  */
-export function createStreamingHandler(endpoint: McpEndpoint, buffered: (event: ProxyEvent, context: Context) => Promise<ProxyResult>): unknown {
+export function createStreamingHandler(
+  endpoint: McpEndpoint,
+  buffered: (event: ProxyEvent, context: Context) => Promise<ProxyResult>,
+): unknown {
   const runtime = lambdaRuntime();
-  if (!runtime) throw new Error('STREAMING_ENABLED=true needs the Lambda Node.js runtime (global awslambda is missing)');
+  if (!runtime)
+    throw new Error('STREAMING_ENABLED=true needs the Lambda Node.js runtime (global awslambda is missing)');
   return runtime.streamifyResponse(async (event: ProxyEvent, responseStream, context) => {
     recordInvocation();
     const signal = abortWhenStreamLost(responseStream);
     if (isMcpPost(event)) {
       let response: Response;
       try {
-        response = await endpoint(mcpRequestFromProxyEvent(event, signal), authInfoFromAuthorizer(event.requestContext?.authorizer));
+        response = await endpoint(
+          mcpRequestFromProxyEvent(event, signal),
+          authInfoFromAuthorizer(event.requestContext?.authorizer),
+        );
       } catch (error) {
         // Closing the exchange early rejects the pending answer; nothing is left to write it to.
         if (signal.aborted) return;
@@ -111,7 +128,11 @@ export function createStreamingHandler(endpoint: McpEndpoint, buffered: (event: 
     // Other routes: the buffered answer, its (multi-value) headers as they are, the body in one piece.
     const result = await buffered(event, context);
     const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
-    const prelude: Prelude = { statusCode: result.statusCode, ...(result.headers ? { headers: result.headers } : {}), ...(result.multiValueHeaders ? { multiValueHeaders: result.multiValueHeaders } : {}) };
+    const prelude: Prelude = {
+      statusCode: result.statusCode,
+      ...(result.headers ? { headers: result.headers } : {}),
+      ...(result.multiValueHeaders ? { multiValueHeaders: result.multiValueHeaders } : {}),
+    };
     await writeResponse(responseStream, prelude, body.length > 0 ? new Blob([body]).stream() : null, signal);
   });
 }

@@ -2,7 +2,13 @@ import { McpServer, type McpRequestContext } from '@modelcontextprotocol/server'
 import type { ServerConfig } from '../config.ts';
 import type { Env } from '../env.ts';
 import { resolveServerDefinition, type ServerModule } from './define-server.ts';
-import { createTasksRuntime, installTasksExtension, openTaskStore, type TaskTool, type TasksRuntime } from './tasks/index.ts';
+import {
+  createTasksRuntime,
+  installTasksExtension,
+  openTaskStore,
+  type TaskTool,
+  type TasksRuntime,
+} from './tasks/index.ts';
 
 /**
  * Builds the MCP server for one request around a server module (define-server.ts). The SDK calls
@@ -16,7 +22,11 @@ export function createServerFactory(
 ): (ctx: McpRequestContext) => McpServer {
   const definition = resolveServerDefinition(module, { config, env });
   const tasks = tasksRuntimeFor(config, definition.taskTools);
-  const info = { name: definition.name, version: definition.version, ...(definition.title ? { title: definition.title } : {}) };
+  const info = {
+    name: definition.name,
+    version: definition.version,
+    ...(definition.title ? { title: definition.title } : {}),
+  };
   return (ctx) => {
     // A per-request server can never send list_changed (no stream outlives the request), so it
     // must not advertise it: the SDK's default `listChanged: true` would hold a buffered
@@ -41,8 +51,10 @@ export function createServerFactory(
  * The tasks extension, built once per execution environment when a shared store is configured
  * (see TaskStoreSettings); undefined leaves it unadvertised and tasks/* unregistered.
  */
-function tasksRuntimeFor(config: ServerConfig, taskTools: ReadonlyMap<string, TaskTool> | undefined): TasksRuntime | undefined {
+function tasksRuntimeFor(
+  config: ServerConfig,
+  taskTools: ReadonlyMap<string, TaskTool> | undefined,
+): TasksRuntime | undefined {
   if (!config.taskStore) return undefined;
   return createTasksRuntime({ store: openTaskStore(config.taskStore, config.region), tools: taskTools ?? new Map() });
 }
-

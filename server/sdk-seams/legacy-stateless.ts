@@ -9,7 +9,11 @@
  * last event): test/sdk-seams/seams.test.ts checks the fallback it mirrors still exists and still
  * answers over SSE, so an SDK release that changes either is judged here.
  */
-import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServerFactory } from '@modelcontextprotocol/server';
+import {
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpServerFactory,
+} from '@modelcontextprotocol/server';
 import { asBatchAnswer } from '../http/json-rpc-batch.ts';
 import { jsonUnlessStreamed } from './sse-or-json.ts';
 
@@ -21,10 +25,17 @@ function mayNotifyBeforeResult(message: unknown): boolean {
   return typeof method === 'string' && METHODS_THAT_MAY_NOTIFY.has(method);
 }
 
-export type LegacyStatelessHandler = (request: Request, parsedBody: unknown, authInfo: AuthInfo | undefined) => Promise<Response>;
+export type LegacyStatelessHandler = (
+  request: Request,
+  parsedBody: unknown,
+  authInfo: AuthInfo | undefined,
+) => Promise<Response>;
 
 /** Serves one 2025-era request (already classified by the SDK's `isLegacyRequest`) statelessly. */
-export function createLegacyStatelessHandler(factory: McpServerFactory, onerror: ((error: Error) => void) | undefined): LegacyStatelessHandler {
+export function createLegacyStatelessHandler(
+  factory: McpServerFactory,
+  onerror: ((error: Error) => void) | undefined,
+): LegacyStatelessHandler {
   return serveLegacy;
 
   async function serveLegacy(request: Request, parsedBody: unknown, authInfo: AuthInfo | undefined): Promise<Response> {

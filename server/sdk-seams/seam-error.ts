@@ -2,6 +2,8 @@
 export class SdkSeamError extends Error {
   override readonly name = 'SdkSeamError';
   constructor(what: string) {
-    super(`SDK seam broken: ${what} is gone or changed shape (an @modelcontextprotocol/* or zod upgrade?); see server/sdk-seams/README.md`);
+    super(
+      `SDK seam broken: ${what} is gone or changed shape (an @modelcontextprotocol/* or zod upgrade?); see server/sdk-seams/README.md`,
+    );
   }
 }

@@ -8,7 +8,9 @@ function isResponse(data: string | undefined): boolean {
   if (data === undefined) return false;
   try {
     const message = JSON.parse(data) as { id?: unknown; result?: unknown; error?: unknown } | null;
-    return message !== null && message.id !== undefined && (message.result !== undefined || message.error !== undefined);
+    return (
+      message !== null && message.id !== undefined && (message.result !== undefined || message.error !== undefined)
+    );
   } catch {
     return false;
   }
@@ -21,7 +23,8 @@ function isResponse(data: string | undefined): boolean {
  * progress and log notifications reach the client.
  */
 export async function jsonUnlessStreamed(response: Response): Promise<{ response: Response; streamed: boolean }> {
-  if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) return { response, streamed: false };
+  if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream'))
+    return { response, streamed: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const seen: Uint8Array[] = [];

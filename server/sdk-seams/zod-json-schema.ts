@@ -27,11 +27,17 @@ export function withCachedJsonSchema<T extends z.ZodType>(schema: T): T {
       const key = `${io}\u0000${JSON.stringify(options ?? {})}`;
       let converted = cache.get(key);
       if (!converted) {
-        converted = Object.freeze(jsonSchema[io](options as Parameters<typeof jsonSchema.input>[0])) as Record<string, unknown>;
+        converted = Object.freeze(jsonSchema[io](options as Parameters<typeof jsonSchema.input>[0])) as Record<
+          string,
+          unknown
+        >;
         cache.set(key, converted);
       }
       return converted;
     };
-  schema['~standard'] = { ...standard, jsonSchema: { input: memoised('input'), output: memoised('output') } } as typeof standard;
+  schema['~standard'] = {
+    ...standard,
+    jsonSchema: { input: memoised('input'), output: memoised('output') },
+  } as typeof standard;
   return schema;
 }

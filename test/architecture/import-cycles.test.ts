@@ -28,7 +28,10 @@ describe('folder import cycles', () => {
   });
 
   it('finds emulator → scripts → emulator, and a longer cycle once', () => {
-    const two = folderGraph({ 'emulator/cli.ts': ['scripts/build-if-stale.ts'], 'scripts/conformance.ts': ['emulator/stack.ts'] });
+    const two = folderGraph({
+      'emulator/cli.ts': ['scripts/build-if-stale.ts'],
+      'scripts/conformance.ts': ['emulator/stack.ts'],
+    });
     expect(cyclesOf(two)).toEqual([['emulator', 'scripts', 'emulator']]);
     const three = folderGraph({
       'loadtest/report/aggregate.ts': ['emulator/lambda/lines.ts'],

@@ -108,7 +108,9 @@ describe('the authorizer handler', () => {
   it('refuses a malformed methodArn with an error other than "Unauthorized" (API Gateway answers 500), never an Allow', async () => {
     const rejection = staticAuthorizer()(tokenEvent(`Bearer ${TOKEN}`, BAD_ARN), lambdaContext());
     await expect(rejection).rejects.toBeInstanceOf(InvalidMethodArnError);
-    await expect(staticAuthorizer()({ type: 'TOKEN', authorizationToken: `Bearer ${TOKEN}` })).rejects.toBeInstanceOf(InvalidMethodArnError);
+    await expect(staticAuthorizer()({ type: 'TOKEN', authorizationToken: `Bearer ${TOKEN}` })).rejects.toBeInstanceOf(
+      InvalidMethodArnError,
+    );
   });
 
   it('a Deny for a valid token lacking a scope also needs a well-formed methodArn', async () => {
@@ -117,7 +119,11 @@ describe('the authorizer handler', () => {
     await expect(handler(tokenEvent(`Bearer ${token}`, BAD_ARN))).rejects.toBeInstanceOf(InvalidMethodArnError);
     const deny = await handler(tokenEvent(`Bearer ${token}`));
     expect(deny.policyDocument.Statement).toEqual([
-      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*' },
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*',
+      },
     ]);
   });
 
@@ -136,11 +142,16 @@ describe('the authorizer handler', () => {
       ['Authorization', 'Bearer other'],
     ]);
     await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
-    expect((await handler(requestEvent([['Authorization', `Bearer ${TOKEN}`]]))).policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+    expect(
+      (await handler(requestEvent([['Authorization', `Bearer ${TOKEN}`]]))).policyDocument.Statement[0],
+    ).toMatchObject({ Effect: 'Allow' });
   });
 
   it('propagates a JWKS failure as an error other than "Unauthorized" (500)', async () => {
-    const handler = createAuthorizer(jwtConfig({ jwksUrl: new URL('http://127.0.0.1:9/jwks.json'), jwksTimeoutMs: 500 }), { logger: testLogger() });
+    const handler = createAuthorizer(
+      jwtConfig({ jwksUrl: new URL('http://127.0.0.1:9/jwks.json'), jwksTimeoutMs: 500 }),
+      { logger: testLogger() },
+    );
     const token = await sign({ sub: 'user-1' });
     const error = await handler(tokenEvent(`Bearer ${token}`)).then(
       () => undefined,

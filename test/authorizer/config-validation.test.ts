@@ -46,20 +46,34 @@ describe('a configuration built in code', () => {
     const staticConfig: AuthorizerConfig = { mode: 'static', tokens: ['abc-123', 'def.456=='] };
     expect(validateAuthorizerConfig(staticConfig)).toBe(staticConfig);
     expect(validateAuthorizerConfig(JWT)).toBe(JWT);
-    expect(validateAuthorizerConfig({ ...JWT, audienceClaim: 'client_id', allowedAlgorithms: ['ES256', 'EdDSA'] })).toMatchObject({ mode: 'jwt' });
+    expect(
+      validateAuthorizerConfig({ ...JWT, audienceClaim: 'client_id', allowedAlgorithms: ['ES256', 'EdDSA'] }),
+    ).toMatchObject({ mode: 'jwt' });
     expect(typeof createAuthorizer(staticConfig, { logger })).toBe('function');
   });
 
   it.each<[string, AuthorizerConfig, RegExp]>([
-    ['static mode without tokens (nobody could get in, or worse, anyone)', { mode: 'static', tokens: [] }, /at least one token/],
-    ['a static token that is not RFC 6750 b64token syntax', { mode: 'static', tokens: ['ok', 'two words'] }, /tokens\[1\] is not a valid bearer token/],
+    [
+      'static mode without tokens (nobody could get in, or worse, anyone)',
+      { mode: 'static', tokens: [] },
+      /at least one token/,
+    ],
+    [
+      'a static token that is not RFC 6750 b64token syntax',
+      { mode: 'static', tokens: ['ok', 'two words'] },
+      /tokens\[1\] is not a valid bearer token/,
+    ],
     ['an empty static token', { mode: 'static', tokens: [''] }, /tokens\[0\] is not a valid bearer token/],
     ['jwt mode without an issuer', { ...JWT, issuer: '' }, /issuer/],
     ['jwt mode without an audience (RFC 8707: tokens must be for this resource)', { ...JWT, audience: [] }, /audience/],
     ['an audience claim other than aud or client_id', { ...JWT, audienceClaim: 'azp' as 'aud' }, /audienceClaim/],
     ['no algorithm at all', { ...JWT, allowedAlgorithms: [] }, /at least one algorithm/],
     ['alg none (unsigned tokens)', { ...JWT, allowedAlgorithms: ['RS256', 'none'] }, /algorithm none is not allowed/],
-    ['HS256 (the public JWKS would become the HMAC secret)', { ...JWT, allowedAlgorithms: ['HS256'] }, /algorithm HS256 is not allowed/],
+    [
+      'HS256 (the public JWKS would become the HMAC secret)',
+      { ...JWT, allowedAlgorithms: ['HS256'] },
+      /algorithm HS256 is not allowed/,
+    ],
   ])('refuses %s, at creation', (_name, config, problem) => {
     const problems = problemsOf(config);
     expect(problems.join('\n')).toMatch(problem);
@@ -73,7 +87,9 @@ describe('a configuration built in code', () => {
   });
 
   it('the error message lists the problems', () => {
-    expect(() => validateAuthorizerConfig({ mode: 'static', tokens: [] })).toThrow(/^Invalid authorizer configuration: .*at least one token/);
+    expect(() => validateAuthorizerConfig({ mode: 'static', tokens: [] })).toThrow(
+      /^Invalid authorizer configuration: .*at least one token/,
+    );
   });
 });
 
@@ -83,7 +99,10 @@ describe('the JWKS URL from the environment', () => {
     JWT_ISSUER: 'https://auth.example.test/',
     JWT_AUDIENCE: 'https://mcp.example.test/dev/mcp',
   };
-  const read = (url: string, extra: Record<string, string> = {}) => () => readAuthorizerConfig({ ...env, JWT_JWKS_URL: url, ...extra });
+  const read =
+    (url: string, extra: Record<string, string> = {}) =>
+    () =>
+      readAuthorizerConfig({ ...env, JWT_JWKS_URL: url, ...extra });
 
   it.each([
     'https://auth.example.test/.well-known/jwks.json',

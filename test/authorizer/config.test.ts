@@ -22,7 +22,10 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 
 describe('authorizer config from the environment', () => {
   it('reads static mode (the default) with a JSON array of tokens', () => {
-    expect(readAuthorizerConfig({ STATIC_TOKENS: '["abc-123","def.456"]' })).toEqual({ mode: 'static', tokens: ['abc-123', 'def.456'] });
+    expect(readAuthorizerConfig({ STATIC_TOKENS: '["abc-123","def.456"]' })).toEqual({
+      mode: 'static',
+      tokens: ['abc-123', 'def.456'],
+    });
   });
 
   it('reads jwt mode with defaults: RS256,ES256, 30 s tolerance, no required scopes', () => {
@@ -63,17 +66,24 @@ describe('authorizer config from the environment', () => {
     expect(problems.join('\n')).toMatch(/JWT_JWKS_URL is required/);
   });
 
-  it.each(['none', 'HS256', 'hs512', 'RS256,none', 'ES256,HS384'])('refuses JWT_ALLOWED_ALGORITHMS=%s', (algorithms) => {
-    expect(problemsOf({ ...JWT_ENV, JWT_ALLOWED_ALGORITHMS: algorithms }).join('\n')).toMatch(/must not contain/);
-  });
+  it.each(['none', 'HS256', 'hs512', 'RS256,none', 'ES256,HS384'])(
+    'refuses JWT_ALLOWED_ALGORITHMS=%s',
+    (algorithms) => {
+      expect(problemsOf({ ...JWT_ENV, JWT_ALLOWED_ALGORITHMS: algorithms }).join('\n')).toMatch(/must not contain/);
+    },
+  );
 
   it('reads JWT_AUDIENCE_CLAIM=client_id (Cognito access tokens) and refuses other claims', () => {
-    expect(readAuthorizerConfig({ ...JWT_ENV, JWT_AUDIENCE: 'app-client-id', JWT_AUDIENCE_CLAIM: 'client_id' })).toMatchObject({ audienceClaim: 'client_id' });
+    expect(
+      readAuthorizerConfig({ ...JWT_ENV, JWT_AUDIENCE: 'app-client-id', JWT_AUDIENCE_CLAIM: 'client_id' }),
+    ).toMatchObject({ audienceClaim: 'client_id' });
     expect(problemsOf({ ...JWT_ENV, JWT_AUDIENCE_CLAIM: 'azp' }).join('\n')).toMatch(/JWT_AUDIENCE_CLAIM/);
   });
 
   it('refuses unknown algorithms and a bad timeout', () => {
-    expect(problemsOf({ ...JWT_ENV, JWT_ALLOWED_ALGORITHMS: 'RS257' }).join('\n')).toMatch(/unsupported algorithm RS257/);
+    expect(problemsOf({ ...JWT_ENV, JWT_ALLOWED_ALGORITHMS: 'RS257' }).join('\n')).toMatch(
+      /unsupported algorithm RS257/,
+    );
     expect(problemsOf({ ...JWT_ENV, JWT_JWKS_TIMEOUT_MS: '-1' }).join('\n')).toMatch(/JWT_JWKS_TIMEOUT_MS/);
   });
 
@@ -81,7 +91,9 @@ describe('authorizer config from the environment', () => {
     expect(problemsOf({ ...JWT_ENV, JWT_JWKS_URL: 'http://idp.example/jwks' }).join('\n')).toMatch(/must use https/);
     expect(() => readAuthorizerConfig({ ...JWT_ENV, JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).not.toThrow();
     expect(() => readAuthorizerConfig({ ...JWT_ENV, JWT_JWKS_URL: 'http://localhost:8080/jwks' })).not.toThrow();
-    expect(() => readAuthorizerConfig({ ...JWT_ENV, JWT_JWKS_URL: 'http://mock-idp:8080/jwks', JWT_JWKS_ALLOW_HTTP: 'true' })).not.toThrow();
+    expect(() =>
+      readAuthorizerConfig({ ...JWT_ENV, JWT_JWKS_URL: 'http://mock-idp:8080/jwks', JWT_JWKS_ALLOW_HTTP: 'true' }),
+    ).not.toThrow();
   });
 
   it.each([
@@ -121,15 +133,24 @@ describe('bearer parsing', () => {
 
 describe('policy resource', () => {
   it('widens a method ARN to every method and path of the stage', () => {
-    expect(apiWideResource('arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/POST/mcp')).toBe('arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/*/*');
-    expect(apiWideResource('arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/GET/')).toBe('arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/*/*');
-    expect(apiWideResource('arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/a/b:c/d')).toBe('arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/*');
+    expect(apiWideResource('arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/POST/mcp')).toBe(
+      'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/*/*',
+    );
+    expect(apiWideResource('arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/GET/')).toBe(
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/*/*',
+    );
+    expect(apiWideResource('arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/a/b:c/d')).toBe(
+      'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/*',
+    );
   });
 
-  it.each([undefined, '', 'not-an-arn', 'arn:aws:lambda:us-east-1:123456789012:function:x', 'arn:aws:execute-api:us-east-1:123456789012:abc123'])(
-    'refuses %s (a gateway fault: 500, not 401)',
-    (arn) => {
-      expect(() => apiWideResource(arn)).toThrow(InvalidMethodArnError);
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    'not-an-arn',
+    'arn:aws:lambda:us-east-1:123456789012:function:x',
+    'arn:aws:execute-api:us-east-1:123456789012:abc123',
+  ])('refuses %s (a gateway fault: 500, not 401)', (arn) => {
+    expect(() => apiWideResource(arn)).toThrow(InvalidMethodArnError);
+  });
 });

@@ -11,7 +11,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isBearerTokenSyntax, MAX_AUTHORIZATION_BYTES, parseBearer } from '../../server/authorizer/bearer.ts';
-import { AuthorizerConfigError, readAuthorizerConfig, validateAuthorizerConfig } from '../../server/authorizer/config.ts';
+import {
+  AuthorizerConfigError,
+  readAuthorizerConfig,
+  validateAuthorizerConfig,
+} from '../../server/authorizer/config.ts';
 import { authorizationFromEvent, methodArnOf } from '../../server/authorizer/event.ts';
 import { tokenFingerprint } from '../../server/authorizer/fingerprint.ts';
 import { createStaticTokenVerifier } from '../../server/authorizer/static-tokens.ts';
@@ -60,25 +64,57 @@ describe('bearer credentials (RFC 6750 section 2.1)', () => {
 
 describe('the credential in the authorizer event', () => {
   it('reads authorizationToken from a TOKEN event', () => {
-    expect(authorizationFromEvent({ type: 'TOKEN', authorizationToken: 'Bearer abc', methodArn: 'x' })).toBe('Bearer abc');
+    expect(authorizationFromEvent({ type: 'TOKEN', authorizationToken: 'Bearer abc', methodArn: 'x' })).toBe(
+      'Bearer abc',
+    );
   });
 
   it('reads Authorization from a REQUEST event in any case, from headers', () => {
     expect(authorizationFromEvent({ headers: { AUTHORIZATION: 'Bearer abc' } })).toBe('Bearer abc');
-    expect(authorizationFromEvent({ headers: { authorization: 'Bearer abc' }, multiValueHeaders: { authorization: ['Bearer abc'] } })).toBe('Bearer abc');
+    expect(
+      authorizationFromEvent({
+        headers: { authorization: 'Bearer abc' },
+        multiValueHeaders: { authorization: ['Bearer abc'] },
+      }),
+    ).toBe('Bearer abc');
   });
 
   it('finds nothing in an event that is not an object, has no headers, or a non-string value', () => {
-    for (const event of [undefined, null, 'Bearer abc', 42, {}, { headers: null }, { headers: 'Bearer abc' }, { headers: { authorization: 7 } }, { authorizationToken: 7 }]) {
+    for (const event of [
+      undefined,
+      null,
+      'Bearer abc',
+      42,
+      {},
+      { headers: null },
+      { headers: 'Bearer abc' },
+      { headers: { authorization: 7 } },
+      { authorizationToken: 7 },
+    ]) {
       expect(authorizationFromEvent(event)).toBeUndefined();
     }
   });
 
   it('calls a header sent twice ambiguous (null), in multiValueHeaders or under two spellings', () => {
-    expect(authorizationFromEvent({ headers: { authorization: 'Bearer b' }, multiValueHeaders: { authorization: ['Bearer a', 'Bearer b'] } })).toBeNull();
-    expect(authorizationFromEvent({ headers: { authorization: 'Bearer b' }, multiValueHeaders: { Authorization: ['Bearer a'], authorization: ['Bearer b'] } })).toBeNull();
+    expect(
+      authorizationFromEvent({
+        headers: { authorization: 'Bearer b' },
+        multiValueHeaders: { authorization: ['Bearer a', 'Bearer b'] },
+      }),
+    ).toBeNull();
+    expect(
+      authorizationFromEvent({
+        headers: { authorization: 'Bearer b' },
+        multiValueHeaders: { Authorization: ['Bearer a'], authorization: ['Bearer b'] },
+      }),
+    ).toBeNull();
     expect(authorizationFromEvent({ headers: { Authorization: 'Bearer a', authorization: 'Bearer b' } })).toBeNull();
-    expect(authorizationFromEvent({ headers: { authorization: 'Bearer b' }, multiValueHeaders: { authorization: 'Bearer b', other: ['x', 'y'] } })).toBe('Bearer b');
+    expect(
+      authorizationFromEvent({
+        headers: { authorization: 'Bearer b' },
+        multiValueHeaders: { authorization: 'Bearer b', other: ['x', 'y'] },
+      }),
+    ).toBe('Bearer b');
   });
 
   it('reads the methodArn only when it is a string', () => {
@@ -90,7 +126,10 @@ describe('the credential in the authorizer event', () => {
 describe('static tokens', () => {
   it('names the principal by the position of the first matching token, never by the token', async () => {
     const verify = createStaticTokenVerifier(['tok-a', 'tok-b', 'tok-a']);
-    expect(await verify('tok-a')).toEqual({ kind: 'allow', identity: { principalId: 'static-token-1', clientId: 'static-token-1', scopes: [] } });
+    expect(await verify('tok-a')).toEqual({
+      kind: 'allow',
+      identity: { principalId: 'static-token-1', clientId: 'static-token-1', scopes: [] },
+    });
     expect(await verify('tok-b')).toMatchObject({ identity: { principalId: 'static-token-2' } });
     expect(await verify('tok-c')).toEqual({ kind: 'unauthorized', reason: 'unknown-static-token' });
     expect(await verify('tok-')).toMatchObject({ kind: 'unauthorized' });
@@ -125,13 +164,31 @@ describe('remaining settings', () => {
     ['1.5', /JWT_JWKS_TIMEOUT_MS must be a positive integer/],
     ['soon', /JWT_JWKS_TIMEOUT_MS must be a positive integer/],
   ])('refuses JWT_JWKS_TIMEOUT_MS=%s', (value, problem) => {
-    const env = { AUTH_MODE: 'jwt', JWT_ISSUER: 'i', JWT_JWKS_URL: 'https://a.test/j', JWT_AUDIENCE: 'a', JWT_JWKS_TIMEOUT_MS: value };
+    const env = {
+      AUTH_MODE: 'jwt',
+      JWT_ISSUER: 'i',
+      JWT_JWKS_URL: 'https://a.test/j',
+      JWT_AUDIENCE: 'a',
+      JWT_JWKS_TIMEOUT_MS: value,
+    };
     expect(() => readAuthorizerConfig(env)).toThrow(problem);
   });
 
   it('reads AUTH_MODE case-insensitively and trimmed, an empty timeout as the default, and jwt static tokens not at all', () => {
-    const env = { AUTH_MODE: ' JWT ', JWT_ISSUER: ' i ', JWT_JWKS_URL: 'https://a.test/j', JWT_AUDIENCE: 'a', JWT_JWKS_TIMEOUT_MS: ' ', JWT_AUDIENCE_CLAIM: ' ' };
-    expect(readAuthorizerConfig(env)).toMatchObject({ mode: 'jwt', issuer: 'i', jwksTimeoutMs: 3000, audienceClaim: 'aud' });
+    const env = {
+      AUTH_MODE: ' JWT ',
+      JWT_ISSUER: ' i ',
+      JWT_JWKS_URL: 'https://a.test/j',
+      JWT_AUDIENCE: 'a',
+      JWT_JWKS_TIMEOUT_MS: ' ',
+      JWT_AUDIENCE_CLAIM: ' ',
+    };
+    expect(readAuthorizerConfig(env)).toMatchObject({
+      mode: 'jwt',
+      issuer: 'i',
+      jwksTimeoutMs: 3000,
+      audienceClaim: 'aud',
+    });
     expect(readAuthorizerConfig({ AUTH_MODE: '', STATIC_TOKENS: '["t"]' })).toEqual({ mode: 'static', tokens: ['t'] });
   });
 });

@@ -8,7 +8,6 @@ import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { AuthorizerConfigError } from '../../server/authorizer/config.ts';
 import { JwksServer, WHOLE_API, captureOutput, lambdaContext, loadAuthorizerEntry, tokenEvent } from './helpers.ts';
 
-
 let output: ReturnType<typeof captureOutput>;
 beforeAll(() => {
   output = captureOutput();
@@ -37,7 +36,10 @@ describe('authorizer entry module', () => {
           .setExpirationTime('5m')
           .sign(privateKey);
       const allowed = await handler(tokenEvent(`Bearer ${await sign('mcp:invoke')}`), lambdaContext());
-      expect(allowed).toMatchObject({ principalId: 'alice', context: { clientId: 'cli', scope: 'mcp:invoke', authMode: 'jwt' } });
+      expect(allowed).toMatchObject({
+        principalId: 'alice',
+        context: { clientId: 'cli', scope: 'mcp:invoke', authMode: 'jwt' },
+      });
       expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: WHOLE_API });
       const denied = await handler(tokenEvent(`Bearer ${await sign('other')}`), lambdaContext());
       expect(denied.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: WHOLE_API });
@@ -58,7 +60,9 @@ describe('authorizer entry module', () => {
       // A fresh module instance has its own class object, so compare by name.
       expect((failure as Error).name).toBe(AuthorizerConfigError.name);
       expect((failure as Error).message).not.toBe('Unauthorized');
-      expect((failure as Error).message).toMatch(/JWT_ISSUER is required.*JWT_AUDIENCE is required.*JWT_JWKS_URL is required.*must not contain HS256/);
+      expect((failure as Error).message).toMatch(
+        /JWT_ISSUER is required.*JWT_AUDIENCE is required.*JWT_JWKS_URL is required.*must not contain HS256/,
+      );
     }
   });
 

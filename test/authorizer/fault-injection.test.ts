@@ -12,14 +12,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInst
 import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { readAuthorizerConfig } from '../../server/authorizer/config.ts';
-import { CRASH_EXIT_CODE, CRASH_TOKEN_PREFIX, FAULT_TOKENS_VARIABLE, HANG_TOKEN_PREFIX } from '../fixtures/test-server/authorizer-fault-tokens.ts';
+import {
+  CRASH_EXIT_CODE,
+  CRASH_TOKEN_PREFIX,
+  FAULT_TOKENS_VARIABLE,
+  HANG_TOKEN_PREFIX,
+} from '../fixtures/test-server/authorizer-fault-tokens.ts';
 import { captureOutput, lambdaContext, loadAuthorizerEntry, requestEvent, tokenEvent, WHOLE_API } from './helpers.ts';
 
 const GOOD_TOKEN = 'good-token-123';
 const STATIC_ENV = { AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([GOOD_TOKEN]) };
 const CRASH = `Bearer ${CRASH_TOKEN_PREFIX}abc`;
 const HANG = `Bearer ${HANG_TOKEN_PREFIX}abc`;
-
 
 /** The entry module, with the fault variable only as `env` sets it (never inherited). */
 const loadEntryWithoutHook = (env: Record<string, string>): Promise<AuthorizerHandler> =>
@@ -33,7 +37,13 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'re
     timer = setTimeout(() => resolve('pending'), ms);
   });
   try {
-    return await Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
+    return await Promise.race([
+      promise.then(
+        () => 'resolved' as const,
+        () => 'rejected' as const,
+      ),
+      pending,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -53,11 +63,20 @@ function stubExit(): void {
 }
 
 describe('authorizer fault hook', () => {
-  it.each([['unset', undefined], ['empty', ''], ['"true"', 'true'], ['"1"', '1'], ['"ON"', 'ON'], ['"off"', 'off']])(
+  it.each([
+    ['unset', undefined],
+    ['empty', ''],
+    ['"true"', 'true'],
+    ['"1"', '1'],
+    ['"ON"', 'ON'],
+    ['"off"', 'off'],
+  ])(
     'is off when %s: fault tokens are ordinary unknown tokens (401) and the process keeps running',
     async (_label, value) => {
       stubExit();
-      const handler = await loadEntryWithoutHook(value === undefined ? STATIC_ENV : { ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: value });
+      const handler = await loadEntryWithoutHook(
+        value === undefined ? STATIC_ENV : { ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: value },
+      );
       await expect(handler(tokenEvent(CRASH), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
       await expect(handler(tokenEvent(HANG), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
       expect(exit).not.toHaveBeenCalled();
@@ -72,7 +91,10 @@ describe('authorizer fault hook', () => {
     await expect(product(tokenEvent(CRASH), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
     await expect(product(tokenEvent(HANG), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
     expect(exit).not.toHaveBeenCalled();
-    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' })).toEqual({ mode: 'static', tokens: [GOOD_TOKEN] });
+    expect(readAuthorizerConfig({ ...STATIC_ENV, [FAULT_TOKENS_VARIABLE]: 'on' })).toEqual({
+      mode: 'static',
+      tokens: [GOOD_TOKEN],
+    });
   });
 
   it('when on, a crash token exits the process with status 1 and a hang token never answers', async () => {
@@ -88,7 +110,9 @@ describe('authorizer fault hook', () => {
     // REQUEST authorizers read the header from the event's headers: the same tokens apply.
     expect(await settledWithin(handler(requestEvent([['Authorization', HANG]]), lambdaContext()), 50)).toBe('pending');
     expect(exit).toHaveBeenCalledTimes(1);
-    expect(output.text()).toMatch(/"level":"WARN","message":"Injected authorizer fault".*"function_request_id":"[^"]+".*"fault":"crash"/);
+    expect(output.text()).toMatch(
+      /"level":"WARN","message":"Injected authorizer fault".*"function_request_id":"[^"]+".*"fault":"crash"/,
+    );
   });
 
   it('when on, every other token is decided exactly as without it', async () => {
@@ -98,8 +122,12 @@ describe('authorizer fault hook', () => {
     expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: WHOLE_API });
     await expect(handler(tokenEvent('Bearer not-a-known-token'), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
     // The prefix must start the token: elsewhere in it, it is just characters.
-    await expect(handler(tokenEvent(`Bearer x${CRASH_TOKEN_PREFIX}abc`), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
-    await expect(handler(tokenEvent(`Basic ${CRASH_TOKEN_PREFIX}abc`), lambdaContext())).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(tokenEvent(`Bearer x${CRASH_TOKEN_PREFIX}abc`), lambdaContext())).rejects.toThrow(
+      /^Unauthorized$/,
+    );
+    await expect(handler(tokenEvent(`Basic ${CRASH_TOKEN_PREFIX}abc`), lambdaContext())).rejects.toThrow(
+      /^Unauthorized$/,
+    );
     expect(exit).not.toHaveBeenCalled();
   });
 
@@ -107,6 +135,7 @@ describe('authorizer fault hook', () => {
     const dir = path.join(repoRoot, 'terraform');
     const files = (await readdir(dir)).filter((name) => name.endsWith('.tf') || name.endsWith('.tfvars.example'));
     expect(files.length).toBeGreaterThan(0);
-    for (const name of files) expect(await readFile(path.join(dir, name), 'utf8'), name).not.toContain(FAULT_TOKENS_VARIABLE);
+    for (const name of files)
+      expect(await readFile(path.join(dir, name), 'utf8'), name).not.toContain(FAULT_TOKENS_VARIABLE);
   });
 });

@@ -23,10 +23,15 @@ export function tokenEvent(authorizationToken: string, methodArn = METHOD_ARN): 
 }
 
 /** REQUEST input format (same page); `headers` carries the last value, `multiValueHeaders` all of them. */
-export function requestEvent(headerPairs: ReadonlyArray<readonly [string, string]>, methodArn = METHOD_ARN): APIGatewayRequestAuthorizerEvent {
+export function requestEvent(
+  headerPairs: ReadonlyArray<readonly [string, string]>,
+  methodArn = METHOD_ARN,
+): APIGatewayRequestAuthorizerEvent {
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of headerPairs) (multiValueHeaders[name] ??= []).push(value);
-  const headers = Object.fromEntries(Object.entries(multiValueHeaders).map(([name, values]) => [name, values[values.length - 1]!]));
+  const headers = Object.fromEntries(
+    Object.entries(multiValueHeaders).map(([name, values]) => [name, values[values.length - 1]!]),
+  );
   return {
     type: 'REQUEST',
     methodArn,
@@ -97,7 +102,12 @@ export function captureOutput(): { text: () => string; restore: () => void } {
 
 /** Does an IAM `Resource` pattern (`*` any run of characters, `?` one) match this ARN? */
 export function iamResourceMatches(pattern: string, arn: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return regex.test(arn);
 }
 

@@ -25,7 +25,8 @@ let output: ReturnType<typeof captureOutput>;
 const issuedTokens: string[] = [];
 
 const now = (): number => Math.floor(Date.now() / 1000);
-const b64url = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 function config(overrides: Partial<JwtAuthConfig> = {}): JwtAuthConfig {
   return {
@@ -108,7 +109,9 @@ describe('jwt: allowed', () => {
   it('accepts a valid RS256 token with an Allow policy over the whole API and the context contract', async () => {
     const result = await call(authorizer(), await sign());
     expect(result.principalId).toBe('user-123');
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: WHOLE_API }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: WHOLE_API },
+    ]);
     expect(result.context).toEqual({ clientId: 'client-abc', scope: `openid ${REQUIRED_SCOPE}`, authMode: 'jwt' });
     for (const value of Object.values(result.context)) expect(typeof value).toBe('string');
     expect(authInfoFromAuthorizer({ principalId: result.principalId, ...result.context })).toMatchObject({
@@ -128,14 +131,24 @@ describe('jwt: allowed', () => {
   });
 
   it('reads scopes from scp (array, Okta) and scp (string, Entra ID), client id from azp or cid', async () => {
-    const okta = await call(authorizer(), await sign({ claims: { scope: undefined, scp: [REQUIRED_SCOPE, 'x'], client_id: undefined, cid: 'okta-client' } }));
+    const okta = await call(
+      authorizer(),
+      await sign({
+        claims: { scope: undefined, scp: [REQUIRED_SCOPE, 'x'], client_id: undefined, cid: 'okta-client' },
+      }),
+    );
     expect(okta.context).toMatchObject({ scope: `${REQUIRED_SCOPE} x`, clientId: 'okta-client' });
-    const entra = await call(authorizer(), await sign({ claims: { scope: undefined, scp: `x ${REQUIRED_SCOPE}`, client_id: undefined, azp: 'entra-app' } }));
+    const entra = await call(
+      authorizer(),
+      await sign({ claims: { scope: undefined, scp: `x ${REQUIRED_SCOPE}`, client_id: undefined, azp: 'entra-app' } }),
+    );
     expect(entra.context).toMatchObject({ scope: `x ${REQUIRED_SCOPE}`, clientId: 'entra-app' });
   });
 
   it('accepts a token that expired within the 30 s clock tolerance', async () => {
-    await expect(call(authorizer(), await sign({ exp: now() - 10 }))).resolves.toMatchObject({ principalId: 'user-123' });
+    await expect(call(authorizer(), await sign({ exp: now() - 10 }))).resolves.toMatchObject({
+      principalId: 'user-123',
+    });
   });
 
   it('checks client_id as the audience for issuers whose access tokens carry no aud (Cognito)', async () => {
@@ -149,7 +162,9 @@ describe('jwt: allowed', () => {
         .sign(rsa.privateKey);
       return track(token);
     };
-    await expect(call(handler, await withoutAud('cognito-app-client'))).resolves.toMatchObject({ context: { clientId: 'cognito-app-client' } });
+    await expect(call(handler, await withoutAud('cognito-app-client'))).resolves.toMatchObject({
+      context: { clientId: 'cognito-app-client' },
+    });
     await expect(call(handler, await withoutAud('another-client'))).rejects.toThrow(/^Unauthorized$/);
     // In the default (aud) mode the same token has no audience and is refused.
     await expect(call(authorizer(), await withoutAud('cognito-app-client'))).rejects.toThrow(/^Unauthorized$/);
@@ -165,45 +180,89 @@ describe('jwt: refused with Unauthorized (API Gateway answers 401)', () => {
   // [case, token factory, the reason the authorizer logs]
   const cases: Array<[string, () => Promise<string>, string]> = [
     ['expired (beyond the 30 s tolerance)', () => sign({ exp: now() - 120 }), 'ERR_JWT_EXPIRED'],
-    ['not yet valid (nbf beyond the tolerance)', () => sign({ nbf: now() + 120 }), 'ERR_JWT_CLAIM_VALIDATION_FAILED:nbf'],
+    [
+      'not yet valid (nbf beyond the tolerance)',
+      () => sign({ nbf: now() + 120 }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED:nbf',
+    ],
     ['wrong issuer', () => sign({ issuer: 'https://evil.example.test/' }), 'ERR_JWT_CLAIM_VALIDATION_FAILED:iss'],
-    ['wrong audience', () => sign({ audience: 'https://other-api.example.test/mcp' }), 'ERR_JWT_CLAIM_VALIDATION_FAILED:aud'],
-    ['alg: none (unsigned, crafted by hand)', async () =>
-      track(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ iss: ISSUER, aud: AUDIENCE, sub: 'user-123', exp: now() + 300, scope: REQUIRED_SCOPE })}.`),
-      'ERR_JOSE_ALG_NOT_ALLOWED'],
-    ['HS256 signed with the RSA public key as the HMAC secret', async () => {
-      const secret = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
-      const token = await new SignJWT({ scope: REQUIRED_SCOPE })
-        .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setSubject('user-123')
-        .setExpirationTime(now() + 300)
-        .sign(secret);
-      return track(token);
-    }, 'ERR_JOSE_ALG_NOT_ALLOWED'],
-    ['tampered signature', async () => {
-      const [header, payload, signature] = (await sign()).split('.') as [string, string, string];
-      const middle = Math.floor(signature.length / 2);
-      const flipped = signature[middle] === 'A' ? 'B' : 'A';
-      return track(`${header}.${payload}.${signature.slice(0, middle)}${flipped}${signature.slice(middle + 1)}`);
-    }, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
-    ['tampered payload (sub changed, signature kept)', async () => {
-      const [header, , signature] = (await sign()).split('.') as [string, string, string];
-      const forged = b64url({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: now() + 300, scope: REQUIRED_SCOPE });
-      return track(`${header}.${forged}.${signature}`);
-    }, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
-    ['unknown kid (key not in the JWKS)', () => sign({ kid: 'rogue-1', key: rogue.privateKey }), 'ERR_JWKS_NO_MATCHING_KEY'],
-    ['known kid, signed by another key', () => sign({ kid: 'rsa-1', key: rogue.privateKey }), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
+    [
+      'wrong audience',
+      () => sign({ audience: 'https://other-api.example.test/mcp' }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED:aud',
+    ],
+    [
+      'alg: none (unsigned, crafted by hand)',
+      async () =>
+        track(
+          `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ iss: ISSUER, aud: AUDIENCE, sub: 'user-123', exp: now() + 300, scope: REQUIRED_SCOPE })}.`,
+        ),
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+    ],
+    [
+      'HS256 signed with the RSA public key as the HMAC secret',
+      async () => {
+        const secret = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
+        const token = await new SignJWT({ scope: REQUIRED_SCOPE })
+          .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setSubject('user-123')
+          .setExpirationTime(now() + 300)
+          .sign(secret);
+        return track(token);
+      },
+      'ERR_JOSE_ALG_NOT_ALLOWED',
+    ],
+    [
+      'tampered signature',
+      async () => {
+        const [header, payload, signature] = (await sign()).split('.') as [string, string, string];
+        const middle = Math.floor(signature.length / 2);
+        const flipped = signature[middle] === 'A' ? 'B' : 'A';
+        return track(`${header}.${payload}.${signature.slice(0, middle)}${flipped}${signature.slice(middle + 1)}`);
+      },
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    ],
+    [
+      'tampered payload (sub changed, signature kept)',
+      async () => {
+        const [header, , signature] = (await sign()).split('.') as [string, string, string];
+        const forged = b64url({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: now() + 300, scope: REQUIRED_SCOPE });
+        return track(`${header}.${forged}.${signature}`);
+      },
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    ],
+    [
+      'unknown kid (key not in the JWKS)',
+      () => sign({ kid: 'rogue-1', key: rogue.privateKey }),
+      'ERR_JWKS_NO_MATCHING_KEY',
+    ],
+    [
+      'known kid, signed by another key',
+      () => sign({ kid: 'rsa-1', key: rogue.privateKey }),
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    ],
     ['missing sub', () => sign({ subject: null }), 'ERR_JWT_CLAIM_VALIDATION_FAILED:sub'],
     ['missing exp', () => sign({ exp: null }), 'ERR_JWT_CLAIM_VALIDATION_FAILED:exp'],
     ['malformed: not a JWT', async () => 'not-a-jwt', 'malformed-jwt'],
     ['malformed: two segments', async () => 'eyJhbGciOiJSUzI1NiJ9.e30', 'malformed-jwt'],
     ['malformed: five segments (JWE shape)', async () => 'a.b.c.d.e', 'malformed-jwt'],
-    ['malformed: header is not JSON', async () => `${b64url('not json')}.${b64url({ sub: 'x' })}.c2ln`, 'ERR_JWS_INVALID'],
-    ['malformed: validly signed payload that is not JSON', async () =>
-      track(await new CompactSign(new TextEncoder().encode('[1,2')).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey)),
-      'ERR_JWT_INVALID'],
+    [
+      'malformed: header is not JSON',
+      async () => `${b64url('not json')}.${b64url({ sub: 'x' })}.c2ln`,
+      'ERR_JWS_INVALID',
+    ],
+    [
+      'malformed: validly signed payload that is not JSON',
+      async () =>
+        track(
+          await new CompactSign(new TextEncoder().encode('[1,2'))
+            .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+            .sign(rsa.privateKey),
+        ),
+      'ERR_JWT_INVALID',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, make, reason) => {
@@ -218,7 +277,9 @@ describe('jwt: valid token without the required scope', () => {
   it('returns a Deny policy over the whole API (API Gateway answers 403)', async () => {
     const result = await call(authorizer(), await sign({ claims: { scope: 'openid profile' } }));
     expect(result.principalId).toBe('user-123');
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: WHOLE_API }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: WHOLE_API },
+    ]);
     expect(result.context).toMatchObject({ scope: 'openid profile', authMode: 'jwt' });
   });
 
@@ -296,9 +357,13 @@ describe('jwt: JWKS endpoint', () => {
     await call(handler, await sign());
     const rotated = await generateKeyPair('ES256', { extractable: true });
     const original = jwks.jwks;
-    jwks.jwks = { keys: [...original.keys, { ...(await exportJWK(rotated.publicKey)), kid: 'ec-2', alg: 'ES256', use: 'sig' }] };
+    jwks.jwks = {
+      keys: [...original.keys, { ...(await exportJWK(rotated.publicKey)), kid: 'ec-2', alg: 'ES256', use: 'sig' }],
+    };
     try {
-      await expect(call(handler, await sign({ alg: 'ES256', kid: 'ec-2', key: rotated.privateKey }))).resolves.toMatchObject({ principalId: 'user-123' });
+      await expect(
+        call(handler, await sign({ alg: 'ES256', kid: 'ec-2', key: rotated.privateKey })),
+      ).resolves.toMatchObject({ principalId: 'user-123' });
     } finally {
       jwks.jwks = original;
     }
@@ -313,7 +378,9 @@ describe('jwt: logs', () => {
     const token = await sign();
     await call(authorizer(), token);
     await expect(call(authorizer(), await sign({ exp: now() - 120 }))).rejects.toThrow(/^Unauthorized$/);
-    await expect(call(authorizer(), await sign({ audience: 'https://elsewhere.example.test/' }))).rejects.toThrow(/^Unauthorized$/);
+    await expect(call(authorizer(), await sign({ audience: 'https://elsewhere.example.test/' }))).rejects.toThrow(
+      /^Unauthorized$/,
+    );
     const unreachable = authorizer({ jwksUrl: new URL('http://127.0.0.1:9/jwks.json'), jwksCooldownMs: 0 });
     await expect(call(unreachable, await sign())).rejects.toBeInstanceOf(AuthorizerDependencyError);
     const logs = output.text();

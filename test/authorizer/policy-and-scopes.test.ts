@@ -16,11 +16,31 @@ import { missingScopes, scopesFromClaims } from '../../server/authorizer/scopes.
 
 describe('method ARN → the stage-wide policy resource', () => {
   it.each([
-    ['a POST on /mcp', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/mcp', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*'],
-    ['the root resource', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/*/*'],
-    ['child resources', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/DELETE/a/b/c', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/*/*'],
-    ['the aws-us-gov partition', 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/dev/POST/mcp', 'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/dev/*/*'],
-    ['a colon in a path parameter value', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/items/urn:x:1', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*'],
+    [
+      'a POST on /mcp',
+      'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/mcp',
+      'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*',
+    ],
+    [
+      'the root resource',
+      'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/',
+      'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/*/*',
+    ],
+    [
+      'child resources',
+      'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/DELETE/a/b/c',
+      'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/*/*',
+    ],
+    [
+      'the aws-us-gov partition',
+      'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/dev/POST/mcp',
+      'arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/dev/*/*',
+    ],
+    [
+      'a colon in a path parameter value',
+      'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/items/urn:x:1',
+      'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*',
+    ],
   ])('%s', (_name, methodArn, expected) => {
     expect(apiWideResource(methodArn)).toBe(expected);
   });
@@ -52,17 +72,27 @@ describe('the policy document', () => {
   const identity = { principalId: 'user-123', clientId: 'client-abc', scopes: ['mcp:invoke', 'openid'] };
   const resource = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*';
 
-  it.each(['Allow', 'Deny'] as const)('%s: one execute-api:Invoke statement on the resource, with the caller as context', (effect) => {
-    expect(buildPolicy(effect, identity, resource, 'jwt')).toEqual({
-      principalId: 'user-123',
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] },
-      // Context values must be strings, numbers or booleans: scopes travel space-separated.
-      context: { clientId: 'client-abc', scope: 'mcp:invoke openid', authMode: 'jwt' },
-    });
-  });
+  it.each(['Allow', 'Deny'] as const)(
+    '%s: one execute-api:Invoke statement on the resource, with the caller as context',
+    (effect) => {
+      expect(buildPolicy(effect, identity, resource, 'jwt')).toEqual({
+        principalId: 'user-123',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+        },
+        // Context values must be strings, numbers or booleans: scopes travel space-separated.
+        context: { clientId: 'client-abc', scope: 'mcp:invoke openid', authMode: 'jwt' },
+      });
+    },
+  );
 
   it('an identity without scopes gets an empty scope string', () => {
-    expect(buildPolicy('Allow', { ...identity, scopes: [] }, resource, 'static').context).toEqual({ clientId: 'client-abc', scope: '', authMode: 'static' });
+    expect(buildPolicy('Allow', { ...identity, scopes: [] }, resource, 'static').context).toEqual({
+      clientId: 'client-abc',
+      scope: '',
+      authMode: 'static',
+    });
   });
 });
 
@@ -74,10 +104,18 @@ describe('scopes granted by a token', () => {
     ['scopes are case-sensitive strings', { scope: 'MCP:invoke mcp:invoke' }, ['MCP:invoke', 'mcp:invoke']],
     ['scp as an array (Okta)', { scp: ['openid', 'mcp:invoke'] }, ['openid', 'mcp:invoke']],
     ['scp as a string (Entra ID)', { scp: 'openid mcp:invoke' }, ['openid', 'mcp:invoke']],
-    ['non-string and empty array entries dropped', { scp: ['mcp:invoke', 7, null, '', { a: 1 }, ['x'], true] }, ['mcp:invoke']],
+    [
+      'non-string and empty array entries dropped',
+      { scp: ['mcp:invoke', 7, null, '', { a: 1 }, ['x'], true] },
+      ['mcp:invoke'],
+    ],
     ['a number or an object is no scope', { scope: 42, scp: { 'mcp:invoke': true } }, []],
     ['no scope claims at all', { sub: 'x' }, []],
-    ['both claims together, each scope once', { scope: 'openid mcp:invoke', scp: ['mcp:invoke', 'profile'] }, ['openid', 'mcp:invoke', 'profile']],
+    [
+      'both claims together, each scope once',
+      { scope: 'openid mcp:invoke', scp: ['mcp:invoke', 'profile'] },
+      ['openid', 'mcp:invoke', 'profile'],
+    ],
     ['a repeated scope counted once', { scope: 'a a b' }, ['a', 'b']],
   ])('%s', (_name, claims, expected) => {
     expect(scopesFromClaims(claims)).toEqual(expected);

@@ -6,12 +6,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authInfoFromAuthorizer } from '../../server/gateway/authorizer-context.ts';
 import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
-import { WHOLE_API, captureOutput, iamResourceMatches, lambdaContext, loadAuthorizerEntry, requestEvent, tokenEvent } from './helpers.ts';
+import {
+  WHOLE_API,
+  captureOutput,
+  iamResourceMatches,
+  lambdaContext,
+  loadAuthorizerEntry,
+  requestEvent,
+  tokenEvent,
+} from './helpers.ts';
 
 const GOOD = 'sk-live_4f9c2a7e1b8d4c3aa0e5f6b7c8d9e0f1';
 const SECOND = 'second.token-with~all+allowed/chars==';
 const UNKNOWN = 'sk-live_00000000000000000000000000000000';
-
 
 let handler: AuthorizerHandler;
 let output: ReturnType<typeof captureOutput>;
@@ -27,7 +34,9 @@ describe('static tokens: allowed', () => {
   it('accepts a configured token with an Allow policy over the whole API and the context contract', async () => {
     const result = await handler(tokenEvent(`Bearer ${GOOD}`), lambdaContext());
     expect(result.principalId).toBe('static-token-1');
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: WHOLE_API }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: WHOLE_API },
+    ]);
     expect(result.context).toEqual({ clientId: 'static-token-1', scope: '', authMode: 'static' });
     // What the MCP handler reads back from requestContext.authorizer (principalId + context).
     expect(authInfoFromAuthorizer({ principalId: result.principalId, ...result.context })).toMatchObject({
@@ -44,7 +53,9 @@ describe('static tokens: allowed', () => {
 
   it('matches the scheme case-insensitively and tolerates several spaces', async () => {
     for (const header of [`bearer ${GOOD}`, `BEARER ${GOOD}`, `Bearer   ${GOOD}`]) {
-      await expect(handler(tokenEvent(header), lambdaContext())).resolves.toMatchObject({ principalId: 'static-token-1' });
+      await expect(handler(tokenEvent(header), lambdaContext())).resolves.toMatchObject({
+        principalId: 'static-token-1',
+      });
     }
   });
 
@@ -56,7 +67,12 @@ describe('static tokens: allowed', () => {
   });
 
   it('returns a policy that also covers every other method, since API Gateway caches it per token', async () => {
-    const result = await handler(tokenEvent(`Bearer ${GOOD}`, 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/.well-known/oauth-protected-resource'));
+    const result = await handler(
+      tokenEvent(
+        `Bearer ${GOOD}`,
+        'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/.well-known/oauth-protected-resource',
+      ),
+    );
     const resource = (result.policyDocument.Statement[0] as { Resource: string }).Resource;
     expect(resource).toBe(WHOLE_API);
     for (const arn of [
@@ -67,8 +83,12 @@ describe('static tokens: allowed', () => {
     ]) {
       expect(iamResourceMatches(resource, arn), arn).toBe(true);
     }
-    expect(iamResourceMatches(resource, 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/POST/mcp')).toBe(false);
-    expect(iamResourceMatches(resource, 'arn:aws:execute-api:us-east-1:123456789012:otherapi/dev/POST/mcp')).toBe(false);
+    expect(iamResourceMatches(resource, 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/POST/mcp')).toBe(
+      false,
+    );
+    expect(iamResourceMatches(resource, 'arn:aws:execute-api:us-east-1:123456789012:otherapi/dev/POST/mcp')).toBe(
+      false,
+    );
   });
 });
 
@@ -88,7 +108,14 @@ describe('static tokens: refused with Unauthorized (API Gateway answers 401)', (
     ['token with characters outside b64token', tokenEvent(`Bearer ${GOOD}"`), 'malformed'],
     ['two tokens', tokenEvent(`Bearer ${GOOD} ${GOOD}`), 'malformed'],
     ['oversize header (> 8 KiB)', tokenEvent(`Bearer ${GOOD}${'a'.repeat(9000)}`), 'oversize'],
-    ['Authorization sent twice (REQUEST)', requestEvent([['Authorization', `Bearer ${GOOD}`], ['Authorization', `Bearer ${UNKNOWN}`]]), 'duplicate-header'],
+    [
+      'Authorization sent twice (REQUEST)',
+      requestEvent([
+        ['Authorization', `Bearer ${GOOD}`],
+        ['Authorization', `Bearer ${UNKNOWN}`],
+      ]),
+      'duplicate-header',
+    ],
     ['not an event at all', null, 'missing'],
   ];
   it.each(cases)('%s', async (_name, event, reason) => {

@@ -48,7 +48,11 @@ describe('bench baselines', () => {
       expect(status).toBe(200);
       // The SDK's own legacy fallback answers over SSE: one message event carrying the result.
       const data = /^data: (.*)$/m.exec(text)?.[1];
-      expect(JSON.parse(data ?? 'null')).toMatchObject({ jsonrpc: '2.0', id: 0, result: { tools: [{ name: 'ping' }] } });
+      expect(JSON.parse(data ?? 'null')).toMatchObject({
+        jsonrpc: '2.0',
+        id: 0,
+        result: { tools: [{ name: 'ping' }] },
+      });
     }
   });
 
@@ -62,7 +66,12 @@ describe('bench baselines', () => {
     const runtime = resolveNodeRuntime('nodejs22.x');
     const [raw, sdk] = await measurePeakRss(
       [
-        { label: 'raw', script: 'bench/servers/raw-server.ts', args: ['{"jsonrpc":"2.0","id":0,"result":{"tools":[]}}'], path: '/' },
+        {
+          label: 'raw',
+          script: 'bench/servers/raw-server.ts',
+          args: ['{"jsonrpc":"2.0","id":0,"result":{"tools":[]}}'],
+          path: '/',
+        },
         { label: 'sdk', script: 'bench/servers/sdk-server.ts', path: '/mcp' },
       ],
       { memorySizeMb: 512, runtime, requests: 20 },

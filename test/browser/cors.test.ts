@@ -24,7 +24,9 @@ const chromiumMissing = !existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 
 if (chromiumMissing && !inCi) {
-  console.warn(`\n*** SKIPPING the browser CORS tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it) ***\n`);
+  console.warn(
+    `\n*** SKIPPING the browser CORS tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it) ***\n`,
+  );
 }
 
 /** Serves the test pages; the same server is two origins: 127.0.0.1 (allowed) and localhost (not). */
@@ -88,9 +90,14 @@ describe.skipIf(chromiumMissing && !inCi)('a browser-based MCP client through th
     const page = await browser.newPage();
     await page.goto(`${allowedOrigin}/`);
     await page.waitForFunction(() => 'mcpBrowserClient' in globalThis);
-    const answer = await page.evaluate((endpoint) => (globalThis as any).mcpBrowserClient.unauthorized(endpoint), stack.endpoint);
+    const answer = await page.evaluate(
+      (endpoint) => (globalThis as any).mcpBrowserClient.unauthorized(endpoint),
+      stack.endpoint,
+    );
     expect(answer.status).toBe(401);
-    expect(answer.wwwAuthenticate).toBe(`Bearer resource_metadata="${stack.baseUrl}/.well-known/oauth-protected-resource"`);
+    expect(answer.wwwAuthenticate).toBe(
+      `Bearer resource_metadata="${stack.baseUrl}/.well-known/oauth-protected-resource"`,
+    );
     expect(answer.body).toEqual({ message: 'Unauthorized' });
     await page.close();
   }, 60_000);
@@ -107,7 +114,11 @@ describe.skipIf(chromiumMissing && !inCi)('a browser-based MCP client through th
         try {
           const response = await fetch(endpoint, {
             method: 'POST',
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Content-Type': 'application/json',
+              Accept: 'application/json, text/event-stream',
+            },
             body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
           });
           return { blocked: false, status: response.status };

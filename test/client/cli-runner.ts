@@ -16,7 +16,10 @@ export interface CliRun {
  * Runs the CLI as users do, in a child process: `node --import tsx client/cli.ts ...` (or a given
  * entry, e.g. the esbuild bundle). The parent's MCP_* variables are not inherited.
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; entry?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; entry?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
   const { MCP_SERVER_ENDPOINT: _url, MCP_TOKEN: _token, ...inherited } = process.env;
   const entry = options.entry ?? CLI_SOURCE;
   const nodeArgs = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
@@ -70,6 +73,12 @@ export interface SmokeJson {
   readonly command: 'smoke';
   readonly protocol: { readonly requested: string; readonly negotiated: string | null; readonly client: string };
   readonly checks: readonly JsonCheck[];
-  readonly summary: { readonly total: number; readonly passed: number; readonly failed: number; readonly ok: boolean; readonly exitCode: number };
+  readonly summary: {
+    readonly total: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly ok: boolean;
+    readonly exitCode: number;
+  };
   readonly error: { readonly kind: string; readonly message: string; readonly hint: string } | null;
 }

@@ -30,7 +30,15 @@ describe('smoke failures: exit codes and hints', () => {
   });
 
   it('a wrong token exits 4 with the 2026-07-28 v2 client too, and --json still prints one document', async () => {
-    const run = await runCli(['--url', stack.endpoint, '--token', 'not-the-token', '--protocol', '2026-07-28', '--json']);
+    const run = await runCli([
+      '--url',
+      stack.endpoint,
+      '--token',
+      'not-the-token',
+      '--protocol',
+      '2026-07-28',
+      '--json',
+    ]);
     expect(run.code).toBe(4);
     const report = parseJsonStdout<SmokeJson>(run);
     expect(report.summary).toMatchObject({ ok: false, exitCode: 4 });
@@ -66,7 +74,9 @@ describe('smoke failures: exit codes and hints', () => {
       const report = parseJsonStdout<SmokeJson>(run);
       expect(report.error).toMatchObject({ kind: 'wrong-url' });
       expect(report.error!.message).toContain('Missing Authentication Token');
-      expect(report.error!.hint).toContain('check --url; API Gateway answers 403 Missing Authentication Token for an unknown path or stage');
+      expect(report.error!.hint).toContain(
+        'check --url; API Gateway answers 403 Missing Authentication Token for an unknown path or stage',
+      );
     }
   }, 60_000);
 
@@ -79,7 +89,9 @@ describe('smoke failures: exit codes and hints', () => {
       const report = parseJsonStdout<SmokeJson>(run);
       expect(report.summary).toMatchObject({ ok: false, exitCode: 1 });
       expect(report.error).toMatchObject({ kind: 'server-error' });
-      expect(report.error!.hint).toContain('the Lambda function crashed or returned a malformed response (502); read its logs');
+      expect(report.error!.hint).toContain(
+        'the Lambda function crashed or returned a malformed response (502); read its logs',
+      );
     } finally {
       await broken.stop();
     }
@@ -88,7 +100,11 @@ describe('smoke failures: exit codes and hints', () => {
   it('a server that is down exits 3 with connection refused, in both eras', async () => {
     const port = await closedPort();
     const protocols = ['2025-11-25', '2026-07-28'];
-    const runs = await Promise.all(protocols.map((protocol) => runCli(['--url', `http://127.0.0.1:${port}/dev/mcp`, '--token', 't', '--protocol', protocol])));
+    const runs = await Promise.all(
+      protocols.map((protocol) =>
+        runCli(['--url', `http://127.0.0.1:${port}/dev/mcp`, '--token', 't', '--protocol', protocol]),
+      ),
+    );
     for (const [i, run] of runs.entries()) {
       const protocol = protocols[i];
       expect(run.code, protocol).toBe(3);

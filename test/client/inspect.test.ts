@@ -22,7 +22,11 @@ afterAll(async () => {
 
 describe('npm run inspect', () => {
   it('lists the tools of the running stack from the repository root, with the token from MCP_TOKEN', async () => {
-    const run = await runCli([], { entry: INSPECT, env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: stack.token }, timeoutMs: 90_000 });
+    const run = await runCli([], {
+      entry: INSPECT,
+      env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: stack.token },
+      timeoutMs: 90_000,
+    });
     expect(run.stderr).not.toContain('Cannot find module');
     expect(run.code).toBe(0);
     const { tools } = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { tools: Array<{ name: string }> };
@@ -30,7 +34,11 @@ describe('npm run inspect', () => {
   }, 100_000);
 
   it('a wrong token fails (the Inspector is not let in without the real one)', async () => {
-    const run = await runCli([], { entry: INSPECT, env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: 'not-the-token-0123456789' }, timeoutMs: 90_000 });
+    const run = await runCli([], {
+      entry: INSPECT,
+      env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: 'not-the-token-0123456789' },
+      timeoutMs: 90_000,
+    });
     expect(run.code).not.toBe(0);
   }, 100_000);
 

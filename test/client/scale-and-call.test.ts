@@ -35,10 +35,29 @@ interface ScaleJson {
 
 describe('npm run client -- scale', () => {
   it('fires 12 pings 4 at a time and reports environments, cold starts and latency percentiles', async () => {
-    const run = await runCli(['scale', '--parallel', '4', '--requests', '12', '--url', stack.endpoint, '--token', stack.token, '--json']);
+    const run = await runCli([
+      'scale',
+      '--parallel',
+      '4',
+      '--requests',
+      '12',
+      '--url',
+      stack.endpoint,
+      '--token',
+      stack.token,
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const report = parseJsonStdout<ScaleJson>(run);
-    expect(report).toMatchObject({ command: 'scale', parallel: 4, requests: 12, succeeded: 12, failed: 0, errors: {}, exitCode: 0 });
+    expect(report).toMatchObject({
+      command: 'scale',
+      parallel: 4,
+      requests: 12,
+      succeeded: 12,
+      failed: 0,
+      errors: {},
+      exitCode: 0,
+    });
     expect(report.environments).toBeGreaterThanOrEqual(1);
     expect(report.coldStarts).toBeGreaterThanOrEqual(1);
     expect(report.environments).toBe(report.logStreams.length);
@@ -55,7 +74,16 @@ describe('npm run client -- scale', () => {
 
 describe('npm run client -- call', () => {
   it('shows progress lines on a non-TTY stderr, in order, and prints the result on stdout', async () => {
-    const run = await runCli(['call', 'long_task', '--args', '{"steps":3,"stepMs":30}', '--url', stack.endpoint, '--token', stack.token]);
+    const run = await runCli([
+      'call',
+      'long_task',
+      '--args',
+      '{"steps":3,"stepMs":30}',
+      '--url',
+      stack.endpoint,
+      '--token',
+      stack.token,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toEqual([
@@ -67,9 +95,25 @@ describe('npm run client -- call', () => {
   });
 
   it('--json reports the result and every progress update with the 2026-07-28 client', async () => {
-    const run = await runCli(['call', 'long_task', '--args', '{"steps":2,"stepMs":10}', '--protocol', '2026-07-28', '--json', '--url', stack.endpoint, '--token', stack.token]);
+    const run = await runCli([
+      'call',
+      'long_task',
+      '--args',
+      '{"steps":2,"stepMs":10}',
+      '--protocol',
+      '2026-07-28',
+      '--json',
+      '--url',
+      stack.endpoint,
+      '--token',
+      stack.token,
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    const report = parseJsonStdout<{ progress: Array<{ progress: number; total: number }>; result: { structuredContent: unknown }; exitCode: number }>(run);
+    const report = parseJsonStdout<{
+      progress: Array<{ progress: number; total: number }>;
+      result: { structuredContent: unknown };
+      exitCode: number;
+    }>(run);
     expect(report.progress.map((p) => [p.progress, p.total])).toEqual([
       [1, 2],
       [2, 2],
@@ -77,8 +121,17 @@ describe('npm run client -- call', () => {
     expect(report.result.structuredContent).toMatchObject({ stepsCompleted: 2 });
   });
 
-  it('a tool error exits 1 and shows the tool\'s message', async () => {
-    const run = await runCli(['call', 'lookup_region', '--args', '{"code":"xx-nowhere-9"}', '--url', stack.endpoint, '--token', stack.token]);
+  it("a tool error exits 1 and shows the tool's message", async () => {
+    const run = await runCli([
+      'call',
+      'lookup_region',
+      '--args',
+      '{"code":"xx-nowhere-9"}',
+      '--url',
+      stack.endpoint,
+      '--token',
+      stack.token,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Unknown region code 'xx-nowhere-9'");
   });

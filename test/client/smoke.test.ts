@@ -59,7 +59,9 @@ describe('npm run client -- smoke', () => {
   }, 60_000);
 
   it('passes with --protocol 2026-07-28 on the v2 client (server/discover, no initialize)', async () => {
-    const run = await runCli(['--url', stack.endpoint, '--protocol', '2026-07-28', '--json'], { env: { MCP_TOKEN: stack.token } });
+    const run = await runCli(['--url', stack.endpoint, '--protocol', '2026-07-28', '--json'], {
+      env: { MCP_TOKEN: stack.token },
+    });
     expect(run.code, run.stderr).toBe(0);
     const report = parseJsonStdout<SmokeJson>(run);
     expect(report.protocol).toMatchObject({ requested: '2026-07-28', negotiated: '2026-07-28' });
@@ -71,7 +73,9 @@ describe('npm run client -- smoke', () => {
   }, 60_000);
 
   it('prints a readable table for an older 2025 revision, URL from MCP_SERVER_ENDPOINT', async () => {
-    const run = await runCli(['--protocol', '2025-03-26'], { env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: stack.token } });
+    const run = await runCli(['--protocol', '2025-03-26'], {
+      env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: stack.token },
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^CHECK\s+STATUS\s+LATENCY\s+DETAIL$/m);
     expect(run.stdout).toMatch(/^connect: initialize \(2025-03-26\)\s+PASS\s+[\d.]+ ms\s+.*protocol 2025-03-26$/m);
@@ -84,7 +88,10 @@ describe('npm run client -- smoke', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mcp-client-bundle-'));
     try {
       const bundle = await buildCli(path.join(dir, 'cli.mjs'));
-      const run = await runCli(['smoke', '--url', stack.endpoint, '--token', stack.token, '--expect-auth', 'off', '--json'], { entry: bundle });
+      const run = await runCli(
+        ['smoke', '--url', stack.endpoint, '--token', stack.token, '--expect-auth', 'off', '--json'],
+        { entry: bundle },
+      );
       expect(run.code, run.stderr).toBe(0);
       const report = parseJsonStdout<SmokeJson>(run);
       expect(byName(report).get('auth: no token -> 401 + WWW-Authenticate')).toMatchObject({ status: 'skip' });

@@ -9,7 +9,13 @@
  * to run `bash scripts/install-tools.sh`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { locateTools, runConformance, type ConformanceReport, type InstalledTools, type RevisionReport } from '../../scripts/conformance.ts';
+import {
+  locateTools,
+  runConformance,
+  type ConformanceReport,
+  type InstalledTools,
+  type RevisionReport,
+} from '../../scripts/conformance.ts';
 
 const SUITE_BUDGET_MS = 4 * 60_000;
 
@@ -28,7 +34,15 @@ describe('MCP conformance suite through the embedded stack', () => {
     return found;
   };
   const failing = (item: RevisionReport): string[] =>
-    item.scored.filter((outcome) => !outcome.passed).map((outcome) => `${outcome.scenario}: ${outcome.checks.filter((check) => check.status === 'FAILURE').map((check) => check.errorMessage ?? check.id).join('; ')}`);
+    item.scored
+      .filter((outcome) => !outcome.passed)
+      .map(
+        (outcome) =>
+          `${outcome.scenario}: ${outcome.checks
+            .filter((check) => check.status === 'FAILURE')
+            .map((check) => check.errorMessage ?? check.id)
+            .join('; ')}`,
+      );
 
   it('2026-07-28: every required scenario passes', () => {
     const item = revision('2026-07-28');
@@ -39,9 +53,13 @@ describe('MCP conformance suite through the embedded stack', () => {
 
   it('2026-07-28: every tasks-* scenario (run, not scored) passes, except the one the suite itself skips', () => {
     const tasks = revision('2026-07-28').unscored.filter((outcome) => outcome.scenario.startsWith('tasks-'));
-    const failures = tasks.filter((outcome) => !outcome.passed).map((outcome) => `${outcome.scenario}: ${outcome.failedChecks.join(', ')}`);
+    const failures = tasks
+      .filter((outcome) => !outcome.passed)
+      .map((outcome) => `${outcome.scenario}: ${outcome.failedChecks.join(', ')}`);
     expect(failures.join('\n')).toBe('');
-    expect(tasks.filter((outcome) => outcome.skipped).map((outcome) => outcome.scenario)).toEqual(['tasks-status-notifications']);
+    expect(tasks.filter((outcome) => outcome.skipped).map((outcome) => outcome.scenario)).toEqual([
+      'tasks-status-notifications',
+    ]);
     expect(tasks.filter((outcome) => !outcome.skipped).length).toBeGreaterThanOrEqual(9);
   });
 
@@ -50,7 +68,9 @@ describe('MCP conformance suite through the embedded stack', () => {
     expect(item.unexpected.join('\n'), `unexpected failures; see ${item.logFile}`).toBe('');
     expect(item.stale.join('\n'), 'baseline entries that now pass must be removed').toBe('');
     const expected = new Set(item.expectedFailures.map((failure) => failure.entry.split(':')[0]));
-    expect(item.scored.filter((outcome) => !outcome.passed).every((outcome) => expected.has(outcome.scenario))).toBe(true);
+    expect(item.scored.filter((outcome) => !outcome.passed).every((outcome) => expected.has(outcome.scenario))).toBe(
+      true,
+    );
     expect(item.scored.length).toBeGreaterThanOrEqual(30);
     expect(item.exitCode).toBe(0);
   });

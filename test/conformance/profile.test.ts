@@ -48,9 +48,23 @@ const FIXTURE_TOOLS = [
   'test_custom_header',
 ];
 /** The tasks extension's fixtures (`tasks-*` scenarios): 2026-07-28 only, and only with a task store. */
-const TASK_FIXTURE_TOOLS = ['greet', 'slow_compute', 'failing_job', 'protocol_error_job', 'confirm_delete', 'multi_input', 'test_tool_with_task'];
+const TASK_FIXTURE_TOOLS = [
+  'greet',
+  'slow_compute',
+  'failing_job',
+  'protocol_error_job',
+  'confirm_delete',
+  'multi_input',
+  'test_tool_with_task',
+];
 const FIXTURE_RESOURCES = ['test://static-text', 'test://static-binary', 'test://watched-resource'];
-const FIXTURE_PROMPTS = ['test_simple_prompt', 'test_prompt_with_arguments', 'test_prompt_with_embedded_resource', 'test_prompt_with_image', 'test_input_required_result_prompt'];
+const FIXTURE_PROMPTS = [
+  'test_simple_prompt',
+  'test_prompt_with_arguments',
+  'test_prompt_with_embedded_resource',
+  'test_prompt_with_image',
+  'test_input_required_result_prompt',
+];
 
 type Profile = 'default' | 'conformance';
 const TASK_STORE_DIR = mkdtempSync(path.join(tmpdir(), 'profile-tasks-'));
@@ -71,7 +85,10 @@ afterEach(async () => {
 
 async function modernClient(profile: Profile): Promise<ModernClient> {
   const { handler, fetch } = handlerFor(profile);
-  const client = new ModernClient({ name: 'profile-test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const client = new ModernClient(
+    { name: 'profile-test', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
   await client.connect(new ModernTransport(URL_, { fetch }));
   closers.push(async () => {
     await client.close();
@@ -112,8 +129,15 @@ describe('conformance profile (MCP_PROFILE=conformance)', () => {
     const audio = await client.callTool({ name: 'test_audio_content', arguments: {} });
     expect(audio.content).toEqual([expect.objectContaining({ type: 'audio', mimeType: 'audio/wav' })]);
     const read = await client.readResource({ uri: 'test://template/123/data' });
-    expect(JSON.parse((read.contents[0] as { text: string }).text)).toEqual({ id: '123', templateTest: true, data: 'Data for ID: 123' });
-    const completion = await client.complete({ ref: { type: 'ref/prompt', name: 'test_prompt_with_arguments' }, argument: { name: 'arg1', value: 'pa' } });
+    expect(JSON.parse((read.contents[0] as { text: string }).text)).toEqual({
+      id: '123',
+      templateTest: true,
+      data: 'Data for ID: 123',
+    });
+    const completion = await client.complete({
+      ref: { type: 'ref/prompt', name: 'test_prompt_with_arguments' },
+      argument: { name: 'arg1', value: 'pa' },
+    });
     expect(completion.completion.values).toEqual(['paris', 'park', 'party']);
   });
 
@@ -135,7 +159,9 @@ describe('conformance profile (MCP_PROFILE=conformance)', () => {
 
   it('answers greet synchronously with the exact text the suite checks', async () => {
     const client = await modernClient('conformance');
-    expect((await client.callTool({ name: 'greet', arguments: { name: 'sep-2243' } })).content).toEqual([{ type: 'text', text: 'Hello, sep-2243!' }]);
+    expect((await client.callTool({ name: 'greet', arguments: { name: 'sep-2243' } })).content).toEqual([
+      { type: 'text', text: 'Hello, sep-2243!' },
+    ]);
   });
 
   it('refuses to start without a requestState key', () => {

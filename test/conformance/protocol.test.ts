@@ -91,7 +91,9 @@ describe('one endpoint, every revision', () => {
   it.each(LEGACY_REVISIONS)('%s: initialize is answered at that revision', async (version) => {
     const answer = await post(initialize(version));
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ result: { protocolVersion: version, serverInfo: { name: 'stateless-mcp-on-lambda' } } });
+    expect(answer.body).toMatchObject({
+      result: { protocolVersion: version, serverInfo: { name: 'stateless-mcp-on-lambda' } },
+    });
   });
 });
 
@@ -108,7 +110,10 @@ describe('unknown MCP-Protocol-Version', () => {
       { 'mcp-protocol-version': '2099-01-01', 'mcp-method': 'tools/list' },
     );
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ id: 7, error: { code: -32022, data: { supported: expect.arrayContaining([MODERN]), requested: '2099-01-01' } } });
+    expect(answer.body).toMatchObject({
+      id: 7,
+      error: { code: -32022, data: { supported: expect.arrayContaining([MODERN]), requested: '2099-01-01' } },
+    });
   });
 });
 

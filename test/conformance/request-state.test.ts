@@ -58,7 +58,10 @@ const CONFIRMED = { confirm: { action: 'accept', content: { ok: true } } };
 
 async function firstRound(handler: ReturnType<typeof environment>, authInfo: AuthInfo): Promise<string> {
   const round1 = await callTool(handler, authInfo);
-  expect(round1.body.result).toMatchObject({ resultType: 'input_required', inputRequests: { confirm: { method: 'elicitation/create' } } });
+  expect(round1.body.result).toMatchObject({
+    resultType: 'input_required',
+    inputRequests: { confirm: { method: 'elicitation/create' } },
+  });
   const state = round1.body.result?.requestState;
   expect(typeof state).toBe('string');
   return state as string;
@@ -79,7 +82,10 @@ describe('requestState of the multi round-trip fixtures', () => {
     ['replayed by another caller', (state: string) => state, KEY, 'mallory'],
   ])('is rejected with a JSON-RPC error when %s', async (_case, alter, verifierKey, principal) => {
     const state = await firstRound(environment(KEY), caller('alice'));
-    const round2 = await callTool(environment(verifierKey), caller(principal), { requestState: alter(state), inputResponses: CONFIRMED });
+    const round2 = await callTool(environment(verifierKey), caller(principal), {
+      requestState: alter(state),
+      inputResponses: CONFIRMED,
+    });
     expect(round2.body.result).toBeUndefined();
     expect(round2.body.error).toMatchObject({ code: -32602 });
   });

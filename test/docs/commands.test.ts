@@ -20,7 +20,10 @@ const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'),
 
 /** Markdown files of the repository (git's view: no node_modules, no build output). */
 function markdownFiles(): string[] {
-  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], { cwd: repoRoot, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   return listed.stdout.split('\n').filter((f) => f && existsSync(path.join(repoRoot, f)));
 }
@@ -91,7 +94,11 @@ function declaredFlags(entry: string, args: readonly string[] = []): Set<string>
   const key = [entry, ...args].join(' ');
   const cached = helpCache.get(key);
   if (cached) return cached;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args, '--help'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args, '--help'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (run.status !== 0) throw new Error(`${key} --help exited ${run.status}: ${run.stderr}`);
   const flags = new Set([...run.stdout.matchAll(/(?<![\w-])--[A-Za-z][\w-]*/g)].map((m) => m[0]));
   helpCache.set(key, flags);
@@ -110,7 +117,9 @@ const CLIS: Readonly<Record<string, (args: readonly string[]) => Set<string>>> =
   },
   // preflight, k8s and merge are subcommands with options of their own.
   loadtest: (args) =>
-    LOADTEST_SUBCOMMANDS.includes(args[0] ?? '') ? declaredFlags('loadtest/local/cli.ts', [args[0]!]) : declaredFlags('loadtest/local/cli.ts'),
+    LOADTEST_SUBCOMMANDS.includes(args[0] ?? '')
+      ? declaredFlags('loadtest/local/cli.ts', [args[0]!])
+      : declaredFlags('loadtest/local/cli.ts'),
   report: () => declaredFlags('loadtest/report/cli.ts'),
   bench: () => declaredFlags('bench/run.ts'),
   inspect: () => new Set(['--print', '--method', '--tool-name', '--tool-arg']),
@@ -132,7 +141,11 @@ describe('commands in the documentation', () => {
   });
 
   it('every npm script the docs run exists in package.json', () => {
-    const missing = all.flatMap((c) => invocationsIn(c.text).filter((i) => !(i.script in packageJson.scripts)).map((i) => `${where(c)} (no script "${i.script}")`));
+    const missing = all.flatMap((c) =>
+      invocationsIn(c.text)
+        .filter((i) => !(i.script in packageJson.scripts))
+        .map((i) => `${where(c)} (no script "${i.script}")`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -153,7 +166,8 @@ describe('commands in the documentation', () => {
         if (!declared) continue;
         for (const token of i.scriptArgs) {
           const flag = flagName(token);
-          if (flag && !declared.has(flag)) unknown.push(`${where(c)} (${flag} is not an option of npm run ${i.script})`);
+          if (flag && !declared.has(flag))
+            unknown.push(`${where(c)} (${flag} is not an option of npm run ${i.script})`);
         }
       }
     }
@@ -176,8 +190,13 @@ describe('commands in the documentation', () => {
           problems.push(`${where(c)} (inspector-cli 1.0.3 fails from the repository root: document npm run inspect)`);
         } else if (pkg === 'tsx' || pkg === 'vitest') {
           const files = args.filter((a) => /[/.]/.test(a) && !a.startsWith('-'));
-          for (const file of files) if (!existsSync(path.join(repoRoot, file))) problems.push(`${where(c)} (${file} does not exist)`);
-        } else if (!(pkg in deps) && !existsSync(path.join(repoRoot, 'node_modules', '.bin', pkg)) && !REGISTRY_PACKAGES.has(pkg)) {
+          for (const file of files)
+            if (!existsSync(path.join(repoRoot, file))) problems.push(`${where(c)} (${file} does not exist)`);
+        } else if (
+          !(pkg in deps) &&
+          !existsSync(path.join(repoRoot, 'node_modules', '.bin', pkg)) &&
+          !REGISTRY_PACKAGES.has(pkg)
+        ) {
           problems.push(`${where(c)} (${pkg} is neither a dependency nor a known registry package)`);
         }
       }
@@ -188,7 +207,11 @@ describe('commands in the documentation', () => {
 
 describe('the extraction itself', () => {
   it('reads scripts, npm flags and script flags, and stops at shell separators', () => {
-    expect(invocationsIn('MCP_TOKEN=x npm run client -- call long_task --args \'{}\' && npm start -- --port 3001 # comment --nope')).toEqual([
+    expect(
+      invocationsIn(
+        "MCP_TOKEN=x npm run client -- call long_task --args '{}' && npm start -- --port 3001 # comment --nope",
+      ),
+    ).toEqual([
       { script: 'client', npmArgs: [], scriptArgs: ['call', 'long_task', '--args', "'{}'"] },
       { script: 'start', npmArgs: [], scriptArgs: ['--port', '3001'] },
     ]);
@@ -198,7 +221,10 @@ describe('the extraction itself', () => {
 
   it('joins continued lines of code blocks and reads inline code', () => {
     const md = 'Run `npm run report -- --since 15m` now.\n```sh\nnpm run loadtest -- load \\\n  --rate 20\n```\n';
-    expect(commandsIn('x.md', md).map((c) => c.text.replace(/\s+/g, ' ').trim())).toEqual(['npm run report -- --since 15m', 'npm run loadtest -- load --rate 20']);
+    expect(commandsIn('x.md', md).map((c) => c.text.replace(/\s+/g, ' ').trim())).toEqual([
+      'npm run report -- --since 15m',
+      'npm run loadtest -- load --rate 20',
+    ]);
   });
 
   it('a renamed flag would be caught: --help output lists the declared options', () => {

@@ -27,15 +27,24 @@ function blocks(language: string): string[] {
 }
 
 function command(prefix: string): string {
-  const line = blocks('bash').flatMap((block) => block.split('\n')).find((candidate) => candidate.includes(prefix));
+  const line = blocks('bash')
+    .flatMap((block) => block.split('\n'))
+    .find((candidate) => candidate.includes(prefix));
   if (!line) throw new Error(`docs/your-own-server.md has no command with "${prefix}"`);
   return line;
 }
 
 /** Runs one line of the guide in bash from the repository root; the parent's MCP_* variables are not inherited. */
 function run(line: string, env: Record<string, string> = {}) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^MCP_|^AWS_|^P9[59]_MS$|^RESULTS_DIR$/.test(key)));
-  return spawnSync('bash', ['-c', line], { cwd: repoRoot, env: { ...inherited, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 180_000 });
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^MCP_|^AWS_|^P9[59]_MS$|^RESULTS_DIR$/.test(key)),
+  );
+  return spawnSync('bash', ['-c', line], {
+    cwd: repoRoot,
+    env: { ...inherited, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
 }
 
 beforeAll(async () => {
@@ -88,14 +97,18 @@ describe('docs/your-own-server.md', () => {
   }, 150_000);
 
   it('step 4: the smoke command passes, the hello tool called with arguments from its schema', () => {
-    const line = command('npm run client -- smoke').replace('$(cat .local/dev-token)', token).replace('http://127.0.0.1:3000/dev/mcp', endpoint);
+    const line = command('npm run client -- smoke')
+      .replace('$(cat .local/dev-token)', token)
+      .replace('http://127.0.0.1:3000/dev/mcp', endpoint);
     const result = run(line);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/hello/);
   }, 120_000);
 
-  it('step 5: the load command runs the guide\'s calls with every check passing', () => {
-    const line = command('npm run loadtest -- smoke').replace('$(cat .local/dev-token)', token).replace('http://127.0.0.1:3000/dev/mcp', endpoint);
+  it("step 5: the load command runs the guide's calls with every check passing", () => {
+    const line = command('npm run loadtest -- smoke')
+      .replace('$(cat .local/dev-token)', token)
+      .replace('http://127.0.0.1:3000/dev/mcp', endpoint);
     // The suite's latency limits on a shared machine (support/suite-latency.ts says why).
     const result = run(line, { ...SUITE_SMOKE_LATENCY_ENV, RESULTS_DIR: outDir });
     expect(result.status, result.stdout + result.stderr).toBe(0);

@@ -18,8 +18,12 @@ afterEach(async () => {
 describe('authorizer invocations under a burst', () => {
   it('answers 60 concurrent requests of one fresh identity with one authorizer invocation', async () => {
     // The stage's bucket (burst 50 by default) must not refuse any of the 60 before the authorizer.
-    stack = await startTestStack({ overrides: { mcp_reserved_concurrency: 2, throttling_rate_limit: 1000, throttling_burst_limit: 1000 } });
-    const answers = await Promise.all(Array.from({ length: 60 }, () => callTool(stack!.endpoint, stack!.token, 'ping')));
+    stack = await startTestStack({
+      overrides: { mcp_reserved_concurrency: 2, throttling_rate_limit: 1000, throttling_burst_limit: 1000 },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => callTool(stack!.endpoint, stack!.token, 'ping')),
+    );
     const statuses = new Set(answers.map((a) => a.status));
     // Allowed by the shared policy; beyond the MCP function's 2 environments Lambda throttles (500).
     expect([...statuses].every((s) => s === 200 || s === 500)).toBe(true);

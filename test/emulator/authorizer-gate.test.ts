@@ -28,7 +28,11 @@ describe('the Lambda authorizer in front of /mcp', () => {
   it('answers 401 without invoking the authorizer when the token fails the identity validation expression', async () => {
     const before = stack.authorizerFunction.stats().invocations;
     const response = await callTool(stack.endpoint, undefined, 'ping');
-    const basic = await postJson(stack.endpoint, { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: 'Basic dXNlcjpwYXNz' });
+    const basic = await postJson(
+      stack.endpoint,
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+    );
     expect([response.status, basic.status]).toEqual([401, 401]);
     expect(stack.authorizerFunction.stats().invocations).toBe(before);
   });
@@ -44,14 +48,18 @@ describe('the Lambda authorizer in front of /mcp', () => {
   it('passes the authorizer context to the function and caches the policy for other methods', async () => {
     const whoami = await callTool(stack.endpoint, stack.token, 'whoami');
     expect(whoami.status).toBe(200);
-    const identity = (whoami.json as { result: { structuredContent: Record<string, unknown> } }).result.structuredContent;
+    const identity = (whoami.json as { result: { structuredContent: Record<string, unknown> } }).result
+      .structuredContent;
     expect(identity).toMatchObject({ authenticated: true, authMode: 'static' });
     expect(typeof identity.principal).toBe('string');
     const invocations = stack.authorizerFunction.stats().invocations;
 
     // Same token, other HTTP method: the cached policy covers the whole API. (OPTIONS reaches
     // ANY /mcp when CORS is off; GET and DELETE are MOCK methods without the authorizer.)
-    const other = await fetch(stack.endpoint, { method: 'OPTIONS', headers: { authorization: `Bearer ${stack.token}` } });
+    const other = await fetch(stack.endpoint, {
+      method: 'OPTIONS',
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
     expect(other.status).toBe(405);
     expect(other.headers.get('allow')).toBe('POST');
     expect((await callTool(stack.endpoint, stack.token, 'ping')).status).toBe(200);
@@ -84,7 +92,10 @@ describe('the Lambda authorizer in front of /mcp', () => {
 
   it('requires every REQUEST identity source (header and query string) before invoking the authorizer, and caches by all of them', async () => {
     const request = await startTestStack({
-      overrides: { authorizer_type: 'REQUEST', authorizer_identity_source: 'method.request.header.Authorization, method.request.querystring.tenant' },
+      overrides: {
+        authorizer_type: 'REQUEST',
+        authorizer_identity_source: 'method.request.header.Authorization, method.request.querystring.tenant',
+      },
     });
     try {
       const withTenant = `${request.endpoint}?tenant=acme`;
@@ -104,13 +115,22 @@ describe('the Lambda authorizer in front of /mcp', () => {
 
   it('refuses at start an identity source it cannot emulate instead of ignoring it', async () => {
     await expect(
-      startTestStack({ overrides: { authorizer_type: 'REQUEST', authorizer_identity_source: 'method.request.header.Authorization, stageVariables.tenant' } }),
+      startTestStack({
+        overrides: {
+          authorizer_type: 'REQUEST',
+          authorizer_identity_source: 'method.request.header.Authorization, stageVariables.tenant',
+        },
+      }),
     ).rejects.toThrow(/stageVariables\.tenant.*emulates method\.request\.header\|querystring/);
   });
 
   it('answers 500 with a null message when the authorizer fails (JWKS endpoint unreachable)', async () => {
     const jwt = await startTestStack({
-      overrides: { auth_mode: 'jwt', jwt_issuer: 'https://issuer.example', jwt_jwks_url: 'http://127.0.0.1:9/jwks.json' },
+      overrides: {
+        auth_mode: 'jwt',
+        jwt_issuer: 'https://issuer.example',
+        jwt_jwks_url: 'http://127.0.0.1:9/jwks.json',
+      },
     });
     try {
       const token = ['eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0', 'eyJzdWIiOiJ4In0', 'c2ln'].join('.');

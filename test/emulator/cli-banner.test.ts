@@ -15,7 +15,10 @@ const CLI = path.join(repoRoot, 'emulator', 'cli.ts');
 /** Starts `npm start` (the CLI), returns its stdout up to the banner's last line, then stops it. */
 function bannerOf(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
@@ -47,7 +50,9 @@ describe('npm start banner and start-up errors', () => {
     expect(banner).toContain('Embedded stack running');
     expect(banner).not.toContain(token);
     expect(banner).toContain('one of your static_tokens (not shown');
-    expect(banner).toMatch(/Try it\s+MCP_TOKEN=<one of your static_tokens> npm run client -- smoke --url http:\/\/127\.0\.0\.1:\d+\/dev\/mcp\n/);
+    expect(banner).toMatch(
+      /Try it\s+MCP_TOKEN=<one of your static_tokens> npm run client -- smoke --url http:\/\/127\.0\.0\.1:\d+\/dev\/mcp\n/,
+    );
     expect(banner).not.toContain('--token');
   }, 100_000);
 

@@ -17,7 +17,11 @@ import { callTool } from '../support/mcp-http.ts';
 import { startTestStack } from '../support/stack.ts';
 
 /** Sends raw bytes, then resolves with whatever the server sent back before it closed (or after `waitMs`). */
-function rawExchange(port: number, head: string, options: { body?: string; hangUpAfterMs?: number; waitMs?: number } = {}): Promise<string> {
+function rawExchange(
+  port: number,
+  head: string,
+  options: { body?: string; hangUpAfterMs?: number; waitMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const received: Buffer[] = [];
@@ -56,7 +60,14 @@ describe('a runtime process that cannot be spawned', () => {
       lambdaRuntime: 'nodejs22.x',
       idleTimeoutMs: 60_000,
     };
-    const fn = { functionName: 'spawn-fault', bundlePath: distPaths('authorizer').bundle, memorySizeMb: 128, timeoutSeconds: 5, concurrencyLimit: 1, environment: {} };
+    const fn = {
+      functionName: 'spawn-fault',
+      bundlePath: distPaths('authorizer').bundle,
+      memorySizeMb: 128,
+      timeoutSeconds: 5,
+      concurrencyLimit: 1,
+      environment: {},
+    };
     // ENOENT is reported by the same 'error' event as EMFILE and EAGAIN: the process never starts.
     const broken = new FunctionPool({ ...base, fn, nodePath: path.join(tmpdir(), 'no-such-dir', 'node') });
     try {
@@ -66,7 +77,9 @@ describe('a runtime process that cannot be spawned', () => {
         // The failed environment holds no concurrency: the second attempt is not throttled.
         expect(broken.stats()).toMatchObject({ environments: 0, busy: 0, throttles: 0 });
       }
-      expect(logs.messages('/aws/lambda/spawn-fault').some((m) => m.startsWith('Runtime spawn failed: ENOENT'))).toBe(true);
+      expect(logs.messages('/aws/lambda/spawn-fault').some((m) => m.startsWith('Runtime spawn failed: ENOENT'))).toBe(
+        true,
+      );
     } finally {
       await broken.close();
     }
@@ -139,7 +152,9 @@ describe('clients and disks that misbehave', () => {
     expect(warnings[0]).toMatch(/cannot write log files .* logs are kept in memory only/);
     expect(stack.logs.mirroring).toBe(false);
     // The Logs API still has every line.
-    expect(stack.logs.messages(stack.mcp.logGroupName).filter((m) => m.startsWith('REPORT')).length).toBeGreaterThanOrEqual(4);
+    expect(
+      stack.logs.messages(stack.mcp.logGroupName).filter((m) => m.startsWith('REPORT')).length,
+    ).toBeGreaterThanOrEqual(4);
   });
 });
 

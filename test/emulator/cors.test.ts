@@ -17,12 +17,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const reports = (group: string): number => stack.logs.messages(group).filter((line) => line.startsWith('REPORT')).length;
+const reports = (group: string): number =>
+  stack.logs.messages(group).filter((line) => line.startsWith('REPORT')).length;
 
 function preflight(origin: string): Promise<Response> {
   return fetch(stack.endpoint, {
     method: 'OPTIONS',
-    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,mcp-protocol-version' },
+    headers: {
+      Origin: origin,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization,content-type,mcp-protocol-version',
+    },
   });
 }
 
@@ -47,7 +52,11 @@ describe('CORS with cors_allowed_origins set', () => {
   });
 
   it("puts the CORS headers on API Gateway's 401 so the browser can read WWW-Authenticate", async () => {
-    const response = await fetch(stack.endpoint, { method: 'POST', headers: { Origin: ALLOWED, 'Content-Type': 'application/json' }, body: '{}' });
+    const response = await fetch(stack.endpoint, {
+      method: 'POST',
+      headers: { Origin: ALLOWED, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(response.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
@@ -77,7 +86,10 @@ describe('CORS with cors_allowed_origins set', () => {
   });
 
   it('the 405 for GET carries them too (an SDK 1.x browser client opens GET after initialize)', async () => {
-    const response = await fetch(stack.endpoint, { method: 'GET', headers: { Origin: ALLOWED, Accept: 'text/event-stream' } });
+    const response = await fetch(stack.endpoint, {
+      method: 'GET',
+      headers: { Origin: ALLOWED, Accept: 'text/event-stream' },
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);

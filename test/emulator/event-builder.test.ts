@@ -83,7 +83,12 @@ describe('the REST proxy event the emulated gateway builds', () => {
   it('sends no query maps and a null body when the request has neither', () => {
     const { request, route } = documentedRequest();
     const event = toProxyEvent({ ...request, query: new URLSearchParams(), body: Buffer.alloc(0) }, route);
-    expect(event).toMatchObject({ queryStringParameters: null, multiValueQueryStringParameters: null, body: null, isBase64Encoded: false });
+    expect(event).toMatchObject({
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      body: null,
+      isBase64Encoded: false,
+    });
   });
 
   it('base64-encodes a body whose media type is one of the binary media types', () => {
@@ -118,7 +123,9 @@ describe('the gateway reading a result in the documented output format', () => {
 describe('the authorizer events the emulated gateway builds', () => {
   it('TOKEN: exactly the documented event', () => {
     const documented = documentedTokenAuthorizerEvent();
-    expect(tokenAuthorizerEvent('allow', 'arn:aws:execute-api:us-west-2:123456789012:ymy8tbxw7b/*/GET/')).toEqual(documented);
+    expect(tokenAuthorizerEvent('allow', 'arn:aws:execute-api:us-west-2:123456789012:ymy8tbxw7b/*/GET/')).toEqual(
+      documented,
+    );
   });
 
   it('REQUEST: the documented fields for GET /request?QueryString1=queryValue1, and no body', () => {

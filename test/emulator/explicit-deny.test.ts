@@ -52,7 +52,9 @@ describe('an explicit Deny from the authorizer', () => {
     const denied = await callTool(stack.endpoint, lacking, 'ping');
     expect(denied.status).toBe(403);
     expect(denied.json).toEqual({ message: 'User is not authorized to access this resource with an explicit deny' });
-    expect(denied.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/dev\/\.well-known\/oauth-protected-resource"$/);
+    expect(denied.headers.get('www-authenticate')).toMatch(
+      /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/dev\/\.well-known\/oauth-protected-resource"$/,
+    );
     const afterFirst = stack.authorizerFunction.stats().invocations;
     expect(afterFirst).toBe(1);
 

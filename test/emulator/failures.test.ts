@@ -8,7 +8,8 @@ let stack: RunningStack & { token: string };
 beforeAll(async () => {
   stack = await startTestStack({
     overrides: { mcp_reserved_concurrency: 2, mcp_timeout_seconds: 4 },
-    build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+    build: { test: true },
+    mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
     integrationTimeoutMs: 10_000,
   });
   // Two warm environments, so the tests below measure behaviour rather than cold-start time.
@@ -27,7 +28,10 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 500, 500]);
-    expect(results.filter((r) => r.status === 500).map((r) => r.json)).toEqual([INTERNAL_SERVER_ERROR, INTERNAL_SERVER_ERROR]);
+    expect(results.filter((r) => r.status === 500).map((r) => r.json)).toEqual([
+      INTERNAL_SERVER_ERROR,
+      INTERNAL_SERVER_ERROR,
+    ]);
     expect(stack.mcp.stats().throttles).toBe(2);
     expect(stack.mcp.stats().environments).toBe(2);
   });
@@ -68,7 +72,11 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
 
   it('answers 502 for every request while the function fails INIT, without using up its concurrency', async () => {
     // The conformance profile refuses to start without a requestState key: a real INIT failure.
-    const broken = await startTestStack({ overrides: { mcp_reserved_concurrency: 2 }, build: { test: true }, mcpEnvironment: { MCP_PROFILE: 'conformance' } });
+    const broken = await startTestStack({
+      overrides: { mcp_reserved_concurrency: 2 },
+      build: { test: true },
+      mcpEnvironment: { MCP_PROFILE: 'conformance' },
+    });
     try {
       for (let attempt = 1; attempt <= 4; attempt++) {
         const response = await callTool(broken.endpoint, broken.token, 'ping');
@@ -77,7 +85,11 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
         expect(broken.mcp.stats()).toMatchObject({ busy: 0, throttles: 0 });
       }
       expect(broken.mcp.stats().coldStarts).toBe(4);
-      expect(broken.logs.messages(broken.mcp.logGroupName).filter((m) => m.startsWith('INIT_REPORT') && m.includes('Status: error'))).toHaveLength(4);
+      expect(
+        broken.logs
+          .messages(broken.mcp.logGroupName)
+          .filter((m) => m.startsWith('INIT_REPORT') && m.includes('Status: error')),
+      ).toHaveLength(4);
     } finally {
       await broken.stop();
     }
@@ -86,7 +98,8 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
   it('answers 504 when the integration takes longer than the integration timeout', async () => {
     const slow = await startTestStack({
       overrides: { mcp_timeout_seconds: 5 },
-      build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+      build: { test: true },
+      mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
       integrationTimeoutMs: 500,
     });
     try {
@@ -105,10 +118,19 @@ describe('failures the embedded stack answers as API Gateway and Lambda do', () 
       body: 'x'.repeat(10 * 1024 * 1024 + 1),
     });
     expect(huge.status).toBe(413);
-    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'text_stats', arguments: { text: 'y'.repeat(7 * 1024 * 1024) } } });
+    const text = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'text_stats', arguments: { text: 'y'.repeat(7 * 1024 * 1024) } },
+    });
     const large = await fetch(stack.endpoint, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        authorization: `Bearer ${stack.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: text,
     });
     expect(large.status).toBe(500);

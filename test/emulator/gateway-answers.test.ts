@@ -23,12 +23,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const reports = (group: string): number => stack.logs.messages(group).filter((line) => line.startsWith('REPORT')).length;
+const reports = (group: string): number =>
+  stack.logs.messages(group).filter((line) => line.startsWith('REPORT')).length;
 
 describe('GET and DELETE on /mcp', () => {
   for (const method of ['GET', 'DELETE']) {
     it(`${method} answers 405 with Allow: POST from the gateway, with no token, no authorizer and no function invocation`, async () => {
-      const before = { mcp: reports(stack.mcp.logGroupName), authorizer: reports(stack.authorizerFunction.logGroupName) };
+      const before = {
+        mcp: reports(stack.mcp.logGroupName),
+        authorizer: reports(stack.authorizerFunction.logGroupName),
+      };
       const response = await fetch(stack.endpoint, { method, headers: { Accept: 'text/event-stream' } });
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
@@ -43,7 +47,11 @@ describe('GET and DELETE on /mcp', () => {
   }
 
   it('POST still goes through the authorizer (401 without a token)', async () => {
-    const response = await fetch(stack.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const response = await fetch(stack.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
   });
 });
@@ -64,13 +72,17 @@ describe('function invocations per session', () => {
   it('2025-11-25 (SDK 1.x): initialize, initialized, tools/call; its GET stream costs no invocation', async () => {
     const { invocations, requests } = await measure(async () => {
       const client = new Client({ name: 'count-v1', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(stack.endpoint), { requestInit: { headers: headers() } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(stack.endpoint), { requestInit: { headers: headers() } }),
+      );
       await client.callTool({ name: 'ping', arguments: {} });
       await client.close();
     });
     const gets = requests.filter((entry) => entry.method === 'GET');
     const posts = requests.filter((entry) => entry.method === 'POST');
-    console.log(`2025-11-25 session: ${invocations} invocations (${posts.length} POST), ${gets.length} GET answered 405 by the gateway; before: ${invocations + gets.length}`);
+    console.log(
+      `2025-11-25 session: ${invocations} invocations (${posts.length} POST), ${gets.length} GET answered 405 by the gateway; before: ${invocations + gets.length}`,
+    );
     expect(gets.length).toBeGreaterThanOrEqual(1);
     expect(gets.every((entry) => entry.status === 405)).toBe(true);
     expect(posts).toHaveLength(3);
@@ -79,7 +91,10 @@ describe('function invocations per session', () => {
 
   it('2026-07-28 (SDK 2.x pinned): every request is a POST the function serves', async () => {
     const { invocations, requests } = await measure(async () => {
-      const client = new ClientV2({ name: 'count-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+      const client = new ClientV2(
+        { name: 'count-v2', version: '1.0.0' },
+        { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+      );
       await client.connect(new TransportV2(new URL(stack.endpoint), { requestInit: { headers: headers() } }));
       expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       await client.callTool({ name: 'ping', arguments: {} });
@@ -101,7 +116,12 @@ describe('function invocations per session', () => {
 async function rawPing(): Promise<number> {
   const response = await fetch(stack.endpoint, {
     method: 'POST',
-    headers: { ...headers(), 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25' },
+    headers: {
+      ...headers(),
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'MCP-Protocol-Version': '2025-11-25',
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping', arguments: {} } }),
   });
   await response.arrayBuffer();
@@ -113,7 +133,8 @@ describe('concurrency', () => {
     expect(stack.config.mcp.concurrencyLimit).toBe(10);
     // Eight environments first: eight simultaneous cold starts on a busy two-core machine can pass
     // Lambda's 10 s INIT limit, and cold starts are not the subject here; concurrency is.
-    for (let round = 0; round < 6 && stack.mcp.stats().environments < 8; round++) await Promise.all(Array.from({ length: 8 }, rawPing));
+    for (let round = 0; round < 6 && stack.mcp.stats().environments < 8; round++)
+      await Promise.all(Array.from({ length: 8 }, rawPing));
     expect(stack.mcp.stats().environments).toBeGreaterThanOrEqual(8);
     const throttlesBefore = stack.mcp.stats().throttles;
     const from = access.length;
@@ -121,18 +142,28 @@ describe('concurrency', () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, async (_, index) => {
         const client = new Client({ name: `concurrent-${index}`, version: '1.0.0' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(stack.endpoint), { requestInit: { headers: headers() } }));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(stack.endpoint), { requestInit: { headers: headers() } }),
+        );
         const result = await client.callTool({ name: 'ping', arguments: {} });
         await client.close();
         return result;
       }),
     );
-    const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome as PromiseRejectedResult).reason));
+    const failures = outcomes
+      .filter((outcome) => outcome.status === 'rejected')
+      .map((outcome) => String((outcome as PromiseRejectedResult).reason));
     expect(failures).toEqual([]);
-    for (const outcome of outcomes) expect((outcome as PromiseFulfilledResult<{ structuredContent?: { message?: string } }>).value.structuredContent?.message).toBe('pong');
+    for (const outcome of outcomes)
+      expect(
+        (outcome as PromiseFulfilledResult<{ structuredContent?: { message?: string } }>).value.structuredContent
+          ?.message,
+      ).toBe('pong');
     // No invocation rejected for concurrency (LAMBDA_INVOKE_REJECTED), no 5xx at all.
     expect(stack.mcp.stats().throttles).toBe(throttlesBefore);
     expect(access.slice(from).filter((entry) => entry.status >= 500)).toEqual([]);
-    console.log(`8 concurrent SDK 1.x sessions: ${access.slice(from).length} requests, peak environments ${stack.mcp.stats().environments}`);
+    console.log(
+      `8 concurrent SDK 1.x sessions: ${access.slice(from).length} requests, peak environments ${stack.mcp.stats().environments}`,
+    );
   }, 180_000);
 });

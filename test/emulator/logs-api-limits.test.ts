@@ -28,7 +28,8 @@ beforeAll(async () => {
     maxAttempts: 1,
   });
   // Three streams written in turn, as concurrent execution environments write one group.
-  for (let i = 0; i < 900; i++) stack.logs.put('/test/paging', `stream-${i % 3}`, `event ${i}${i % 10 === 0 ? ' tenth' : ''}`);
+  for (let i = 0; i < 900; i++)
+    stack.logs.put('/test/paging', `stream-${i % 3}`, `event ${i}${i % 10 === 0 ? ' tenth' : ''}`);
 });
 afterAll(async () => {
   logs?.destroy();
@@ -57,35 +58,58 @@ async function rawCall(target: string, body: string): Promise<{ status: number; 
 describe('AWS limits on the Logs API', () => {
   it('refuses a filterPattern longer than 1,024 characters with InvalidParameterException', async () => {
     const pattern = `?${'a'.repeat(1_024)}`;
-    expect(await rejection(logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', filterPattern: pattern })))).toEqual({
+    expect(
+      await rejection(logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', filterPattern: pattern }))),
+    ).toEqual({
       name: 'InvalidParameterException',
       status: 400,
     });
-    const atLimit = await logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', filterPattern: 'x'.repeat(1_024) }));
+    const atLimit = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/test/paging', filterPattern: 'x'.repeat(1_024) }),
+    );
     expect(atLimit.events).toEqual([]);
   });
 
-  it.each([0, -1, 10_001, 1.5])('refuses limit %s on FilterLogEvents and GetLogEvents with InvalidParameterException', async (limit) => {
-    expect(await rejection(logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', limit })))).toMatchObject({ name: 'InvalidParameterException' });
-    expect(await rejection(logs.send(new GetLogEventsCommand({ logGroupName: '/test/paging', logStreamName: 'stream-0', limit })))).toMatchObject({
-      name: 'InvalidParameterException',
-    });
-  });
+  it.each([0, -1, 10_001, 1.5])(
+    'refuses limit %s on FilterLogEvents and GetLogEvents with InvalidParameterException',
+    async (limit) => {
+      expect(
+        await rejection(logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', limit }))),
+      ).toMatchObject({ name: 'InvalidParameterException' });
+      expect(
+        await rejection(
+          logs.send(new GetLogEventsCommand({ logGroupName: '/test/paging', logStreamName: 'stream-0', limit })),
+        ),
+      ).toMatchObject({
+        name: 'InvalidParameterException',
+      });
+    },
+  );
 
   it('does not treat Object.prototype members as operations', async () => {
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const answer = await rawCall(`Logs_20140328.${name}`, '{"logGroupName":"/test/paging"}');
-      expect(answer, name).toEqual({ status: 400, json: expect.objectContaining({ __type: 'UnknownOperationException' }) });
+      expect(answer, name).toEqual({
+        status: 400,
+        json: expect.objectContaining({ __type: 'UnknownOperationException' }),
+      });
     }
   });
 
   it('refuses a request body over 1 MiB without reading it all', async () => {
-    const answer = await rawCall('Logs_20140328.FilterLogEvents', JSON.stringify({ logGroupName: '/test/paging', filterPattern: 'x'.repeat(2 * 1024 * 1024) }));
+    const answer = await rawCall(
+      'Logs_20140328.FilterLogEvents',
+      JSON.stringify({ logGroupName: '/test/paging', filterPattern: 'x'.repeat(2 * 1024 * 1024) }),
+    );
     expect(answer.status).toBe(413);
   });
 
   it('rejects a nextToken it did not issue', async () => {
-    expect(await rejection(logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', nextToken: 'not-a-token' })))).toMatchObject({
+    expect(
+      await rejection(
+        logs.send(new FilterLogEventsCommand({ logGroupName: '/test/paging', nextToken: 'not-a-token' })),
+      ),
+    ).toMatchObject({
       name: 'InvalidParameterException',
     });
   });
@@ -95,18 +119,26 @@ describe('paging', () => {
   it('FilterLogEvents pages through a group once, in order, and stops', async () => {
     const seen: FilteredLogEvent[] = [];
     let pages = 0;
-    for await (const page of paginateFilterLogEvents({ client: logs, pageSize: 70 }, { logGroupName: '/test/paging' })) {
+    for await (const page of paginateFilterLogEvents(
+      { client: logs, pageSize: 70 },
+      { logGroupName: '/test/paging' },
+    )) {
       pages += 1;
       seen.push(...(page.events ?? []));
       expect(pages).toBeLessThan(50);
     }
-    expect(seen.map((e) => e.message)).toEqual(Array.from({ length: 900 }, (_, i) => `event ${i}${i % 10 === 0 ? ' tenth' : ''}`));
+    expect(seen.map((e) => e.message)).toEqual(
+      Array.from({ length: 900 }, (_, i) => `event ${i}${i % 10 === 0 ? ' tenth' : ''}`),
+    );
     expect(new Set(seen.map((e) => e.eventId)).size).toBe(900);
   });
 
   it('FilterLogEvents pages a filtered, single-stream view', async () => {
     const seen: string[] = [];
-    for await (const page of paginateFilterLogEvents({ client: logs, pageSize: 7 }, { logGroupName: '/test/paging', logStreamNames: ['stream-0'], filterPattern: 'tenth' })) {
+    for await (const page of paginateFilterLogEvents(
+      { client: logs, pageSize: 7 },
+      { logGroupName: '/test/paging', logStreamNames: ['stream-0'], filterPattern: 'tenth' },
+    )) {
       seen.push(...(page.events ?? []).map((e) => e.message!));
     }
     // i % 3 === 0 and i % 10 === 0: every 30th event.
@@ -118,19 +150,32 @@ describe('paging', () => {
     let token: string | undefined;
     for (let calls = 0; calls < 20; calls++) {
       const page: GetLogEventsCommandOutput = await logs.send(
-        new GetLogEventsCommand({ logGroupName: '/test/paging', logStreamName: 'stream-1', startFromHead: true, limit: 40, ...(token ? { nextToken: token } : {}) }),
+        new GetLogEventsCommand({
+          logGroupName: '/test/paging',
+          logStreamName: 'stream-1',
+          startFromHead: true,
+          limit: 40,
+          ...(token ? { nextToken: token } : {}),
+        }),
       );
       forward.push(...(page.events ?? []).map((e) => e.message!));
       if (page.nextForwardToken === token) break;
       token = page.nextForwardToken;
     }
-    expect(forward).toEqual(Array.from({ length: 300 }, (_, k) => `event ${k * 3 + 1}${(k * 3 + 1) % 10 === 0 ? ' tenth' : ''}`));
+    expect(forward).toEqual(
+      Array.from({ length: 300 }, (_, k) => `event ${k * 3 + 1}${(k * 3 + 1) % 10 === 0 ? ' tenth' : ''}`),
+    );
 
     const backward: string[] = [];
     token = undefined;
     for (let calls = 0; calls < 20; calls++) {
       const page: GetLogEventsCommandOutput = await logs.send(
-        new GetLogEventsCommand({ logGroupName: '/test/paging', logStreamName: 'stream-1', limit: 40, ...(token ? { nextToken: token } : {}) }),
+        new GetLogEventsCommand({
+          logGroupName: '/test/paging',
+          logStreamName: 'stream-1',
+          limit: 40,
+          ...(token ? { nextToken: token } : {}),
+        }),
       );
       backward.unshift(...(page.events ?? []).map((e) => e.message!));
       if (page.nextBackwardToken === token) break;
@@ -152,7 +197,9 @@ describe('retention', () => {
     expect(messages.at(-1)).toBe(`kept? ${5 * RETAINED - 1}`);
     expect(messages).not.toContain('kept? 0');
     // Every stream's own view was trimmed the same way.
-    const stream = await logs.send(new GetLogEventsCommand({ logGroupName: '/test/retention', logStreamName: 'stream-0', startFromHead: true }));
+    const stream = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/test/retention', logStreamName: 'stream-0', startFromHead: true }),
+    );
     expect(stream.events!.length).toBeLessThanOrEqual(Math.ceil((RETAINED * 1.1) / 4) + 1);
     expect(stream.events![0]!.message).not.toBe('kept? 0');
   });

@@ -39,14 +39,23 @@ describe('Lambda scaling in the embedded stack', () => {
   });
 
   it("runs each execution environment on lambda_runtime's Node major, with Lambda's memory size and region", async () => {
-    expect(stack.runtime, 'no Node binary matching lambda_runtime: run `npm run tools:install`').toMatchObject({ lambdaRuntime: 'nodejs22.x', matches: true });
-    const ping = pingResult(await callTool(stack.endpoint, stack.token, 'ping')) as unknown as { nodeVersion: string; memorySizeMb: number; region: string };
+    expect(stack.runtime, 'no Node binary matching lambda_runtime: run `npm run tools:install`').toMatchObject({
+      lambdaRuntime: 'nodejs22.x',
+      matches: true,
+    });
+    const ping = pingResult(await callTool(stack.endpoint, stack.token, 'ping')) as unknown as {
+      nodeVersion: string;
+      memorySizeMb: number;
+      region: string;
+    };
     expect(ping.nodeVersion).toMatch(/^v22\./);
     expect(ping.memorySizeMb).toBe(stack.config.mcp.memorySizeMb);
     expect(ping.region).toBe(stack.config.region);
     const initStarts = stack.logs.messages(stack.mcp.logGroupName).filter((m) => m.startsWith('INIT_START'));
     expect(initStarts.length).toBeGreaterThan(0);
-    expect(initStarts.every((m) => m.startsWith(`INIT_START Runtime Version: nodejs:22.v${ping.nodeVersion.slice(1)}`))).toBe(true);
+    expect(
+      initStarts.every((m) => m.startsWith(`INIT_START Runtime Version: nodejs:22.v${ping.nodeVersion.slice(1)}`)),
+    ).toBe(true);
   });
 
   it('gives each execution environment its own log stream with START, END and REPORT lines', async () => {

@@ -17,7 +17,8 @@ function processesOf(functionName: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`AWS_LAMBDA_FUNCTION_NAME=${functionName}`)) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`AWS_LAMBDA_FUNCTION_NAME=${functionName}`))
+        pids.push(Number(entry));
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -35,11 +36,15 @@ interface Started {
 
 async function npmStart(name: string): Promise<Started> {
   await buildIfStale(() => undefined);
-  const child = spawn('npm', ['start', '--', '--port', '0', '--no-log-dir', '--var', `name=${name}`, '--drain-timeout', '30'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    'npm',
+    ['start', '--', '--port', '0', '--no-log-dir', '--var', `name=${name}`, '--drain-timeout', '30'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -84,12 +89,23 @@ describe.each([
       signal(started.child);
       const answer = await inFlight;
       expect(answer.status, started.output()).toBe(200);
-      expect(await Promise.race([started.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))])).not.toBe('still running');
-      expect(await eventually(() => processesOf(`${name}-mcp-server`).length === 0 && processesOf(`${name}-authorizer`).length === 0, 10_000)).toBe(true);
+      expect(
+        await Promise.race([
+          started.exited,
+          new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+        ]),
+      ).not.toBe('still running');
+      expect(
+        await eventually(
+          () => processesOf(`${name}-mcp-server`).length === 0 && processesOf(`${name}-authorizer`).length === 0,
+          10_000,
+        ),
+      ).toBe(true);
       expect(started.output()).toMatch(/SIG(TERM|INT): stopping/);
     } finally {
       if (started.child.exitCode === null) process.kill(-started.child.pid!, 'SIGKILL');
-      for (const pid of [...processesOf(`${name}-mcp-server`), ...processesOf(`${name}-authorizer`)]) process.kill(pid, 'SIGKILL');
+      for (const pid of [...processesOf(`${name}-mcp-server`), ...processesOf(`${name}-authorizer`)])
+        process.kill(pid, 'SIGKILL');
     }
   });
 });

@@ -5,16 +5,35 @@ import { startTestStack } from '../support/stack.ts';
 
 interface TimedEvent {
   readonly atMs: number;
-  readonly message: { method?: string; params?: { progress?: number }; result?: { structuredContent?: { stepsCompleted?: number } } };
+  readonly message: {
+    method?: string;
+    params?: { progress?: number };
+    result?: { structuredContent?: { stepsCompleted?: number } };
+  };
 }
 
 /** Posts a long_task call with a progress token and records when each SSE message arrives. */
-async function streamLongTask(endpoint: string, token: string, steps: number, stepMs: number): Promise<{ status: number; contentType: string | null; events: TimedEvent[] }> {
+async function streamLongTask(
+  endpoint: string,
+  token: string,
+  steps: number,
+  stepMs: number,
+): Promise<{ status: number; contentType: string | null; events: TimedEvent[] }> {
   const started = performance.now();
   const response = await fetch(endpoint, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': LEGACY_PROTOCOL },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'long_task', arguments: { steps, stepMs }, _meta: { progressToken: 'progress-1' } } }),
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': LEGACY_PROTOCOL,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'long_task', arguments: { steps, stepMs }, _meta: { progressToken: 'progress-1' } },
+    }),
   });
   const events: TimedEvent[] = [];
   if (response.body) {
@@ -27,7 +46,11 @@ async function streamLongTask(endpoint: string, token: string, steps: number, st
         const frame = pending.slice(0, end);
         pending = pending.slice(end + 2);
         const data = frame.split('\n').find((line) => line.startsWith('data: '));
-        if (data) events.push({ atMs: performance.now() - started, message: JSON.parse(data.slice(6)) as TimedEvent['message'] });
+        if (data)
+          events.push({
+            atMs: performance.now() - started,
+            message: JSON.parse(data.slice(6)) as TimedEvent['message'],
+          });
       }
     }
   }
@@ -84,8 +107,18 @@ describe('API Gateway response streaming (streaming_enabled)', () => {
     expect(events[0]!.atMs).toBeGreaterThanOrEqual(3 * 200 - 50);
     const long = await fetch(buffered.endpoint, {
       method: 'POST',
-      headers: { authorization: `Bearer ${buffered.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': LEGACY_PROTOCOL },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'long_task', arguments: { steps: 5, stepMs: 500 } } }),
+      headers: {
+        authorization: `Bearer ${buffered.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': LEGACY_PROTOCOL,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'long_task', arguments: { steps: 5, stepMs: 500 } },
+      }),
     });
     expect(long.status).toBe(504);
   });

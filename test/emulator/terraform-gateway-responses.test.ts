@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gatewayResponse } from '../../emulator/gateway/gateway-responses.ts';
-import { readGatewayResponses, UnsupportedGatewayResponseError } from '../../emulator/gateway/terraform-gateway-responses.ts';
+import {
+  readGatewayResponses,
+  UnsupportedGatewayResponseError,
+} from '../../emulator/gateway/terraform-gateway-responses.ts';
 import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const LOCALS = {
@@ -20,7 +23,9 @@ afterEach(async () => {
 
 describe('gateway responses read from terraform/', () => {
   it('gives 401 and 403 the discovery challenge and the JSON template of our Terraform', async () => {
-    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS, { cors_allowed_origins: [] });
+    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS, {
+      cors_allowed_origins: [],
+    });
     expect(Object.keys(responses).sort()).toEqual(['ACCESS_DENIED', 'UNAUTHORIZED']);
     const denied = gatewayResponse('ACCESS_DENIED', 'req-1', responses);
     expect(denied.statusCode).toBe(403);
@@ -28,11 +33,15 @@ describe('gateway responses read from terraform/', () => {
       'WWW-Authenticate': `Bearer resource_metadata="${LOCALS.protected_resource_metadata_url}"`,
       'x-amzn-errortype': 'AccessDeniedException',
     });
-    expect(JSON.parse(denied.body.toString())).toEqual({ message: 'User is not authorized to access this resource with an explicit deny' });
+    expect(JSON.parse(denied.body.toString())).toEqual({
+      message: 'User is not authorized to access this resource with an explicit deny',
+    });
     // CORS is off by default: no CORS headers on API Gateway's own answers.
     expect(denied.headers.map(([name]) => name.toLowerCase())).not.toContain('access-control-allow-origin');
     // Types Terraform does not customise keep API Gateway's defaults.
-    expect(JSON.parse(gatewayResponse('THROTTLED', 'req-2', responses).body.toString())).toEqual({ message: 'Too Many Requests' });
+    expect(JSON.parse(gatewayResponse('THROTTLED', 'req-2', responses).body.toString())).toEqual({
+      message: 'Too Many Requests',
+    });
   });
 
   it('refuses an expression it cannot evaluate instead of guessing', async () => {
@@ -54,9 +63,13 @@ describe('gateway responses read from terraform/', () => {
 
 describe('gateway responses with cors_allowed_origins set', () => {
   it('echo the request Origin (method.request.header.Origin) and expose WWW-Authenticate on 401 and 403', async () => {
-    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS, { cors_allowed_origins: ['https://app.example'] });
+    const responses = await readGatewayResponses(path.join(repoRoot, 'terraform'), LOCALS, {
+      cors_allowed_origins: ['https://app.example'],
+    });
     for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED'] as const) {
-      const answer = gatewayResponse(type, 'req-3', responses, (name) => (name === 'origin' ? 'https://app.example' : undefined));
+      const answer = gatewayResponse(type, 'req-3', responses, (name) =>
+        name === 'origin' ? 'https://app.example' : undefined,
+      );
       expect(Object.fromEntries(answer.headers)).toMatchObject({
         'Access-Control-Allow-Origin': 'https://app.example',
         'Access-Control-Expose-Headers': 'WWW-Authenticate,Mcp-Session-Id,Mcp-Protocol-Version',

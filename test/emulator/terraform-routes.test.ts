@@ -22,13 +22,28 @@ afterEach(async () => {
 describe('routes read from terraform/', () => {
   it('ANY /mcp takes the authorizer and reaches the function; GET and DELETE are MOCK 405s without it', async () => {
     const routes = await readRoutes(TF, await readTerraformVariables(TF, { varFiles: [], overrides: {} }));
-    expect(matchRoute(routes, '/mcp', 'POST')).toMatchObject({ method: 'ANY', authorized: true, integration: { kind: 'lambda' } });
+    expect(matchRoute(routes, '/mcp', 'POST')).toMatchObject({
+      method: 'ANY',
+      authorized: true,
+      integration: { kind: 'lambda' },
+    });
     for (const method of ['GET', 'DELETE']) {
       const route = matchRoute(routes, '/mcp', method);
-      expect(route).toMatchObject({ method, authorized: false, integration: { kind: 'mock', response: { statusCode: 405, headers: [['Allow', 'POST']] } } });
+      expect(route).toMatchObject({
+        method,
+        authorized: false,
+        integration: { kind: 'mock', response: { statusCode: 405, headers: [['Allow', 'POST']] } },
+      });
     }
-    for (const resourcePath of ['/health', '/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
-      expect(matchRoute(routes, resourcePath, 'GET')).toMatchObject({ authorized: false, integration: { kind: 'lambda' } });
+    for (const resourcePath of [
+      '/health',
+      '/.well-known/oauth-protected-resource',
+      '/.well-known/oauth-protected-resource/mcp',
+    ]) {
+      expect(matchRoute(routes, resourcePath, 'GET')).toMatchObject({
+        authorized: false,
+        integration: { kind: 'lambda' },
+      });
       expect(matchRoute(routes, resourcePath, 'POST')).toBeUndefined();
     }
     // CORS is off by default: no preflight, so OPTIONS /mcp falls to ANY (and its authorizer).
@@ -37,10 +52,22 @@ describe('routes read from terraform/', () => {
 
   it('with cors_allowed_origins, every resource gets a MOCK OPTIONS preflight allowing exactly those origins', async () => {
     const origins = ['https://app.example', 'http://127.0.0.1:5173'];
-    const routes = await readRoutes(TF, await readTerraformVariables(TF, { varFiles: [], overrides: { cors_allowed_origins: origins } }));
-    for (const resourcePath of ['/mcp', '/health', '/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+    const routes = await readRoutes(
+      TF,
+      await readTerraformVariables(TF, { varFiles: [], overrides: { cors_allowed_origins: origins } }),
+    );
+    for (const resourcePath of [
+      '/mcp',
+      '/health',
+      '/.well-known/oauth-protected-resource',
+      '/.well-known/oauth-protected-resource/mcp',
+    ]) {
       const route = matchRoute(routes, resourcePath, 'OPTIONS');
-      expect(route).toMatchObject({ method: 'OPTIONS', authorized: false, integration: { kind: 'mock', response: { statusCode: 204, allowOrigins: origins } } });
+      expect(route).toMatchObject({
+        method: 'OPTIONS',
+        authorized: false,
+        integration: { kind: 'mock', response: { statusCode: 204, allowOrigins: origins } },
+      });
     }
   });
 

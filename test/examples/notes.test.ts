@@ -35,8 +35,20 @@ function startNotesStack(env: NodeJS.ProcessEnv): Promise<string> {
   stack = spawn(
     'npm',
     [
-      'start', '--', '--server', 'examples/notes/server.ts', '--out', buildDir, '--port', '0', '--quiet', '--no-log-dir',
-      '--var', `mcp_environment={"NOTES_TABLE":"${TABLE}"}`, '--var', `static_tokens=["${token}"]`,
+      'start',
+      '--',
+      '--server',
+      'examples/notes/server.ts',
+      '--out',
+      buildDir,
+      '--port',
+      '0',
+      '--quiet',
+      '--no-log-dir',
+      '--var',
+      `mcp_environment={"NOTES_TABLE":"${TABLE}"}`,
+      '--var',
+      `static_tokens=["${token}"]`,
     ],
     { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
@@ -57,7 +69,11 @@ function startNotesStack(env: NodeJS.ProcessEnv): Promise<string> {
 
 beforeAll(async () => {
   moto = await startMoto((await locateMoto()).server);
-  dynamo = new DynamoDBClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  dynamo = new DynamoDBClient({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -96,13 +112,22 @@ describe('the notes example under npm start -- --server examples/notes/server.ts
 
   it('serves its tools, which write and read the DynamoDB table', async () => {
     const client = new Client({ name: 'notes-test', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    });
     await client.connect(transport);
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'notes', version: '1.0.0' });
-      expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['delete_note', 'get_note', 'put_note']);
+      expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual([
+        'delete_note',
+        'get_note',
+        'put_note',
+      ]);
 
-      const put = await client.callTool({ name: 'put_note', arguments: { id: 'from-test', text: 'Written through MCP.' } });
+      const put = await client.callTool({
+        name: 'put_note',
+        arguments: { id: 'from-test', text: 'Written through MCP.' },
+      });
       expect(put.isError).toBeFalsy();
       const item = await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'from-test' } } }));
       expect(item.Item?.text?.S).toBe('Written through MCP.');
@@ -110,13 +135,20 @@ describe('the notes example under npm start -- --server examples/notes/server.ts
       const got = await client.callTool({ name: 'get_note', arguments: { id: 'from-test' } });
       expect(got.structuredContent).toMatchObject({ id: 'from-test', text: 'Written through MCP.' });
       expect((await client.callTool({ name: 'delete_note', arguments: { id: 'from-test' } })).isError).toBeFalsy();
-      expect((await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'from-test' } } }))).Item).toBeUndefined();
+      expect(
+        (await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'from-test' } } }))).Item,
+      ).toBeUndefined();
       const missing = await client.callTool({ name: 'get_note', arguments: { id: 'from-test' } });
       expect(missing.isError).toBe(true);
       // Arguments the schema refuses never reach DynamoDB: the SDK answers an error result naming the field.
       const refused = await client.callTool({ name: 'put_note', arguments: { id: 'no spaces allowed', text: 'x' } });
-      expect(refused).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/id.*pattern/) }] });
-      expect((await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'no spaces allowed' } } }))).Item).toBeUndefined();
+      expect(refused).toMatchObject({
+        isError: true,
+        content: [{ type: 'text', text: expect.stringMatching(/id.*pattern/) }],
+      });
+      expect(
+        (await dynamo.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'no spaces allowed' } } }))).Item,
+      ).toBeUndefined();
     } finally {
       await client.close();
     }
@@ -142,7 +174,24 @@ describe('the notes example under npm start -- --server examples/notes/server.ts
     ];
     const result = await runCli(
       path.join(repoRoot, 'loadtest', 'local', 'cli.ts'),
-      ['smoke', '--url', endpoint, '--token', token, '--duration', '3s', '--pause', '0', '--quiet', '--calls', JSON.stringify(calls), '--p95', '20000', '--p99', '30000'],
+      [
+        'smoke',
+        '--url',
+        endpoint,
+        '--token',
+        token,
+        '--duration',
+        '3s',
+        '--pause',
+        '0',
+        '--quiet',
+        '--calls',
+        JSON.stringify(calls),
+        '--p95',
+        '20000',
+        '--p99',
+        '30000',
+      ],
       { timeoutMs: 90_000, env: { RESULTS_DIR: resultsDir } },
     );
     try {
@@ -158,7 +207,9 @@ describe('the notes example under npm start -- --server examples/notes/server.ts
       expect(summary.checks.fails).toBe(0);
       expect(summary.checks.passes).toBeGreaterThan(0);
       expect(Object.keys(summary.latencyMs.byTool).sort()).toEqual(['get_note', 'put_note']);
-      expect(Object.keys(summary.checks.byName)).toContain('[2026-07-28] tools/call get_note -> isError result, as expected');
+      expect(Object.keys(summary.checks.byName)).toContain(
+        '[2026-07-28] tools/call get_note -> isError result, as expected',
+      );
     } finally {
       await rm(resultsDir, { recursive: true, force: true });
     }

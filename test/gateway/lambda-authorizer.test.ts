@@ -19,11 +19,22 @@ const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PO
 const GET_ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/mcp';
 const STAGE = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*';
 
-function policy(effect: 'Allow' | 'Deny', context: unknown = { clientId: 'client-1' }, principalId: unknown = 'user-1'): InvokeOutcome {
+function policy(
+  effect: 'Allow' | 'Deny',
+  context: unknown = { clientId: 'client-1' },
+  principalId: unknown = 'user-1',
+): InvokeOutcome {
   return {
     kind: 'result',
     payloadBytes: 0,
-    result: { principalId, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: effect, Action: 'execute-api:Invoke', Resource: STAGE }] }, context },
+    result: {
+      principalId,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: effect, Action: 'execute-api:Invoke', Resource: STAGE }],
+      },
+      context,
+    },
   };
 }
 
@@ -45,7 +56,12 @@ describe('identity sources', () => {
   it('answers 401 without invoking the function when the identity header is missing, empty or blank', async () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings(), fn.invoke);
-    const cases: Array<Record<string, string>> = [{}, { authorization: '' }, { authorization: '   ' }, { 'x-other': 'Bearer abc' }];
+    const cases: Array<Record<string, string>> = [
+      {},
+      { authorization: '' },
+      { authorization: '   ' },
+      { 'x-other': 'Bearer abc' },
+    ];
     for (const headers of cases) {
       expect(await gate.authorize(gateRequest(headers), gateRoute(), METHOD_ARN)).toEqual({ kind: 'unauthorized' });
     }
@@ -56,16 +72,24 @@ describe('identity sources', () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings(), fn.invoke);
     const decision = await gate.authorize(gateRequest({ AUTHORIZATION: 'Bearer abc' }), gateRoute(), METHOD_ARN);
-    expect(decision).toEqual({ kind: 'allow', context: { clientId: 'client-1', principalId: 'user-1' }, cached: false });
+    expect(decision).toEqual({
+      kind: 'allow',
+      context: { clientId: 'client-1', principalId: 'user-1' },
+      cached: false,
+    });
     expect(fn.events).toEqual([{ type: 'TOKEN', authorizationToken: 'Bearer abc', methodArn: METHOD_ARN }]);
   });
 
   it('answers 401 without invoking the function when the token fails the identity validation expression', async () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings({ validationExpression: /^Bearer [a-z]+$/ }), fn.invoke);
-    expect(await gate.authorize(gateRequest({ authorization: 'Basic dXNlcg==' }), gateRoute(), METHOD_ARN)).toEqual({ kind: 'unauthorized' });
+    expect(await gate.authorize(gateRequest({ authorization: 'Basic dXNlcg==' }), gateRoute(), METHOD_ARN)).toEqual({
+      kind: 'unauthorized',
+    });
     expect(fn.events).toHaveLength(0);
-    expect((await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).kind).toBe('allow');
+    expect((await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).kind).toBe(
+      'allow',
+    );
     expect(fn.events).toHaveLength(1);
   });
 
@@ -73,7 +97,9 @@ describe('identity sources', () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const settings = tokenSettings({ type: 'REQUEST', validationExpression: /^never$/ });
     const gate = new LambdaAuthorizer(settings, fn.invoke);
-    expect((await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).kind).toBe('allow');
+    expect((await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).kind).toBe(
+      'allow',
+    );
   });
 
   it('requires every REQUEST identity source, header and query string alike, and sends the whole request', async () => {
@@ -93,7 +119,9 @@ describe('identity sources', () => {
     expect(fn.events).toHaveLength(0);
 
     const request = gateRequest({ authorization: 'Bearer abc' }, { query: new URLSearchParams('tenant=a&tenant=b') });
-    expect((await gate.authorize(request, gateRoute({ authorizer: { principalId: 'stale' } }), METHOD_ARN)).kind).toBe('allow');
+    expect((await gate.authorize(request, gateRoute({ authorizer: { principalId: 'stale' } }), METHOD_ARN)).kind).toBe(
+      'allow',
+    );
     const [event] = fn.events;
     expect(event).toMatchObject({
       type: 'REQUEST',
@@ -115,8 +143,16 @@ describe('identity sources', () => {
     const settings = tokenSettings({ type: 'REQUEST', identitySources: [{ in: 'querystring', name: 'tenant' }] });
     const gate = new LambdaAuthorizer(settings, fn.invoke);
     await gate.authorize(gateRequest({}, { query: new URLSearchParams('tenant=x&tenant=a') }), gateRoute(), METHOD_ARN);
-    const again = await gate.authorize(gateRequest({}, { query: new URLSearchParams('tenant=a') }), gateRoute(), METHOD_ARN);
-    const other = await gate.authorize(gateRequest({}, { query: new URLSearchParams('tenant=a&tenant=x') }), gateRoute(), METHOD_ARN);
+    const again = await gate.authorize(
+      gateRequest({}, { query: new URLSearchParams('tenant=a') }),
+      gateRoute(),
+      METHOD_ARN,
+    );
+    const other = await gate.authorize(
+      gateRequest({}, { query: new URLSearchParams('tenant=a&tenant=x') }),
+      gateRoute(),
+      METHOD_ARN,
+    );
     expect([again.kind === 'allow' && again.cached, other.kind === 'allow' && other.cached]).toEqual([true, false]);
     expect(fn.events).toHaveLength(2);
   });
@@ -138,13 +174,15 @@ describe('identity sources', () => {
   });
 });
 
-describe('the function\'s answer', () => {
+describe("the function's answer", () => {
   it('an error with the message "Unauthorized" is 401; any other error is an authorizer failure (500)', async () => {
     const unauthorized = new LambdaAuthorizer(tokenSettings(), async () => ({
       kind: 'function-error',
       error: { errorType: 'Error', errorMessage: 'Unauthorized' },
     }));
-    expect(await unauthorized.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toEqual({ kind: 'unauthorized' });
+    expect(await unauthorized.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toEqual(
+      { kind: 'unauthorized' },
+    );
     const failing = new LambdaAuthorizer(tokenSettings(), async () => ({
       kind: 'function-error',
       error: { errorType: 'TypeError', errorMessage: 'unauthorized' },
@@ -170,8 +208,14 @@ describe('the function\'s answer', () => {
     ['no policyDocument', { principalId: 'user-1' }],
     ['a context that is a string', { principalId: 'user-1', policyDocument: { Statement: [] }, context: 'x' }],
     ['a context that is an array', { principalId: 'user-1', policyDocument: { Statement: [] }, context: ['x'] }],
-    ['a context value that is an object', { principalId: 'user-1', policyDocument: { Statement: [] }, context: { a: { b: 1 } } }],
-    ['a context value that is an array', { principalId: 'user-1', policyDocument: { Statement: [] }, context: { a: [1] } }],
+    [
+      'a context value that is an object',
+      { principalId: 'user-1', policyDocument: { Statement: [] }, context: { a: { b: 1 } } },
+    ],
+    [
+      'a context value that is an array',
+      { principalId: 'user-1', policyDocument: { Statement: [] }, context: { a: [1] } },
+    ],
   ])('a policy with %s is an authorizer configuration error (500)', async (_name, result) => {
     const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', payloadBytes: 0, result }));
     expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toEqual({
@@ -194,14 +238,20 @@ describe('the function\'s answer', () => {
     for (const context of [{ context: null }, {}]) {
       const allowed = policy('Allow') as { kind: 'result'; result: Record<string, unknown> };
       const { context: _dropped, ...withoutContext } = allowed.result;
-      const gate = new LambdaAuthorizer(tokenSettings(), async () => ({ kind: 'result', payloadBytes: 0, result: { ...withoutContext, ...context } }));
+      const gate = new LambdaAuthorizer(tokenSettings(), async () => ({
+        kind: 'result',
+        payloadBytes: 0,
+        result: { ...withoutContext, ...context },
+      }));
       const decision = await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN);
       expect(decision).toEqual({ kind: 'allow', context: { principalId: 'user-1' }, cached: false });
     }
   });
 
   it('the principalId returned by the authorizer wins over a context key of the same name', async () => {
-    const gate = new LambdaAuthorizer(tokenSettings(), async () => policy('Allow', { principalId: 'forged' }, 'user-1'));
+    const gate = new LambdaAuthorizer(tokenSettings(), async () =>
+      policy('Allow', { principalId: 'forged' }, 'user-1'),
+    );
     const decision = await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN);
     expect(decision.kind === 'allow' && decision.context.principalId).toBe('user-1');
   });
@@ -221,16 +271,24 @@ describe('result caching', () => {
   it('keeps a cached explicit Deny: the same token is answered 403 without invoking the function', async () => {
     const fn = authorizerFunction(() => policy('Deny'));
     const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 300 }), fn.invoke);
-    expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toEqual({ kind: 'denied' });
-    expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), GET_ARN)).toEqual({ kind: 'denied' });
+    expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toEqual({
+      kind: 'denied',
+    });
+    expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), GET_ARN)).toEqual({
+      kind: 'denied',
+    });
     expect(fn.events).toHaveLength(1);
   });
 
   it('keeps tokens apart: another token is judged by its own policy', async () => {
     const fn = authorizerFunction((event) => policy(event.authorizationToken === 'Bearer good' ? 'Allow' : 'Deny'));
     const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 300 }), fn.invoke);
-    expect((await gate.authorize(gateRequest({ authorization: 'Bearer good' }), gateRoute(), METHOD_ARN)).kind).toBe('allow');
-    expect((await gate.authorize(gateRequest({ authorization: 'Bearer bad' }), gateRoute(), METHOD_ARN)).kind).toBe('denied');
+    expect((await gate.authorize(gateRequest({ authorization: 'Bearer good' }), gateRoute(), METHOD_ARN)).kind).toBe(
+      'allow',
+    );
+    expect((await gate.authorize(gateRequest({ authorization: 'Bearer bad' }), gateRoute(), METHOD_ARN)).kind).toBe(
+      'denied',
+    );
     expect(fn.events).toHaveLength(2);
   });
 
@@ -259,7 +317,9 @@ describe('result caching', () => {
     const fn = authorizerFunction(() => policy('Allow'));
     const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 0 }), fn.invoke);
     for (let i = 0; i < 3; i += 1) {
-      expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toMatchObject({ cached: false });
+      expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toMatchObject(
+        { cached: false },
+      );
     }
     expect(fn.events).toHaveLength(3);
   });
@@ -269,7 +329,9 @@ describe('result caching', () => {
     const gate = new LambdaAuthorizer(tokenSettings(), fn.invoke);
     await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN);
     gate.flush();
-    expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toMatchObject({ cached: false });
+    expect(await gate.authorize(gateRequest({ authorization: 'Bearer abc' }), gateRoute(), METHOD_ARN)).toMatchObject({
+      cached: false,
+    });
     expect(fn.events).toHaveLength(2);
   });
 });

@@ -30,8 +30,16 @@ interface Statement {
   readonly Resource?: unknown;
 }
 
-const allow = (Resource: unknown, Action: unknown = 'execute-api:Invoke'): Statement => ({ Effect: 'Allow', Action, Resource });
-const deny = (Resource: unknown, Action: unknown = 'execute-api:Invoke'): Statement => ({ Effect: 'Deny', Action, Resource });
+const allow = (Resource: unknown, Action: unknown = 'execute-api:Invoke'): Statement => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+});
+const deny = (Resource: unknown, Action: unknown = 'execute-api:Invoke'): Statement => ({
+  Effect: 'Deny',
+  Action,
+  Resource,
+});
 
 async function decide(statements: unknown, methodArn = METHOD_ARN): Promise<AuthorizationDecision['kind']> {
   const gate = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 0 }), async () => ({
@@ -50,15 +58,27 @@ const CASES: readonly Case[] = [
   ['Allow execute-api:Invoke on the exact method ARN', [allow(METHOD_ARN)], 'allow'],
   ['Allow execute-api:* (every execution action)', [allow(METHOD_ARN, 'execute-api:*')], 'allow'],
   ['Allow * (every action)', [allow(METHOD_ARN, '*')], 'allow'],
-  ['Allow with the action in a list beside another service\'s', [allow(METHOD_ARN, ['s3:GetObject', 'execute-api:Invoke'])], 'allow'],
-  ['Allow of another execute-api action (ManageConnections) on the right resource', [allow(METHOD_ARN, 'execute-api:ManageConnections')], 'denied'],
-  ['Allow of another service\'s action on the right resource', [allow(METHOD_ARN, 's3:GetObject')], 'denied'],
+  [
+    "Allow with the action in a list beside another service's",
+    [allow(METHOD_ARN, ['s3:GetObject', 'execute-api:Invoke'])],
+    'allow',
+  ],
+  [
+    'Allow of another execute-api action (ManageConnections) on the right resource',
+    [allow(METHOD_ARN, 'execute-api:ManageConnections')],
+    'denied',
+  ],
+  ["Allow of another service's action on the right resource", [allow(METHOD_ARN, 's3:GetObject')], 'denied'],
   ['Allow of a lookalike action (execute-api:Invoke2)', [allow(METHOD_ARN, 'execute-api:Invoke2')], 'denied'],
   ['Allow with no Action at all', [{ Effect: 'Allow', Resource: METHOD_ARN }], 'denied'],
   // Resource
   ['Allow on the whole stage (apiId/stage/*/*)', [allow(`${API}/dev/*/*`)], 'allow'],
   ['Allow on the whole API (apiId/*)', [allow(`${API}/*`)], 'allow'],
-  ['Allow on every region and account for this API and path (AWS example)', [allow('arn:aws:execute-api:*:*:a1b2c3d4e5/*/*/mcp')], 'allow'],
+  [
+    'Allow on every region and account for this API and path (AWS example)',
+    [allow('arn:aws:execute-api:*:*:a1b2c3d4e5/*/*/mcp')],
+    'allow',
+  ],
   ['Allow with a stage wildcard (apiId/*/POST/mcp)', [allow(`${API}/*/POST/mcp`)], 'allow'],
   ['Allow with ? standing for exactly one character', [allow(`${API}/dev/PO?T/m?p`)], 'allow'],
   ['Allow with ? where two characters would be needed', [allow(`${API}/dev/POST/?`)], 'denied'],
@@ -69,7 +89,11 @@ const CASES: readonly Case[] = [
   ['Allow on another account', [allow('arn:aws:execute-api:us-east-1:999999999999:a1b2c3d4e5/dev/*/*')], 'denied'],
   ['Allow on another region', [allow('arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/dev/*/*')], 'denied'],
   ['Allow on a prefix of the method ARN (no trailing wildcard)', [allow(`${API}/dev/POST/mc`)], 'denied'],
-  ['Allow on a suffix of the method ARN (no leading arn:aws:)', [allow('execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/mcp')], 'denied'],
+  [
+    'Allow on a suffix of the method ARN (no leading arn:aws:)',
+    [allow('execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/mcp')],
+    'denied',
+  ],
   ['Allow whose "." is literal, not any character (m.p)', [allow(`${API}/dev/POST/m.p`)], 'denied'],
   ['Allow whose "+" is literal, not a repetition (mc+p)', [allow(`${API}/dev/POST/mc+p`)], 'denied'],
   ['Allow whose "(" ")" "|" are literal, not a group (m(c|x)p)', [allow(`${API}/dev/POST/m(c|x)p`)], 'denied'],
@@ -86,9 +110,17 @@ const CASES: readonly Case[] = [
   ['an unknown Effect', [{ Effect: 'Permit', Action: 'execute-api:Invoke', Resource: METHOD_ARN }], 'denied'],
   ['Allow then Deny on the same method: explicit Deny wins', [allow(METHOD_ARN), deny(METHOD_ARN)], 'denied'],
   ['Deny then Allow on the same method: explicit Deny wins', [deny(METHOD_ARN), allow(METHOD_ARN)], 'denied'],
-  ['Allow on the stage, Deny with a wildcard covering this method', [allow(`${API}/dev/*/*`), deny(`${API}/*/POST/*`)], 'denied'],
+  [
+    'Allow on the stage, Deny with a wildcard covering this method',
+    [allow(`${API}/dev/*/*`), deny(`${API}/*/POST/*`)],
+    'denied',
+  ],
   ['Allow on the stage, Deny for another method only', [allow(`${API}/dev/*/*`), deny(`${API}/dev/GET/*`)], 'allow'],
-  ['Allow on the stage, Deny of another action on this method', [allow(`${API}/dev/*/*`), deny(METHOD_ARN, 'execute-api:InvalidateCache')], 'allow'],
+  [
+    'Allow on the stage, Deny of another action on this method',
+    [allow(`${API}/dev/*/*`), deny(METHOD_ARN, 'execute-api:InvalidateCache')],
+    'allow',
+  ],
 ];
 
 describe('the gateway evaluates the authorizer policy as AWS documents it', () => {

@@ -9,15 +9,32 @@
  * `isBase64Encoded: true`, `requestTime` is in CLF, a malformed proxy result is a 502.
  */
 import { describe, expect, it } from 'vitest';
-import { fromProxyResult, MalformedProxyResultError, toProxyEvent } from '../../emulator/gateway/proxy-event-builder.ts';
-import { bodyFromProxyEvent, headersFromProxyEvent, headerValue, toProxyResult, type ProxyEvent } from '../../server/gateway/proxy-event.ts';
+import {
+  fromProxyResult,
+  MalformedProxyResultError,
+  toProxyEvent,
+} from '../../emulator/gateway/proxy-event-builder.ts';
+import {
+  bodyFromProxyEvent,
+  headersFromProxyEvent,
+  headerValue,
+  toProxyResult,
+  type ProxyEvent,
+} from '../../server/gateway/proxy-event.ts';
 import { gateRequest, gateRoute } from './support.ts';
 
 describe('HTTP request → proxy event', () => {
   it('maps a JSON POST with every documented top-level and requestContext field', () => {
     const body = Buffer.from('{"jsonrpc":"2.0","id":1,"method":"ping"}');
     const event = toProxyEvent(
-      gateRequest([['content-type', 'application/json'], ['user-agent', 'curl/8.0'], ['Authorization', 'Bearer abc']], { body }),
+      gateRequest(
+        [
+          ['content-type', 'application/json'],
+          ['user-agent', 'curl/8.0'],
+          ['Authorization', 'Bearer abc'],
+        ],
+        { body },
+      ),
       gateRoute({ authorizer: { principalId: 'user-1', scope: 'mcp:invoke' } }),
     );
     expect(event).toEqual({
@@ -25,7 +42,11 @@ describe('HTTP request → proxy event', () => {
       path: '/mcp',
       httpMethod: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'curl/8.0', Authorization: 'Bearer abc' },
-      multiValueHeaders: { 'content-type': ['application/json'], 'user-agent': ['curl/8.0'], Authorization: ['Bearer abc'] },
+      multiValueHeaders: {
+        'content-type': ['application/json'],
+        'user-agent': ['curl/8.0'],
+        Authorization: ['Bearer abc'],
+      },
       queryStringParameters: null,
       multiValueQueryStringParameters: null,
       pathParameters: null,
@@ -70,7 +91,14 @@ describe('HTTP request → proxy event', () => {
   });
 
   it('keeps every value of a repeated header in multiValueHeaders and the last one in headers', () => {
-    const event = toProxyEvent(gateRequest([['cookie', 'a=1'], ['x-trace', 't'], ['cookie', 'b=2']]), gateRoute());
+    const event = toProxyEvent(
+      gateRequest([
+        ['cookie', 'a=1'],
+        ['x-trace', 't'],
+        ['cookie', 'b=2'],
+      ]),
+      gateRoute(),
+    );
     expect(event.headers).toEqual({ cookie: 'b=2', 'x-trace': 't' });
     expect(event.multiValueHeaders).toEqual({ cookie: ['a=1', 'b=2'], 'x-trace': ['t'] });
   });
@@ -92,7 +120,11 @@ describe('HTTP request → proxy event', () => {
     ['an exact binary media type', 'application/octet-stream', ['application/octet-stream']],
     ['a type wildcard', 'image/png', ['image/*']],
     ['*/* (everything binary)', 'application/json', ['*/*']],
-    ['a case-insensitive match with parameters', 'Application/Octet-Stream; charset=binary', ['application/octet-stream']],
+    [
+      'a case-insensitive match with parameters',
+      'Application/Octet-Stream; charset=binary',
+      ['application/octet-stream'],
+    ],
     ['a match with blanks around the type', ' application/octet-stream ;x=y', ['application/octet-stream']],
     ['a configured type in upper case', 'application/pdf', ['APPLICATION/PDF']],
   ])('encodes the body base64 for %s', (_name, contentType, binaryMediaTypes) => {
@@ -138,7 +170,11 @@ describe('proxy event → HTTP request (the Lambda side)', () => {
     expect(headersFromProxyEvent(only)).toEqual([['a', '1']]);
     const none = { ...base, headers: null, multiValueHeaders: null } as unknown as ProxyEvent;
     expect(headersFromProxyEvent(none)).toEqual([]);
-    const nullValues = { ...base, headers: { a: undefined }, multiValueHeaders: { b: undefined } } as unknown as ProxyEvent;
+    const nullValues = {
+      ...base,
+      headers: { a: undefined },
+      multiValueHeaders: { b: undefined },
+    } as unknown as ProxyEvent;
     expect(headersFromProxyEvent(nullValues)).toEqual([]);
   });
 
@@ -150,7 +186,11 @@ describe('proxy event → HTTP request (the Lambda side)', () => {
   });
 
   it('finds a header case-insensitively, the last one when repeated, undefined when absent', () => {
-    const headers = [['Accept', 'a'], ['x', '1'], ['ACCEPT', 'b']] as const;
+    const headers = [
+      ['Accept', 'a'],
+      ['x', '1'],
+      ['ACCEPT', 'b'],
+    ] as const;
     expect(headerValue(headers, 'accept')).toBe('b');
     expect(headerValue(headers, 'X')).toBe('1');
     expect(headerValue(headers, 'missing')).toBeUndefined();
@@ -177,7 +217,11 @@ describe('proxy result → HTTP response (the gateway side)', () => {
   });
 
   it('merges a name present in both maps, sending an identical value once (any case)', () => {
-    const response = fromProxyResult({ statusCode: 200, headers: { 'X-A': '1', 'x-b': '9' }, multiValueHeaders: { 'x-a': ['1', '2'], 'x-b': ['3'] } });
+    const response = fromProxyResult({
+      statusCode: 200,
+      headers: { 'X-A': '1', 'x-b': '9' },
+      multiValueHeaders: { 'x-a': ['1', '2'], 'x-b': ['3'] },
+    });
     expect(response.headers).toEqual([
       ['x-a', '1'],
       ['x-a', '2'],
@@ -187,7 +231,13 @@ describe('proxy result → HTTP response (the gateway side)', () => {
   });
 
   it('stringifies non-string header values and decodes a base64 body', () => {
-    const response = fromProxyResult({ statusCode: 200, headers: { 'content-length': 2 }, multiValueHeaders: { 'x-n': [1, true] }, body: 'aGk=', isBase64Encoded: true });
+    const response = fromProxyResult({
+      statusCode: 200,
+      headers: { 'content-length': 2 },
+      multiValueHeaders: { 'x-n': [1, true] },
+      body: 'aGk=',
+      isBase64Encoded: true,
+    });
     expect(response.headers).toEqual([
       ['x-n', '1'],
       ['x-n', 'true'],
@@ -199,7 +249,9 @@ describe('proxy result → HTTP response (the gateway side)', () => {
   it('treats a missing or null body and missing headers as empty', () => {
     expect(fromProxyResult({ statusCode: 204 })).toEqual({ statusCode: 204, headers: [], body: Buffer.alloc(0) });
     expect(fromProxyResult({ statusCode: 200, body: null }).body).toEqual(Buffer.alloc(0));
-    expect(fromProxyResult({ statusCode: 200, body: 'aGk=', isBase64Encoded: 'true' }).body).toEqual(Buffer.from('aGk='));
+    expect(fromProxyResult({ statusCode: 200, body: 'aGk=', isBase64Encoded: 'true' }).body).toEqual(
+      Buffer.from('aGk='),
+    );
   });
 
   it.each([
@@ -246,13 +298,23 @@ describe('HTTP response → proxy result (the Lambda side)', () => {
     });
   });
 
-  it.each(['text/event-stream', 'text/plain', 'application/json', 'application/problem+json', undefined])('sends a %s body as text', (type) => {
-    const headers: Array<[string, string]> = type === undefined ? [] : [['content-type', type]];
-    expect(toProxyResult({ statusCode: 200, headers, body: Buffer.from('data') })).toMatchObject({ body: 'data', isBase64Encoded: false });
-  });
+  it.each(['text/event-stream', 'text/plain', 'application/json', 'application/problem+json', undefined])(
+    'sends a %s body as text',
+    (type) => {
+      const headers: Array<[string, string]> = type === undefined ? [] : [['content-type', type]];
+      expect(toProxyResult({ statusCode: 200, headers, body: Buffer.from('data') })).toMatchObject({
+        body: 'data',
+        isBase64Encoded: false,
+      });
+    },
+  );
 
   it.each(['image/png', 'application/octet-stream', 'application/jsonx'])('sends a %s body base64-encoded', (type) => {
-    const result = toProxyResult({ statusCode: 200, headers: [['content-type', type]], body: Buffer.from([0xff, 0x00]) });
+    const result = toProxyResult({
+      statusCode: 200,
+      headers: [['content-type', type]],
+      body: Buffer.from([0xff, 0x00]),
+    });
     expect(result).toMatchObject({ body: '/wA=', isBase64Encoded: true });
   });
 });

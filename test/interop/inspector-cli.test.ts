@@ -10,7 +10,9 @@ import { runProcess } from './support/run-process.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
-describe('@modelcontextprotocol/inspector-cli (CLI mode) through the embedded stack', { timeout: INTEROP_TIMEOUT_MS }, () => {
+describe('@modelcontextprotocol/inspector-cli (CLI mode) through the embedded stack', {
+  timeout: INTEROP_TIMEOUT_MS,
+}, () => {
   let stack: Stack;
   let inspect: (...args: string[]) => Promise<unknown>;
 
@@ -20,7 +22,16 @@ describe('@modelcontextprotocol/inspector-cli (CLI mode) through the embedded st
     inspect = async (...args) => {
       const result = await runProcess(
         process.execPath,
-        [cli.bin, '--cli', stack.endpoint, '--transport', 'http', '--header', `Authorization: Bearer ${stack.token}`, ...args],
+        [
+          cli.bin,
+          '--cli',
+          stack.endpoint,
+          '--transport',
+          'http',
+          '--header',
+          `Authorization: Bearer ${stack.token}`,
+          ...args,
+        ],
         {
           // inspector-cli 1.0.3 looks for its own package.json at `../package.json` relative to the
           // working directory (not to its module); run it from its build directory so it finds it.
@@ -28,7 +39,8 @@ describe('@modelcontextprotocol/inspector-cli (CLI mode) through the embedded st
           timeoutMs: 60_000,
         },
       );
-      if (result.code !== 0) throw new Error(`inspector-cli exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+      if (result.code !== 0)
+        throw new Error(`inspector-cli exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
       // The JSON result is the last thing on stdout (a deprecation banner may precede it).
       return JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as unknown;
     };
@@ -43,7 +55,10 @@ describe('@modelcontextprotocol/inspector-cli (CLI mode) through the embedded st
   });
 
   it('calls ping (--method tools/call --tool-name ping)', async () => {
-    const result = (await inspect('--method', 'tools/call', '--tool-name', 'ping')) as { isError?: boolean; structuredContent?: unknown };
+    const result = (await inspect('--method', 'tools/call', '--tool-name', 'ping')) as {
+      isError?: boolean;
+      structuredContent?: unknown;
+    };
     expect(result.isError ?? false).toBe(false);
     expectPong(result.structuredContent);
   });

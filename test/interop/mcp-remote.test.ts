@@ -43,11 +43,15 @@ describe('mcp-remote (stdio bridge) through the embedded stack', { timeout: INTE
     );
     // The handshake is the session's setup, as a desktop client does it once: every test below
     // then holds alone or in any order; the first test checks the answer.
-    initialized = await bridge.request('initialize', {
-      protocolVersion: '2025-11-25',
-      capabilities: {},
-      clientInfo: { name: 'interop-desktop', version: '1.0.0' },
-    }, 60_000);
+    initialized = await bridge.request(
+      'initialize',
+      {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'interop-desktop', version: '1.0.0' },
+      },
+      60_000,
+    );
     if (initialized.error === undefined) bridge.notify('notifications/initialized');
   }, 2 * INTEROP_TIMEOUT_MS);
   afterAll(async () => {
@@ -58,7 +62,10 @@ describe('mcp-remote (stdio bridge) through the embedded stack', { timeout: INTE
 
   it('initializes through the bridge', () => {
     expect(initialized.error).toBeUndefined();
-    expect(initialized.result).toMatchObject({ protocolVersion: '2025-11-25', serverInfo: { name: 'stateless-mcp-on-lambda' } });
+    expect(initialized.result).toMatchObject({
+      protocolVersion: '2025-11-25',
+      serverInfo: { name: 'stateless-mcp-on-lambda' },
+    });
   });
 
   it('lists the default tools', async () => {

@@ -19,7 +19,9 @@ describe('v1 TypeScript Client at 2025-11-25 through the embedded stack', { time
   beforeAll(async () => {
     stack = await startTestStack();
     client = new Client({ name: 'interop-v1', version: '1.0.0' });
-    transport = new StreamableHTTPClientTransport(new URL(stack.endpoint), { requestInit: { headers: { Authorization: `Bearer ${stack.token}` } } });
+    transport = new StreamableHTTPClientTransport(new URL(stack.endpoint), {
+      requestInit: { headers: { Authorization: `Bearer ${stack.token}` } },
+    });
     await client.connect(transport);
   });
   afterAll(async () => {

@@ -16,8 +16,13 @@ describe('v2 TypeScript Client at 2026-07-28 through the embedded stack', { time
 
   beforeAll(async () => {
     stack = await startTestStack();
-    client = new Client({ name: 'interop-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(stack.endpoint), { authProvider: { token: async () => stack.token } }));
+    client = new Client(
+      { name: 'interop-v2', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(stack.endpoint), { authProvider: { token: async () => stack.token } }),
+    );
   });
   afterAll(async () => {
     await client?.close();

@@ -33,10 +33,18 @@ const TERRAFORM_DIR = path.join(repoRoot, 'terraform');
  * the locals it uses and the variables' declared defaults substituted.
  */
 async function terraformMcpLogGroup(): Promise<string> {
-  const hcl = async (file: string) => (await parse(file, await readFile(path.join(TERRAFORM_DIR, file), 'utf8'))) as Record<string, unknown>;
-  const logs = (await hcl('logs.tf')) as { resource: { aws_cloudwatch_log_group: Record<string, Array<{ name: string }>> } };
-  const lambda = (await hcl('lambda.tf')) as { resource: { aws_lambda_function: Record<string, Array<{ function_name: string }>> } };
-  const locals = Object.assign({}, ...((await hcl('main.tf')).locals as Array<Record<string, string>>)) as Record<string, string>;
+  const hcl = async (file: string) =>
+    (await parse(file, await readFile(path.join(TERRAFORM_DIR, file), 'utf8'))) as Record<string, unknown>;
+  const logs = (await hcl('logs.tf')) as {
+    resource: { aws_cloudwatch_log_group: Record<string, Array<{ name: string }>> };
+  };
+  const lambda = (await hcl('lambda.tf')) as {
+    resource: { aws_lambda_function: Record<string, Array<{ function_name: string }>> };
+  };
+  const locals = Object.assign({}, ...((await hcl('main.tf')).locals as Array<Record<string, string>>)) as Record<
+    string,
+    string
+  >;
   const vars = await readTerraformVariables(TERRAFORM_DIR, { env: {} });
   const resolve = (text: string): string =>
     text.replace(/\$\{(local|var)\.([a-z_]+)\}/g, (_m, kind: string, name: string) => {
@@ -76,7 +84,9 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
     expect(expected).toBe('/aws/lambda/stateless-mcp-mcp-server');
     const help = await runCli(REPORT_CLI, ['--help'], { timeoutMs: 20_000 });
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(new RegExp(`--log-group <name>[\\s\\S]*?\\(default:\\s+"${expected.replace(/[/.]/g, '\\$&')}"\\)`));
+    expect(help.stdout).toMatch(
+      new RegExp(`--log-group <name>[\\s\\S]*?\\(default:\\s+"${expected.replace(/[/.]/g, '\\$&')}"\\)`),
+    );
     // The embedded stack names its function from the same Terraform variables.
     expect(stack.mcp.logGroupName).toBe(expected);
   });
@@ -84,9 +94,22 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
   it('reads the window of the newest summary, prints the table, writes the chart and the figures, exits 0', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'report-cli-out-'));
     // No --log-group: the default must be the log group the stack writes.
-    const result = await runCli(REPORT_CLI, ['--endpoint', stack.logsEndpoint, '--region', stack.config.region, '--results-dir', resultsDir, '--out-dir', outDir], {
-      timeoutMs: 20_000,
-    });
+    const result = await runCli(
+      REPORT_CLI,
+      [
+        '--endpoint',
+        stack.logsEndpoint,
+        '--region',
+        stack.config.region,
+        '--results-dir',
+        resultsDir,
+        '--out-dir',
+        outDir,
+      ],
+      {
+        timeoutMs: 20_000,
+      },
+    );
     expect(result.stderr).not.toMatch(/report failed/);
     // The AWS SDK's Node version notice (9 lines on Node 20) stays out of the report's output.
     expect(result.stderr).not.toContain('NodeVersionSupportWarning');
@@ -96,7 +119,9 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
     expect(result.stderr).toContain(`reading /aws/lambda/stateless-mcp-mcp-server from ${stack.logsEndpoint}`);
     expect(result.stderr).toContain(`(window of ${path.basename(summaryFile)})`);
     expect(result.stderr).toMatch(/page 1: \d+ events/);
-    expect(result.stdout).toContain(`Scaling report for /aws/lambda/stateless-mcp-mcp-server (logs from ${stack.logsEndpoint})`);
+    expect(result.stdout).toContain(
+      `Scaling report for /aws/lambda/stateless-mcp-mcp-server (logs from ${stack.logsEndpoint})`,
+    );
     const environments = Number(/execution environments \(log streams\)\s+(\d+)/.exec(result.stdout)?.[1]);
     expect(environments).toBe(stack.mcp.stats().coldStarts);
     expect(environments).toBeGreaterThanOrEqual(1);
@@ -108,15 +133,31 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
     const html = await readFile(chart!, 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script/i);
-    const json = JSON.parse(await readFile(figures!, 'utf8')) as { logGroup: string; summaryFile: string; invocations: number; environments: number; load: { requests: number } };
+    const json = JSON.parse(await readFile(figures!, 'utf8')) as {
+      logGroup: string;
+      summaryFile: string;
+      invocations: number;
+      environments: number;
+      load: { requests: number };
+    };
     // Every request of the run reached the function (no 401/403/429 from the gateway).
-    expect(json).toMatchObject({ logGroup: '/aws/lambda/stateless-mcp-mcp-server', summaryFile, environments, invocations: run.summary.http.requests, load: { requests: run.summary.http.requests } });
+    expect(json).toMatchObject({
+      logGroup: '/aws/lambda/stateless-mcp-mcp-server',
+      summaryFile,
+      environments,
+      invocations: run.summary.http.requests,
+      load: { requests: run.summary.http.requests },
+    });
     expect(await readdir(outDir)).toHaveLength(2);
   });
 
   it('--no-html writes only the figures', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'report-cli-out-'));
-    const result = await runCli(REPORT_CLI, ['--endpoint', stack.logsEndpoint, '--results-dir', resultsDir, '--out-dir', outDir, '--no-html'], { timeoutMs: 20_000 });
+    const result = await runCli(
+      REPORT_CLI,
+      ['--endpoint', stack.logsEndpoint, '--results-dir', resultsDir, '--out-dir', outDir, '--no-html'],
+      { timeoutMs: 20_000 },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/^chart:/m);
     expect((await readdir(outDir)).map((f) => path.extname(f))).toEqual(['.json']);
@@ -124,7 +165,16 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
 
   it('an empty window exits 1 with a "no data" chart of its own, leaving the earlier chart as it was', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'report-cli-empty-'));
-    const args = ['--endpoint', stack.logsEndpoint, '--out-dir', outDir, '--since', '2026-01-01T00:00:00Z', '--until', '2026-01-01T00:01:00Z'];
+    const args = [
+      '--endpoint',
+      stack.logsEndpoint,
+      '--out-dir',
+      outDir,
+      '--since',
+      '2026-01-01T00:00:00Z',
+      '--until',
+      '2026-01-01T00:01:00Z',
+    ];
     const first = await runCli(REPORT_CLI, args, { timeoutMs: 20_000 });
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/report failed: no invocation of the function was logged in this window/);
@@ -143,11 +193,20 @@ describe('npm run report (loadtest/report/cli.ts) against the embedded stack log
 
   it('exits 1 with a reason on a log group that does not exist, a missing summary, or an empty window', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--log-group', '/aws/lambda/no-such-function', '--results-dir', resultsDir], /report failed: log group \/aws\/lambda\/no-such-function not found/],
+      [
+        ['--log-group', '/aws/lambda/no-such-function', '--results-dir', resultsDir],
+        /report failed: log group \/aws\/lambda\/no-such-function not found/,
+      ],
       [['--summary', path.join(resultsDir, 'missing.summary.json')], /report failed: .*ENOENT/],
       [['--since', '2026-01-01T00:00:10Z', '--until', '2026-01-01T00:00:00Z'], /report failed: the window is empty/],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli(REPORT_CLI, ['--endpoint', stack.logsEndpoint, '--no-html', '--out-dir', resultsDir, ...args], { timeoutMs: 20_000 })));
+    const results = await Promise.all(
+      cases.map(([args]) =>
+        runCli(REPORT_CLI, ['--endpoint', stack.logsEndpoint, '--no-html', '--out-dir', resultsDir, ...args], {
+          timeoutMs: 20_000,
+        }),
+      ),
+    );
     results.forEach((result, i) => {
       expect(result.code, cases[i]![0].join(' ')).toBe(1);
       expect(result.stderr).toMatch(cases[i]![1]);
@@ -168,7 +227,22 @@ describe('npm run loadtest (loadtest/local/cli.ts) exit codes', () => {
     // p(99) < 1 ms cannot hold through an HTTP gateway and a Lambda runtime: a breach with no failed request.
     const result = await runCli(
       LOAD_CLI,
-      ['smoke', '--embedded', '--report', '--quiet', '--duration', '2s', '--pause', '0', '--long-task-step-ms', '20', '--p99', '1', '--results-dir', resultsDir],
+      [
+        'smoke',
+        '--embedded',
+        '--report',
+        '--quiet',
+        '--duration',
+        '2s',
+        '--pause',
+        '0',
+        '--long-task-step-ms',
+        '20',
+        '--p99',
+        '1',
+        '--results-dir',
+        resultsDir,
+      ],
       { timeoutMs: 50_000 },
     );
     expect(result.signal).toBeNull();
@@ -192,7 +266,23 @@ describe('npm run loadtest (loadtest/local/cli.ts) exit codes', () => {
     const limit = String(SUITE_SMOKE_LATENCY_MS);
     const result = await runCli(
       LOAD_CLI,
-      ['smoke', '--embedded', '--quiet', '--duration', '2s', '--pause', '0', '--long-task-step-ms', '20', '--p95', limit, '--p99', limit, '--results-dir', resultsDir],
+      [
+        'smoke',
+        '--embedded',
+        '--quiet',
+        '--duration',
+        '2s',
+        '--pause',
+        '0',
+        '--long-task-step-ms',
+        '20',
+        '--p95',
+        limit,
+        '--p99',
+        limit,
+        '--results-dir',
+        resultsDir,
+      ],
       { timeoutMs: 50_000 },
     );
     expect(result.stdout).toContain('result: PASS');
@@ -206,9 +296,18 @@ describe('npm run loadtest (loadtest/local/cli.ts) exit codes', () => {
       const resultsDir = await mkdtemp(path.join(tmpdir(), 'loadtest-cli-preflight-'));
       const common = ['smoke', '--quiet', '--results-dir', resultsDir];
       const [wrongToken, bearer, down] = await Promise.all([
-        runCli(LOAD_CLI, [...common, '--url', stack.endpoint], { timeoutMs: 20_000, env: { MCP_TOKEN: 'not-the-token-at-all' } }),
-        runCli(LOAD_CLI, [...common, '--url', stack.endpoint], { timeoutMs: 20_000, env: { MCP_TOKEN: `Bearer ${stack.token}` } }),
-        runCli(LOAD_CLI, [...common, '--url', 'http://127.0.0.1:9/dev/mcp'], { timeoutMs: 20_000, env: { MCP_TOKEN: stack.token } }),
+        runCli(LOAD_CLI, [...common, '--url', stack.endpoint], {
+          timeoutMs: 20_000,
+          env: { MCP_TOKEN: 'not-the-token-at-all' },
+        }),
+        runCli(LOAD_CLI, [...common, '--url', stack.endpoint], {
+          timeoutMs: 20_000,
+          env: { MCP_TOKEN: `Bearer ${stack.token}` },
+        }),
+        runCli(LOAD_CLI, [...common, '--url', 'http://127.0.0.1:9/dev/mcp'], {
+          timeoutMs: 20_000,
+          env: { MCP_TOKEN: stack.token },
+        }),
       ]);
       expect([wrongToken.code, bearer.code, down.code]).toEqual([2, 2, 2]);
       expect(wrongToken.stderr).toContain('HTTP 401');
@@ -229,7 +328,24 @@ describe('npm run loadtest (loadtest/local/cli.ts) exit codes', () => {
       const limit = String(SUITE_SMOKE_LATENCY_MS);
       const result = await runCli(
         LOAD_CLI,
-        ['smoke', '--url', stack.endpoint, '--quiet', '--duration', '1s', '--pause', '0', '--long-task-steps', '0', '--p95', limit, '--p99', limit, '--results-dir', resultsDir],
+        [
+          'smoke',
+          '--url',
+          stack.endpoint,
+          '--quiet',
+          '--duration',
+          '1s',
+          '--pause',
+          '0',
+          '--long-task-steps',
+          '0',
+          '--p95',
+          limit,
+          '--p99',
+          limit,
+          '--results-dir',
+          resultsDir,
+        ],
         { timeoutMs: 40_000, env: { MCP_TOKEN: stack.token } },
       );
       expect(result.stdout).toContain(`against ${stack.endpoint} (external)`);
@@ -246,7 +362,11 @@ describe('npm run loadtest (loadtest/local/cli.ts) exit codes', () => {
   });
 
   it('exits 2 on a usage error, without sending anything', async () => {
-    const result = await runCli(LOAD_CLI, ['no-such-scenario', '--url', 'http://127.0.0.1:9/dev/mcp', '--quiet', '--results-dir', tmpdir()], { timeoutMs: 20_000 });
+    const result = await runCli(
+      LOAD_CLI,
+      ['no-such-scenario', '--url', 'http://127.0.0.1:9/dev/mcp', '--quiet', '--results-dir', tmpdir()],
+      { timeoutMs: 20_000 },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown scenario "no-such-scenario"');
   });

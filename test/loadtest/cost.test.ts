@@ -46,7 +46,14 @@ describe('cost of a run', () => {
   });
 
   it('charges x86_64 duration 25 % more than arm64 for the same GB-seconds', () => {
-    const base = { invocations: 6, billedGbSeconds: GB_SECONDS, apiRequests: 6, apiRequestsSource: 'REPORT lines' as const, logBytes: 0, logBytesScope: '' };
+    const base = {
+      invocations: 6,
+      billedGbSeconds: GB_SECONDS,
+      apiRequests: 6,
+      apiRequestsSource: 'REPORT lines' as const,
+      logBytes: 0,
+      logBytesScope: '',
+    };
     const x86 = computeRunCost({ ...base, architecture: 'x86_64' });
     expect(x86.lines[1]!.usd).toBeCloseTo(0.5605 * 0.0000166667, 12);
     expect(x86.lines[1]!.usd / computeRunCost({ ...base, architecture: 'arm64' }).lines[1]!.usd).toBeCloseTo(1.25, 3);
@@ -64,10 +71,20 @@ describe('cost of a run', () => {
       'https://aws.amazon.com/cloudwatch/pricing/',
     ]);
     const text = formatCostTable(
-      computeRunCost({ architecture: 'arm64', invocations: 1, billedGbSeconds: 0.0001, apiRequests: 1, apiRequestsSource: 'load summary', logBytes: 0, logBytesScope: '' }),
+      computeRunCost({
+        architecture: 'arm64',
+        invocations: 1,
+        billedGbSeconds: 0.0001,
+        apiRequests: 1,
+        apiRequestsSource: 'load summary',
+        logBytes: 0,
+        logBytesScope: '',
+      }),
       false,
     );
-    expect(text).toMatch(/What this run would have cost on AWS \(us-east-1 on-demand list prices as of \d{4}-\d{2}-\d{2}, arm64/);
+    expect(text).toMatch(
+      /What this run would have cost on AWS \(us-east-1 on-demand list prices as of \d{4}-\d{2}-\d{2}, arm64/,
+    );
     // 0.20 + 100 GB-s × 0.0000133334 + 3.50 = $3.70133
     expect(text).toContain('1 million such requests: $3.7013');
   });
@@ -93,7 +110,12 @@ describe('cost of a run', () => {
       architecture: 'x86_64',
     });
     // No load summary: API Gateway requests = the 6 invocations.
-    expect(result.cost.inputs).toMatchObject({ architecture: 'x86_64', invocations: 6, apiRequests: 6, apiRequestsSource: 'REPORT lines' });
+    expect(result.cost.inputs).toMatchObject({
+      architecture: 'x86_64',
+      invocations: 6,
+      apiRequests: 6,
+      apiRequestsSource: 'REPORT lines',
+    });
     expect(result.cost.inputs.logBytes).toBe(logEventBytes(RECORDS));
     expect(result.table).toContain('What this run would have cost on AWS');
     expect(result.table).toMatch(/Lambda duration \(x86_64\)\s+0\.5605 GB-s/);

@@ -32,10 +32,23 @@ beforeAll(async () => {
     // A few seconds at a low rate. Two VUs, so both eras run from the first second (mixed runs
     // alternate eras by iteration) even when cold starts are slow. Latency limits: the suite's
     // (support/suite-latency.ts says why they are not the scenario's).
-    env: { MCP_URL: stack.endpoint, MCP_TOKEN: stack.token, DURATION: '4s', VUS: '2', PAUSE: '0.5', RESULTS_DIR: resultsDir, ...SUITE_SMOKE_LATENCY_ENV },
+    env: {
+      MCP_URL: stack.endpoint,
+      MCP_TOKEN: stack.token,
+      DURATION: '4s',
+      VUS: '2',
+      PAUSE: '0.5',
+      RESULTS_DIR: resultsDir,
+      ...SUITE_SMOKE_LATENCY_ENV,
+    },
     cwd: '/',
   });
-  report = await runReport({ endpoint: stack.logsEndpoint, region: stack.config.region, resultsDir, logGroup: stack.mcp.logGroupName });
+  report = await runReport({
+    endpoint: stack.logsEndpoint,
+    region: stack.config.region,
+    resultsDir,
+    logGroup: stack.mcp.logGroupName,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -70,7 +83,10 @@ describe('Node driver smoke run against the embedded stack', () => {
 describe('scaling report on the embedded stack logs endpoint', () => {
   it('sees one execution environment per cold start and one invocation per request that reached the function', () => {
     const r = report.report;
-    const gatewayOnly = GATEWAY_ONLY_STATUSES.reduce((sum, status) => sum + (run.summary.http.byStatus[status] ?? 0), 0);
+    const gatewayOnly = GATEWAY_ONLY_STATUSES.reduce(
+      (sum, status) => sum + (run.summary.http.byStatus[status] ?? 0),
+      0,
+    );
     expect(r.environments).toBeGreaterThanOrEqual(1);
     expect(r.coldStarts).toBe(r.environments);
     expect(r.invocations).toBe(run.summary.http.requests - gatewayOnly);
@@ -89,7 +105,10 @@ describe('scaling report on the embedded stack logs endpoint', () => {
     expect(html).toContain('<svg');
     expect(html).toContain(stack.mcp.logGroupName);
     expect(html.match(/<title>cold start /g) ?? []).toHaveLength(report.report.coldStarts);
-    expect(JSON.parse(await readFile(report.jsonPath, 'utf8'))).toMatchObject({ invocations: report.report.invocations, load: { requests: run.summary.http.requests } });
+    expect(JSON.parse(await readFile(report.jsonPath, 'utf8'))).toMatchObject({
+      invocations: report.report.invocations,
+      load: { requests: run.summary.http.requests },
+    });
     expect(report.table).toMatch(/execution environments \(log streams\)\s+\d+/);
   });
 });

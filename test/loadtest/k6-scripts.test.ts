@@ -41,7 +41,9 @@ describe('k6 scripts parse as ES modules', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.every((input) => input.startsWith('loadtest/k6/'))).toBe(true);
-    const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((imp) => imp.external).map((imp) => imp.path));
+    const imports = Object.values(result.metafile.inputs).flatMap((i) =>
+      i.imports.filter((imp) => imp.external).map((imp) => imp.path),
+    );
     expect(new Set(imports)).toEqual(new Set(['k6', 'k6/http', 'k6/metrics', 'k6/execution']));
     expect(source).toMatch(/export const options/);
     expect(source).toMatch(/export const handleSummary/);
@@ -75,7 +77,10 @@ describe('k6 options from loadtest/scenarios.json', () => {
   });
 
   it('load: ramping arrival rate to RATE requests/s, converted to whole iterations per minute', async () => {
-    const mod = await loadK6Script(path.join(K6_DIR, 'load.js'), idleHost({ RATE: '30', DURATION: '2m', ERA: 'mixed' }));
+    const mod = await loadK6Script(
+      path.join(K6_DIR, 'load.js'),
+      idleHost({ RATE: '30', DURATION: '2m', ERA: 'mixed' }),
+    );
     const scenario = mod.options.scenarios.load!;
     // 30 req/s over a mixed era (5 requests per iteration on average, long_task included) = 6 iterations/s = 360/min.
     expect(scenario).toMatchObject({ executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1m' });
@@ -107,7 +112,12 @@ describe('k6 options from loadtest/scenarios.json', () => {
   it('soak: constant arrival rate for a long time; ERA=2026 drops the handshake submetrics', async () => {
     const mod = await loadK6Script(path.join(K6_DIR, 'soak.js'), idleHost({ ERA: '2026' }));
     // 8 req/s / 4 requests per 2026-07-28 iteration (long_task included) = 2 iterations/s.
-    expect(mod.options.scenarios.soak).toMatchObject({ executor: 'constant-arrival-rate', duration: '1800s', rate: 120, timeUnit: '1m' });
+    expect(mod.options.scenarios.soak).toMatchObject({
+      executor: 'constant-arrival-rate',
+      duration: '1800s',
+      rate: 120,
+      timeUnit: '1m',
+    });
     expect(Object.keys(mod.options.thresholds).some((k) => k.includes('initialize'))).toBe(false);
   });
 
@@ -125,10 +135,14 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
   beforeAll(async () => {
     await buildIfStale(() => undefined);
     // Its own process: the shim's synchronous http.post blocks this thread.
-    stackProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--quiet', '--no-log-dir'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    stackProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--quiet', '--no-log-dir'],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('embedded stack did not start')), 45_000);
       stackProcess!.once('exit', (code) => reject(new Error(`embedded stack exited with ${code}`)));
@@ -157,7 +171,13 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
   it('runs the smoke script iterations of both eras with every check passing, and handleSummary writes the summary', async () => {
     const resultsDir = await mkdtemp(path.join(tmpdir(), 'k6-results-'));
     // The suite's latency limits (support/suite-latency.ts says why they are not the scenario's).
-    const env = { MCP_URL: endpoint, MCP_TOKEN: token, RESULTS_DIR: resultsDir, PAUSE: '0', ...SUITE_SMOKE_LATENCY_ENV };
+    const env = {
+      MCP_URL: endpoint,
+      MCP_TOKEN: token,
+      RESULTS_DIR: resultsDir,
+      PAUSE: '0',
+      ...SUITE_SMOKE_LATENCY_ENV,
+    };
     const plan = resolvePlan(await readScenarioFile(), 'smoke', env);
     const recorder = new MetricsRecorder();
     const sync = createSyncPost();
@@ -198,18 +218,27 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       expect(statusCounts).toEqual({ http_status_200: 18, http_status_202: 2 });
       const jsonFile = Object.keys(files).find((f) => f.endsWith('.summary.json'))!;
       expect(jsonFile.startsWith(`${resultsDir}/k6-smoke-`)).toBe(true);
-      expect(Object.keys(files)).toEqual(expect.arrayContaining(['stdout', jsonFile, jsonFile.replace('.json', '.txt')]));
+      expect(Object.keys(files)).toEqual(
+        expect.arrayContaining(['stdout', jsonFile, jsonFile.replace('.json', '.txt')]),
+      );
       const summary = JSON.parse(files[jsonFile]!) as LoadSummary;
       expect(summary.thresholds.filter((t) => !t.ok)).toEqual([]);
       expect(summary).toMatchObject({ schema: SUMMARY_SCHEMA, tool: 'k6', scenario: 'smoke', era: 'mixed', ok: true });
       expect(summary.http).toMatchObject({ requests: 20, failed: 0, byStatus: { '200': 18, '202': 2 } });
       expect(summary.checks).toMatchObject({ passes: 20, fails: 0, rate: 1 });
       expect(Object.keys(summary.checks.byName)).toHaveLength(10);
-      expect(Object.keys(summary.latencyMs.byMethod).sort()).toEqual(['initialize', 'notifications/initialized', 'tools/call', 'tools/list']);
+      expect(Object.keys(summary.latencyMs.byMethod).sort()).toEqual([
+        'initialize',
+        'notifications/initialized',
+        'tools/call',
+        'tools/list',
+      ]);
       expect(summary.latencyMs.byMethod['tools/call']!.count).toBe(12);
       expect(Object.keys(summary.latencyMs.byTool).sort()).toEqual(['long_task', 'ping', 'text_stats']);
       // The long call really waited: steps × stepMs, server-side.
-      expect(summary.latencyMs.byTool.long_task!.min).toBeGreaterThanOrEqual(plan.longTask!.steps * plan.longTask!.stepMs);
+      expect(summary.latencyMs.byTool.long_task!.min).toBeGreaterThanOrEqual(
+        plan.longTask!.steps * plan.longTask!.stepMs,
+      );
       expect(summary.latencyMs.byEra['2025-11-25']!.count).toBe(12);
       expect(files.stdout).toContain('result: PASS');
       expect(summary.start).toBe((setupData as { start: string }).start);
@@ -219,14 +248,21 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       await sync.close();
     }
   });
-  it('runs a scenario\'s own calls (CALLS) through the k6 script as the Node driver does: literal, sampled and expected-error arguments', async () => {
+  it("runs a scenario's own calls (CALLS) through the k6 script as the Node driver does: literal, sampled and expected-error arguments", async () => {
     const resultsDir = await mkdtemp(path.join(tmpdir(), 'k6-calls-'));
     const calls = [
       { tool: 'whoami' },
       { tool: 'text_stats', arguments: 'sample' },
       { tool: 'lookup_region', arguments: { code: 'xx-nowhere-9' }, expectError: true },
     ];
-    const env = { MCP_URL: endpoint, MCP_TOKEN: token, RESULTS_DIR: resultsDir, PAUSE: '0', CALLS: JSON.stringify(calls), ...SUITE_SMOKE_LATENCY_ENV };
+    const env = {
+      MCP_URL: endpoint,
+      MCP_TOKEN: token,
+      RESULTS_DIR: resultsDir,
+      PAUSE: '0',
+      CALLS: JSON.stringify(calls),
+      ...SUITE_SMOKE_LATENCY_ENV,
+    };
     const plan = resolvePlan(await readScenarioFile(), 'smoke', env);
     expect(plan.calls).toEqual([
       { tool: 'whoami', arguments: {}, expectError: false },
@@ -251,7 +287,8 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       },
       post(url, body, params = {}) {
         const message = JSON.parse(String(body)) as { method: string; params?: { name?: string; arguments?: unknown } };
-        if (message.method === 'tools/call') sent.push({ name: message.params?.name, arguments: message.params?.arguments });
+        if (message.method === 'tools/call')
+          sent.push({ name: message.params?.name, arguments: message.params?.arguments });
         const res = sync.post(url, body, params.headers ?? {}, 30_000);
         recorder.recordHttp(res.timings.duration, res.status, params.tags ?? {});
         return res;
@@ -266,14 +303,20 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       const started = Date.now();
       const setupData = mod.setup!();
       for (iteration = 0; iteration < 2; iteration += 1) mod.default(setupData);
-      const files = mod.handleSummary({ ...recorder.toK6Data(plan, Date.now() - started, new Date(started)), setup_data: setupData });
+      const files = mod.handleSummary({
+        ...recorder.toK6Data(plan, Date.now() - started, new Date(started)),
+        setup_data: setupData,
+      });
       const summary = JSON.parse(files[Object.keys(files).find((f) => f.endsWith('.summary.json'))!]!) as LoadSummary;
       // One session per era: (1 + 3) requests on 2026-07-28, (3 + 3) on 2025-11-25.
       expect(summary.http).toMatchObject({ requests: 10, failed: 0 });
       expect(summary.checks).toMatchObject({ fails: 0, passes: 10 });
       expect(Object.keys(summary.latencyMs.byTool).sort()).toEqual(['lookup_region', 'text_stats', 'whoami']);
       // The sampled arguments come from text_stats' input schema as tools/list gave it.
-      expect(sent.filter((call) => call.name === 'text_stats').map((call) => call.arguments)).toEqual([{ text: 'sample' }, { text: 'sample' }]);
+      expect(sent.filter((call) => call.name === 'text_stats').map((call) => call.arguments)).toEqual([
+        { text: 'sample' },
+        { text: 'sample' },
+      ]);
     } finally {
       await sync.close();
     }

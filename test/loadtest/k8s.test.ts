@@ -12,7 +12,13 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildManifests, executionSegments, SCENARIOS_KEY, SCRIPT_KEY, TOKEN_KEY } from '../../loadtest/k8s/manifests.ts';
+import {
+  buildManifests,
+  executionSegments,
+  SCENARIOS_KEY,
+  SCRIPT_KEY,
+  TOKEN_KEY,
+} from '../../loadtest/k8s/manifests.ts';
 import { SCENARIO_FILE } from '../../loadtest/local/scenario-file.ts';
 import { summariesFromText } from '../../loadtest/report/merge.ts';
 import { runCli } from './support/cli.ts';
@@ -27,7 +33,15 @@ const spec = (m: Json) => m.spec as Json;
 
 describe('k6-operator manifests', () => {
   it('a TestRun of N runners reads the bundled script and the scenarios from one ConfigMap, the token from a Secret', async () => {
-    const m = await buildManifests({ name: 'mcp-load', parallelism: 3, scenario: 'load', url: URL_, rate: '300', duration: '2m', token: 't0ken' });
+    const m = await buildManifests({
+      name: 'mcp-load',
+      parallelism: 3,
+      scenario: 'load',
+      url: URL_,
+      rate: '300',
+      duration: '2m',
+      token: 't0ken',
+    });
     expect(m.testRun).toMatchObject({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'mcp-load' } });
     const s = spec(m.testRun);
     expect(s.parallelism).toBe(3);
@@ -37,14 +51,22 @@ describe('k6-operator manifests', () => {
     expect(configMap.data[SCENARIOS_KEY]).toBe(await readFile(SCENARIO_FILE, 'utf8'));
     // A ConfigMap holds at most 1 MiB.
     expect(Buffer.byteLength(JSON.stringify(configMap.data))).toBeLessThan(1_048_576);
-    const env = (s.runner as { env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> }).env;
+    const env = (
+      s.runner as {
+        env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+      }
+    ).env;
     const byName = Object.fromEntries(env.map((e) => [e.name, e]));
     expect(byName.RATE!.value).toBe('300');
     expect(byName.DURATION!.value).toBe('2m');
     expect(byName.MCP_URL!.value).toBe(URL_);
     expect(byName.SCENARIO!.value).toBe('load');
     const ref = byName[TOKEN_KEY]!.valueFrom!.secretKeyRef;
-    expect(m.secret).toMatchObject({ kind: 'Secret', metadata: { name: ref.name }, stringData: { [ref.key]: 't0ken' } });
+    expect(m.secret).toMatchObject({
+      kind: 'Secret',
+      metadata: { name: ref.name },
+      stringData: { [ref.key]: 't0ken' },
+    });
     // The token is never in the TestRun or the ConfigMap.
     expect(JSON.stringify([m.testRun, m.configMap])).not.toContain('t0ken');
   });
@@ -62,12 +84,23 @@ describe('k6-operator manifests', () => {
   });
 
   it('refuses a parallelism below 1 and a name that is not a DNS label', async () => {
-    await expect(buildManifests({ name: 'mcp-load', parallelism: 0, scenario: 'load', url: URL_ })).rejects.toThrow(/parallelism/);
-    await expect(buildManifests({ name: 'MCP_Load', parallelism: 1, scenario: 'load', url: URL_ })).rejects.toThrow(/DNS label/);
+    await expect(buildManifests({ name: 'mcp-load', parallelism: 0, scenario: 'load', url: URL_ })).rejects.toThrow(
+      /parallelism/,
+    );
+    await expect(buildManifests({ name: 'MCP_Load', parallelism: 1, scenario: 'load', url: URL_ })).rejects.toThrow(
+      /DNS label/,
+    );
   });
 
   it('the bundled runner script imports only k6 modules, keeps the whole RATE and prints its summary for merge', async () => {
-    const m = await buildManifests({ name: 'mcp-load', parallelism: 3, scenario: 'load', url: URL_, rate: '300', duration: '2m' });
+    const m = await buildManifests({
+      name: 'mcp-load',
+      parallelism: 3,
+      scenario: 'load',
+      url: URL_,
+      rate: '300',
+      duration: '2m',
+    });
     const data = (m.configMap as { data: Record<string, string> }).data;
     const imports = [...data[SCRIPT_KEY]!.matchAll(/^import\s.*?from\s+["']([^"']+)["']/gm)].map((x) => x[1]);
     expect(imports.length).toBeGreaterThan(0);
@@ -77,7 +110,14 @@ describe('k6-operator manifests', () => {
     await writeFile(path.join(dir, SCRIPT_KEY), data[SCRIPT_KEY]!);
     await writeFile(path.join(dir, SCENARIOS_KEY), data[SCENARIOS_KEY]!);
     const host: K6Host = {
-      env: { SCENARIO: 'load', RATE: '300', DURATION: '2m', MCP_TARGET: 'aws', MCP_URL: URL_, HOSTNAME: 'mcp-load-2-abcde' },
+      env: {
+        SCENARIO: 'load',
+        RATE: '300',
+        DURATION: '2m',
+        MCP_TARGET: 'aws',
+        MCP_URL: URL_,
+        HOSTNAME: 'mcp-load-2-abcde',
+      },
       check: () => true,
       post: () => {
         throw new Error('no HTTP here');
@@ -101,12 +141,21 @@ describe('k6-operator manifests', () => {
     const found = summariesFromText(`some k6 output\n${out.stdout}`, 'pod logs');
     expect(found).toHaveLength(1);
     expect(found[0]!.source).toBe('pod logs: mcp-load-2-abcde');
-    expect(found[0]!.summary).toMatchObject({ tool: 'k6', scenario: 'load', start: '2026-12-02T06:00:00.000Z', http: { requests: 12 } });
+    expect(found[0]!.summary).toMatchObject({
+      tool: 'k6',
+      scenario: 'load',
+      start: '2026-12-02T06:00:00.000Z',
+      http: { requests: 12 },
+    });
   });
 
   it('npm run loadtest -- k8s writes the manifests and prints the split', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'k8s-cli-'));
-    const result = await runCli('loadtest/local/cli.ts', ['k8s', '--parallelism', '4', '--url', URL_, '--rate', '2000', '--duration', '10m', '--out-dir', outDir], { timeoutMs: 60_000 });
+    const result = await runCli(
+      'loadtest/local/cli.ts',
+      ['k8s', '--parallelism', '4', '--url', URL_, '--rate', '2000', '--duration', '10m', '--out-dir', outDir],
+      { timeoutMs: 60_000 },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/runner 4: segment 3\/4:1 → 500\.0 req\/s/);
     expect(result.stdout).toContain('kubectl create secret generic mcp-load-token');
@@ -120,10 +169,13 @@ describe('k6-operator manifests', () => {
 function unknownFields(value: unknown, schema: Json | undefined, at: string): string[] {
   if (!schema || typeof value !== 'object' || value === null) return [];
   if (schema['x-kubernetes-preserve-unknown-fields'] === true) return [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, schema.items as Json | undefined, `${at}[${i}]`));
+  if (Array.isArray(value))
+    return value.flatMap((v, i) => unknownFields(v, schema.items as Json | undefined, `${at}[${i}]`));
   const props = schema.properties as Record<string, Json> | undefined;
   if (!props) return [];
-  return Object.entries(value).flatMap(([k, v]) => (props[k] ? unknownFields(v, props[k], `${at}.${k}`) : [`${at}.${k}`]));
+  return Object.entries(value).flatMap(([k, v]) =>
+    props[k] ? unknownFields(v, props[k], `${at}.${k}`) : [`${at}.${k}`],
+  );
 }
 
 describe.skipIf(!existsSync(CRD_FILE))(
@@ -131,13 +183,24 @@ describe.skipIf(!existsSync(CRD_FILE))(
   () => {
     it('validates, with no field Kubernetes would prune', async () => {
       const crd = parse(await readFile(CRD_FILE, 'utf8')) as {
-        spec: { group: string; names: { kind: string }; versions: Array<{ name: string; schema: { openAPIV3Schema: Json } }> };
+        spec: {
+          group: string;
+          names: { kind: string };
+          versions: Array<{ name: string; schema: { openAPIV3Schema: Json } }>;
+        };
       };
       expect(crd.spec.group).toBe('k6.io');
       expect(crd.spec.names.kind).toBe('TestRun');
       const version = crd.spec.versions.find((v) => v.name === 'v1alpha1')!;
       const schema = version.schema.openAPIV3Schema;
-      const m = await buildManifests({ name: 'mcp-load', parallelism: 10, scenario: 'load', url: URL_, rate: '5000', duration: '10m' });
+      const m = await buildManifests({
+        name: 'mcp-load',
+        parallelism: 10,
+        scenario: 'load',
+        url: URL_,
+        rate: '5000',
+        duration: '10m',
+      });
       // Kubernetes' formats (int32, int-or-string, …) are its own; types and fields are what we check.
       const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
       const validate = ajv.compile(schema);

@@ -16,7 +16,10 @@ function latency(count: number, avg: number, p95: number, max: number): LatencyS
 }
 
 /** One runner's summary, as summary.js writes it; `p95` and `failed` vary per runner. */
-function runner(i: number, o: { requests: number; failed: number; p95: number; avg: number; start: string; end: string }): LoadSummary {
+function runner(
+  i: number,
+  o: { requests: number; failed: number; p95: number; avg: number; start: string; end: string },
+): LoadSummary {
   const thresholds = [
     { metric: 'checks', expression: 'rate>0.99', ok: true },
     { metric: 'http_req_duration', expression: 'p(95)<1000', ok: o.p95 < 1000 },
@@ -34,24 +37,61 @@ function runner(i: number, o: { requests: number; failed: number; p95: number; a
     end: o.end,
     durationSeconds: (Date.parse(o.end) - Date.parse(o.start)) / 1000,
     plan: { executor: 'ramping-arrival-rate', rate: 300 },
-    iterations: { count: o.requests / 5, rate: o.requests / 5 / 60, dropped: i === 2 ? 1 : 0, durationMs: latency(o.requests / 5, 700, 900, 1200) },
+    iterations: {
+      count: o.requests / 5,
+      rate: o.requests / 5 / 60,
+      dropped: i === 2 ? 1 : 0,
+      durationMs: latency(o.requests / 5, 700, 900, 1200),
+    },
     vusMax: 100,
-    http: { requests: o.requests, rate: o.requests / 60, failed: o.failed, failedRate: o.failed / o.requests, byStatus: { '200': o.requests - o.failed, '500': o.failed } },
+    http: {
+      requests: o.requests,
+      rate: o.requests / 60,
+      failed: o.failed,
+      failedRate: o.failed / o.requests,
+      byStatus: { '200': o.requests - o.failed, '500': o.failed },
+    },
     latencyMs: {
       overall: latency(o.requests, o.avg, o.p95, o.p95 + 400),
       byMethod: { 'tools/call': latency(o.requests / 2, o.avg, o.p95, o.p95 + 400) },
       byTool: {},
       byEra: {},
     },
-    checks: { passes: o.requests - o.failed, fails: o.failed, rate: (o.requests - o.failed) / o.requests, byName: { 'tools/call ping -> pong': { passes: o.requests - o.failed, fails: o.failed } } },
+    checks: {
+      passes: o.requests - o.failed,
+      fails: o.failed,
+      rate: (o.requests - o.failed) / o.requests,
+      byName: { 'tools/call ping -> pong': { passes: o.requests - o.failed, fails: o.failed } },
+    },
     thresholds,
     ok: thresholds.every((t) => t.ok),
   };
 }
 
-const A = runner(1, { requests: 6000, failed: 30, p95: 540, avg: 120, start: '2026-12-02T06:00:00.100Z', end: '2026-12-02T06:01:00.200Z' });
-const B = runner(2, { requests: 6000, failed: 0, p95: 560, avg: 130, start: '2026-12-02T06:00:00.050Z', end: '2026-12-02T06:01:00.900Z' });
-const C = runner(3, { requests: 6000, failed: 60, p95: 520, avg: 110, start: '2026-12-02T06:00:00.300Z', end: '2026-12-02T06:01:00.400Z' });
+const A = runner(1, {
+  requests: 6000,
+  failed: 30,
+  p95: 540,
+  avg: 120,
+  start: '2026-12-02T06:00:00.100Z',
+  end: '2026-12-02T06:01:00.200Z',
+});
+const B = runner(2, {
+  requests: 6000,
+  failed: 0,
+  p95: 560,
+  avg: 130,
+  start: '2026-12-02T06:00:00.050Z',
+  end: '2026-12-02T06:01:00.900Z',
+});
+const C = runner(3, {
+  requests: 6000,
+  failed: 60,
+  p95: 520,
+  avg: 110,
+  start: '2026-12-02T06:00:00.300Z',
+  end: '2026-12-02T06:01:00.400Z',
+});
 
 describe('merging three runner summaries', () => {
   it('adds counts and rates, spans every runner window, and keeps the exact mean', () => {
@@ -74,14 +114,20 @@ describe('merging three runner summaries', () => {
     const m = mergeSummaries([A, B, C]);
     const failed = m.thresholds.find((t) => t.metric === 'http_req_failed')!;
     expect(failed).toMatchObject({ ok: true, basis: 'exact' });
-    expect(m.thresholds.find((t) => t.metric === 'http_req_duration')).toMatchObject({ ok: true, basis: 'every runner passed' });
+    expect(m.thresholds.find((t) => t.metric === 'http_req_duration')).toMatchObject({
+      ok: true,
+      basis: 'every runner passed',
+    });
     expect(m.ok).toBe(true);
   });
 
   it('fails a percentile threshold that the runners disagree on, and says it could not decide', () => {
     const slow = runner(2, { requests: 6000, failed: 0, p95: 1400, avg: 300, start: B.start, end: B.end });
     const m = mergeSummaries([A, slow, C]);
-    expect(m.thresholds.find((t) => t.metric === 'http_req_duration')).toMatchObject({ ok: false, basis: 'undecided: runners disagree, counted as failed' });
+    expect(m.thresholds.find((t) => t.metric === 'http_req_duration')).toMatchObject({
+      ok: false,
+      basis: 'undecided: runners disagree, counted as failed',
+    });
     expect(m.latencyMs.overall!.p95).toBe(1400);
     expect(m.ok).toBe(false);
   });
@@ -93,11 +139,18 @@ describe('merging three runner summaries', () => {
   it('npm run loadtest -- merge reads the runners from kubectl logs and writes one summary', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'merge-'));
     const logs = [A, B, C]
-      .map((s, i) => `     ✓ checks\n  result: ${s.ok ? 'PASS' : 'FAIL'}\n${SUMMARY_MARKER} ${JSON.stringify({ runner: `mcp-load-${i + 1}-x`, summary: s })}\n`)
+      .map(
+        (s, i) =>
+          `     ✓ checks\n  result: ${s.ok ? 'PASS' : 'FAIL'}\n${SUMMARY_MARKER} ${JSON.stringify({ runner: `mcp-load-${i + 1}-x`, summary: s })}\n`,
+      )
       .join('');
     await writeFile(path.join(dir, 'runners.log'), logs);
     const resultsDir = path.join(dir, 'results');
-    const result = await runCli('loadtest/local/cli.ts', ['merge', path.join(dir, 'runners.log'), '--results-dir', resultsDir], { timeoutMs: 60_000 });
+    const result = await runCli(
+      'loadtest/local/cli.ts',
+      ['merge', path.join(dir, 'runners.log'), '--results-dir', resultsDir],
+      { timeoutMs: 60_000 },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/requests\s+18000 \(300\.00\/s\), failed 90 \(0\.50%\)/);
     expect(result.stdout).toMatch(/FAIL runners\.log: mcp-load-3-x: 6000 requests/);
@@ -105,6 +158,10 @@ describe('merging three runner summaries', () => {
     expect(result.stdout).toContain('result: PASS');
     const [file] = (await readdir(resultsDir)).filter((f) => f.endsWith('.summary.json'));
     expect(file).toBe('k6-load-20261202T060000Z-merged3.summary.json');
-    expect(JSON.parse(await readFile(path.join(resultsDir, file!), 'utf8'))).toMatchObject({ http: { requests: 18000 }, merged: { runners: 3 }, ok: true });
+    expect(JSON.parse(await readFile(path.join(resultsDir, file!), 'utf8'))).toMatchObject({
+      http: { requests: 18000 },
+      merged: { runners: 3 },
+      ok: true,
+    });
   });
 });

@@ -39,7 +39,13 @@ const CLI_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_
 
 describe('the demand of a plan', () => {
   it('is the peak rate times the mean invocation duration, plus cold-start headroom', async () => {
-    const plan = resolvePlan(await readScenarioFile(), 'load', { RATE: '40', DURATION: '60s', ERA: 'mixed', LONG_TASK_STEPS: '4', LONG_TASK_STEP_MS: '125' });
+    const plan = resolvePlan(await readScenarioFile(), 'load', {
+      RATE: '40',
+      DURATION: '60s',
+      ERA: 'mixed',
+      LONG_TASK_STEPS: '4',
+      LONG_TASK_STEP_MS: '125',
+    });
     const d = demandOf(plan, { baseDurationMs: 30, initDurationMs: 500, authorizerDurationMs: 20 });
     // Mixed eras: (4 + 6) / 2 + 1 long_task = 5 requests per iteration; 30 ms + 500 ms / 5 = 130 ms.
     expect(d.meanDurationMs).toBeCloseTo(130, 6);
@@ -54,7 +60,11 @@ describe('the demand of a plan', () => {
   });
 
   it('counts a spike as a jump of the rate within a second', async () => {
-    const plan = resolvePlan(await readScenarioFile(), 'spike', { RATE: '100', DURATION: '100s', LONG_TASK_STEPS: '0' });
+    const plan = resolvePlan(await readScenarioFile(), 'spike', {
+      RATE: '100',
+      DURATION: '100s',
+      LONG_TASK_STEPS: '0',
+    });
     const d = demandOf(plan, { baseDurationMs: 50, initDurationMs: 1000, authorizerDurationMs: 20 });
     // 20 → 100 req/s within 2 s (2 % of 100 s): 40 req/s in the steepest second, × 1 s Init = 40.
     expect(d.maxRiseInOneSecond).toBeCloseTo(40, 6);
@@ -65,7 +75,11 @@ describe('the demand of a plan', () => {
 describe('the embedded stack answers from its Terraform variables', () => {
   it('passes the default load and refuses ten times that rate, naming the variables to raise', async () => {
     const limits = await readEmbeddedLimits();
-    expect(limits).toMatchObject({ onAws: false, fn: { reservedConcurrency: 10, memorySizeMb: 512, architecture: 'arm64' }, stageThrottle: { rateLimit: 100, burstLimit: 50 } });
+    expect(limits).toMatchObject({
+      onAws: false,
+      fn: { reservedConcurrency: 10, memorySizeMb: 512, architecture: 'arm64' },
+      stageThrottle: { rateLimit: 100, burstLimit: 50 },
+    });
     const file = await readScenarioFile();
     const fits = checkPlan(demandOf(resolvePlan(file, 'load', { RATE: '40' })), limits);
     expect(verdictOf(fits).ok).toBe(true);
@@ -73,7 +87,9 @@ describe('the embedded stack answers from its Terraform variables', () => {
     const verdict = verdictOf(tooMuch);
     expect(verdict.ok).toBe(false);
     expect(verdict.first!.check).toMatch(/reserved concurrency/);
-    expect(tooMuch.map((f) => f.advice).join('\n')).toMatch(/mcp_reserved_concurrency[\s\S]*throttling_rate_limit|throttling_rate_limit[\s\S]*mcp_reserved_concurrency/);
+    expect(tooMuch.map((f) => f.advice).join('\n')).toMatch(
+      /mcp_reserved_concurrency[\s\S]*throttling_rate_limit|throttling_rate_limit[\s\S]*mcp_reserved_concurrency/,
+    );
   });
 });
 
@@ -97,7 +113,10 @@ describe('preflight against moto', () => {
         Action: 'CreateRole',
         Version: '2010-05-08',
         RoleName: 'mcp',
-        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
       }),
     });
     expect(role.status).toBe(200);
@@ -110,16 +129,27 @@ describe('preflight against moto', () => {
           Runtime: 'nodejs22.x',
           Role: 'arn:aws:iam::123456789012:role/mcp',
           Handler: 'index.handler',
-          Code: { ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('export const handler = async () => ({});') }) },
+          Code: {
+            ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('export const handler = async () => ({});') }),
+          },
           MemorySize: 512,
           Timeout: 10,
           Architectures: ['arm64'],
         }),
       );
-      await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'stateless-mcp-mcp-server', ReservedConcurrentExecutions: 10 }));
+      await lambda.send(
+        new PutFunctionConcurrencyCommand({
+          FunctionName: 'stateless-mcp-mcp-server',
+          ReservedConcurrentExecutions: 10,
+        }),
+      );
       const api = await apigw.send(new CreateRestApiCommand({ name: 'stateless-mcp' }));
-      const root = (await apigw.send(new GetResourcesCommand({ restApiId: api.id! }))).items!.find((r) => r.path === '/')!;
-      const mcp = await apigw.send(new CreateResourceCommand({ restApiId: api.id!, parentId: root.id!, pathPart: 'mcp' }));
+      const root = (await apigw.send(new GetResourcesCommand({ restApiId: api.id! }))).items!.find(
+        (r) => r.path === '/',
+      )!;
+      const mcp = await apigw.send(
+        new CreateResourceCommand({ restApiId: api.id!, parentId: root.id!, pathPart: 'mcp' }),
+      );
       const uri = `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:${REGION}:123456789012:function:stateless-mcp-mcp-server/invocations`;
       const authorizer = await apigw.send(
         new CreateAuthorizerCommand({
@@ -131,8 +161,25 @@ describe('preflight against moto', () => {
           authorizerResultTtlInSeconds: 300,
         }),
       );
-      await apigw.send(new PutMethodCommand({ restApiId: api.id!, resourceId: mcp.id!, httpMethod: 'ANY', authorizationType: 'CUSTOM', authorizerId: authorizer.id! }));
-      await apigw.send(new PutIntegrationCommand({ restApiId: api.id!, resourceId: mcp.id!, httpMethod: 'ANY', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }));
+      await apigw.send(
+        new PutMethodCommand({
+          restApiId: api.id!,
+          resourceId: mcp.id!,
+          httpMethod: 'ANY',
+          authorizationType: 'CUSTOM',
+          authorizerId: authorizer.id!,
+        }),
+      );
+      await apigw.send(
+        new PutIntegrationCommand({
+          restApiId: api.id!,
+          resourceId: mcp.id!,
+          httpMethod: 'ANY',
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri,
+        }),
+      );
       await apigw.send(new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'dev' }));
       // As terraform/api_gateway.tf's aws_api_gateway_method_settings "*/*" with the default variables.
       await apigw.send(
@@ -171,7 +218,11 @@ describe('preflight against moto', () => {
   });
 
   const preflight = (args: string[]) =>
-    runCli('loadtest/local/cli.ts', ['preflight', ...args, '--outputs', outputsFile, '--endpoint-url', front!.endpoint], { timeoutMs: 60_000, env: CLI_ENV });
+    runCli(
+      'loadtest/local/cli.ts',
+      ['preflight', ...args, '--outputs', outputsFile, '--endpoint-url', front!.endpoint],
+      { timeoutMs: 60_000, env: CLI_ENV },
+    );
 
   it('passes a plan that fits what moto reports (exit 0)', async () => {
     const result = await preflight(['load', '--rate', '40', '--duration', '60s']);
@@ -180,7 +231,9 @@ describe('preflight against moto', () => {
     expect(result.stdout).toMatch(/API Gateway account throttle.*\bok\b.*10,000 req\/s, burst 5,000/);
     expect(result.stdout).toMatch(/API Gateway stage throttle \(method settings "\*\/\*"\)\s+ok.*100 req\/s, burst 50/);
     expect(result.stdout).toMatch(/Authorizer stateless-mcp-authorizer result cache\s+ok.*TTL 300 s/);
-    expect(result.stdout).toMatch(/Lambda reserved concurrency of stateless-mcp-mcp-server\s+ok\s+7 environments.*10 \(reserved\)/);
+    expect(result.stdout).toMatch(
+      /Lambda reserved concurrency of stateless-mcp-mcp-server\s+ok\s+7 environments.*10 \(reserved\)/,
+    );
     expect(result.stdout).toMatch(/function 10 s/);
     expect(result.stdout).toContain('PASS: the plan fits within every limit read.');
     expect(front!.recordedHits).toContain('/2016-08-19/account-settings');
@@ -211,7 +264,9 @@ describe('preflight against moto', () => {
     const findings = checkPlan(demandOf(plan), limits);
     const concurrency = findings.find((f) => f.check.startsWith('Lambda reserved concurrency'))!;
     expect(concurrency.status).toBe('exceeds');
-    expect(concurrency.advice).toMatch(/request the Lambda "Concurrent executions" quota \(L-B99A9384\) be raised to at least/);
+    expect(concurrency.advice).toMatch(
+      /request the Lambda "Concurrent executions" quota \(L-B99A9384\) be raised to at least/,
+    );
   });
 
   it('exits 2 on a usage error', async () => {

@@ -22,14 +22,25 @@ describe('platform lines', () => {
     expect(parsePlatformLine('START RequestId: abc Version: $LATEST')).toEqual({ kind: 'start', requestId: 'abc' });
     expect(parsePlatformLine('END RequestId: abc')).toEqual({ kind: 'end', requestId: 'abc' });
     expect(parsePlatformLine('INIT_START Runtime Version: nodejs:22.v50')).toEqual({ kind: 'init-start' });
-    const report = parsePlatformLine('REPORT RequestId: abc\tDuration: 2.85 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 68 MB\tInit Duration: 170.71 ms\t');
-    expect(report).toMatchObject({ kind: 'report', report: { requestId: 'abc', durationMs: 2.85, initDurationMs: 170.71, memorySizeMb: 128 } });
+    const report = parsePlatformLine(
+      'REPORT RequestId: abc\tDuration: 2.85 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 68 MB\tInit Duration: 170.71 ms\t',
+    );
+    expect(report).toMatchObject({
+      kind: 'report',
+      report: { requestId: 'abc', durationMs: 2.85, initDurationMs: 170.71, memorySizeMb: 128 },
+    });
     expect(parsePlatformLine('{"level":"INFO","message":"START RequestId: fake"}')).toBeUndefined();
-    expect(parsePlatformLine('2026-11-25T10:00:00.000Z\tabc\tINFO\tREPORT RequestId: inside a message')).toBeUndefined();
+    expect(
+      parsePlatformLine('2026-11-25T10:00:00.000Z\tabc\tINFO\tREPORT RequestId: inside a message'),
+    ).toBeUndefined();
   });
 
   it('reads the JSON log format (platform.start / platform.report)', () => {
-    expect(parsePlatformLine('{"time":"2026-11-25T10:00:00.000Z","type":"platform.start","record":{"requestId":"j1","version":"$LATEST"}}')).toEqual({
+    expect(
+      parsePlatformLine(
+        '{"time":"2026-11-25T10:00:00.000Z","type":"platform.start","record":{"requestId":"j1","version":"$LATEST"}}',
+      ),
+    ).toEqual({
       kind: 'start',
       requestId: 'j1',
     });
@@ -38,7 +49,15 @@ describe('platform lines', () => {
     );
     expect(report).toEqual({
       kind: 'report',
-      report: { requestId: 'j1', durationMs: 12.5, billedDurationMs: 13, memorySizeMb: 512, maxMemoryUsedMb: 80, initDurationMs: 200.1, status: undefined },
+      report: {
+        requestId: 'j1',
+        durationMs: 12.5,
+        billedDurationMs: 13,
+        memorySizeMb: 512,
+        maxMemoryUsedMb: 80,
+        initDurationMs: 200.1,
+        status: undefined,
+      },
     });
   });
 
@@ -65,7 +84,15 @@ describe('aggregation', () => {
     expect(report.coldStarts).toBe(3);
     expect(report.invocations).toBe(6);
     expect(report.incomplete).toBe(1);
-    expect(report.initDurationMs).toEqual({ count: 3, min: 280, avg: 293.5, p50: 290.5, p95: 308.05, p99: 309.61, max: 310 });
+    expect(report.initDurationMs).toEqual({
+      count: 3,
+      min: 280,
+      avg: 293.5,
+      p50: 290.5,
+      p95: 308.05,
+      p99: 309.61,
+      max: 310,
+    });
     expect(report.durationMs).toMatchObject({ count: 6, min: 10, max: 80, p50: 40 });
     expect(report.coldDurationMs).toMatchObject({ count: 3, min: 50, max: 80 });
     expect(report.warmDurationMs).toMatchObject({ count: 3, min: 10, max: 30 });
@@ -76,10 +103,16 @@ describe('aggregation', () => {
       [STREAM_C, 1, true],
     ]);
     expect(report.coldStartList.map((c) => c.t - BASE)).toEqual([1300, 1320, 1330]);
-    const withInitOnly = aggregate([...RECORDS, { logStreamName: 'd', timestamp: BASE + 2000, message: 'INIT_START Runtime Version: nodejs:22.v50' }], WINDOW);
+    const withInitOnly = aggregate(
+      [
+        ...RECORDS,
+        { logStreamName: 'd', timestamp: BASE + 2000, message: 'INIT_START Runtime Version: nodejs:22.v50' },
+      ],
+      WINDOW,
+    );
     expect([withInitOnly.environments, withInitOnly.logStreams, report.logStreams]).toEqual([3, 4, 3]);
     // 6 invocations × 512 MB: (50 + 80 + 50 + 10 + 30 + 20) ms + init billed on cold starts.
-    expect(report.billedGbSeconds).toBeCloseTo(((50 + 291) + (80 + 280) + (50 + 310) + 10 + 30 + 20) / 1000 / 2, 3);
+    expect(report.billedGbSeconds).toBeCloseTo((50 + 291 + (80 + 280) + (50 + 310) + 10 + 30 + 20) / 1000 / 2, 3);
   });
 
   it('finds the concurrency peak: three environments busy at once between 1330 and 1350 ms', () => {
@@ -87,7 +120,15 @@ describe('aggregation', () => {
     expect(report.maxConcurrency).toBe(3);
     expect(report.maxConcurrencyAt).toBe(new Date(BASE + 1330).toISOString());
     expect(report.timeline.bucketSeconds).toBe(1);
-    expect(report.timeline.points.map((p) => [p.invocations, p.coldStarts, p.peakConcurrency, p.activeEnvironments, p.startedEnvironments])).toEqual([
+    expect(
+      report.timeline.points.map((p) => [
+        p.invocations,
+        p.coldStarts,
+        p.peakConcurrency,
+        p.activeEnvironments,
+        p.startedEnvironments,
+      ]),
+    ).toEqual([
       [0, 0, 0, 0, 0],
       [3, 3, 3, 3, 3],
       [1, 0, 1, 1, 3],
@@ -102,13 +143,19 @@ describe('aggregation', () => {
     const warmThenCold = [
       { logStreamName: 'warm', timestamp: BASE + 100, message: 'START RequestId: w Version: 1' },
       { logStreamName: 'warm', timestamp: BASE + 110, message: 'END RequestId: w' },
-      { logStreamName: 'warm', timestamp: BASE + 110, message: 'REPORT RequestId: w\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t' },
+      {
+        logStreamName: 'warm',
+        timestamp: BASE + 110,
+        message:
+          'REPORT RequestId: w\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t',
+      },
       { logStreamName: 'new', timestamp: BASE + 1100, message: 'START RequestId: n Version: 1' },
       { logStreamName: 'new', timestamp: BASE + 1110, message: 'END RequestId: n' },
       {
         logStreamName: 'new',
         timestamp: BASE + 1110,
-        message: 'REPORT RequestId: n\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 150.00 ms\t',
+        message:
+          'REPORT RequestId: n\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 150.00 ms\t',
       },
     ];
     const report = aggregate(warmThenCold, { startMs: BASE, endMs: BASE + 2000 });
@@ -120,10 +167,20 @@ describe('aggregation', () => {
     const back = [
       { logStreamName: 's1', timestamp: BASE, message: 'START RequestId: a Version: 1' },
       { logStreamName: 's1', timestamp: BASE + 10, message: 'END RequestId: a' },
-      { logStreamName: 's1', timestamp: BASE + 10, message: 'REPORT RequestId: a\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t' },
+      {
+        logStreamName: 's1',
+        timestamp: BASE + 10,
+        message:
+          'REPORT RequestId: a\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t',
+      },
       { logStreamName: 's2', timestamp: BASE + 10, message: 'START RequestId: b Version: 1' },
       { logStreamName: 's2', timestamp: BASE + 20, message: 'END RequestId: b' },
-      { logStreamName: 's2', timestamp: BASE + 20, message: 'REPORT RequestId: b\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t' },
+      {
+        logStreamName: 's2',
+        timestamp: BASE + 20,
+        message:
+          'REPORT RequestId: b\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t',
+      },
     ];
     expect(aggregate(back).maxConcurrency).toBe(1);
   });
@@ -134,7 +191,14 @@ describe('aggregation', () => {
     expect(wide.timeline.points).toHaveLength(60);
     expect(wide.timeline.points[0]!.invocations).toBe(6);
     const empty = aggregate([], WINDOW);
-    expect(empty).toMatchObject({ environments: 0, coldStarts: 0, invocations: 0, maxConcurrency: 0, durationMs: null, requestsPerEnvironment: null });
+    expect(empty).toMatchObject({
+      environments: 0,
+      coldStarts: 0,
+      invocations: 0,
+      maxConcurrency: 0,
+      durationMs: null,
+      requestsPerEnvironment: null,
+    });
   });
 
   it('stats interpolates percentiles as k6 does', () => {
@@ -160,7 +224,11 @@ const LOAD = {
 
 describe('chart and table', () => {
   const report = aggregate(RECORDS, WINDOW);
-  const context = { logGroup: '/aws/lambda/<demo>', source: 'http://127.0.0.1:3000', generatedAt: new Date(BASE + 60_000) };
+  const context = {
+    logGroup: '/aws/lambda/<demo>',
+    source: 'http://127.0.0.1:3000',
+    generatedAt: new Date(BASE + 60_000),
+  };
 
   it('draws one bar per busy bucket, both environment lines and a marker per cold start', () => {
     const svg = renderChartSvg(report);
@@ -179,24 +247,38 @@ describe('chart and table', () => {
     });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|@import|src=/i);
-    expect(html.match(/https?:\/\/[^"\s<]+/g)?.filter((u) => u !== 'http://www.w3.org/2000/svg' && !u.startsWith('http://127.0.0.1'))).toEqual([]);
+    expect(
+      html
+        .match(/https?:\/\/[^"\s<]+/g)
+        ?.filter((u) => u !== 'http://www.w3.org/2000/svg' && !u.startsWith('http://127.0.0.1')),
+    ).toEqual([]);
     expect(html).toContain('/aws/lambda/&lt;demo&gt;');
     expect(html).toContain('<td>3</td>');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 
   it('shows the verdict, the throttled requests and the concurrency limit; a "no data" banner on an empty window', () => {
-    const failed = renderReportHtml(report, { ...context, concurrencyLimit: 10, load: { ...LOAD, ok: false, throttledByStage: 2, throttledByLambda: 5 } });
+    const failed = renderReportHtml(report, {
+      ...context,
+      concurrencyLimit: 10,
+      load: { ...LOAD, ok: false, throttledByStage: 2, throttledByLambda: 5 },
+    });
     expect(failed).toContain('Load run: FAIL');
     expect(failed).toContain('2 × 429 (stage throttling), 5 × 500 (Lambda throttling');
-    expect(failed).toMatch(/<path class="limit" d="M\S+ [\d.]+H[\d.]+"><title>concurrency limit: 10 environments<\/title>/);
+    expect(failed).toMatch(
+      /<path class="limit" d="M\S+ [\d.]+H[\d.]+"><title>concurrency limit: 10 environments<\/title>/,
+    );
     expect(failed).not.toContain('No data');
     expect(renderReportHtml(report, { ...context, load: { ...LOAD, ok: true } })).toContain('Load run: PASS');
     const empty = renderReportHtml(aggregate([], WINDOW), context);
     expect(empty).toContain('No data: no invocation');
     expect(empty).toContain('no data: no invocation in this window');
     expect(empty).not.toContain('class="limit"');
-    const table = formatReportTable(report, { ...context, concurrencyLimit: 10, load: { ...LOAD, ok: false, throttledByStage: 0, throttledByLambda: 3 } });
+    const table = formatReportTable(report, {
+      ...context,
+      concurrencyLimit: 10,
+      load: { ...LOAD, ok: false, throttledByStage: 0, throttledByLambda: 3 },
+    });
     expect(table).toMatch(/load run verdict\s+FAIL/);
     expect(table).toMatch(/concurrency limit\s+10/);
   });
@@ -231,7 +313,8 @@ describe('window', () => {
 
   it('finds the summary of the run that ended last, skipping files that are not summaries', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'summaries-'));
-    const summary = (end: string) => JSON.stringify({ schema: SUMMARY_SCHEMA, start: '2026-11-25T09:00:00.000Z', end, scenario: 'load' });
+    const summary = (end: string) =>
+      JSON.stringify({ schema: SUMMARY_SCHEMA, start: '2026-11-25T09:00:00.000Z', end, scenario: 'load' });
     await writeFile(path.join(dir, 'k6-load-a.summary.json'), summary('2026-11-25T09:10:00.000Z'));
     await writeFile(path.join(dir, 'node-load-b.summary.json'), summary('2026-11-25T09:20:00.000Z'));
     await writeFile(path.join(dir, 'k6-load-c.summary.json'), '{"not":"ours"}');
@@ -250,7 +333,9 @@ describe('reading the log group', () => {
         const input = command.input as Record<string, unknown>;
         calls.push(input);
         const offset = input.nextToken ? Number(input.nextToken) : 0;
-        const inWindow = RECORDS.filter((r) => r.timestamp >= (input.startTime as number) && r.timestamp <= (input.endTime as number));
+        const inWindow = RECORDS.filter(
+          (r) => r.timestamp >= (input.startTime as number) && r.timestamp <= (input.endTime as number),
+        );
         const page = inWindow.slice(offset, offset + 7);
         return { events: page, ...(offset + 7 < inWindow.length ? { nextToken: String(offset + 7) } : {}) };
       },
@@ -269,7 +354,13 @@ describe('reading the log group', () => {
     });
     expect(records).toHaveLength(RECORDS.length);
     expect(calls).toHaveLength(Math.ceil(RECORDS.length / 7));
-    expect(calls[0]).toMatchObject({ logGroupName: '/aws/lambda/x', startTime: BASE, endTime: BASE + 5000, filterPattern: PLATFORM_FILTER_PATTERN, limit: 10_000 });
+    expect(calls[0]).toMatchObject({
+      logGroupName: '/aws/lambda/x',
+      startTime: BASE,
+      endTime: BASE + 5000,
+      filterPattern: PLATFORM_FILTER_PATTERN,
+      limit: 10_000,
+    });
     expect(calls[1]!.nextToken).toBe('7');
     expect(progress[0]).toMatch(/page 1: 7 events \(7 so far/);
     expect(aggregate(records, WINDOW)).toEqual(aggregate(RECORDS, WINDOW));
@@ -290,12 +381,21 @@ describe('reading the log group', () => {
     expect(progress[0]).toMatch(/^reading \/aws\/lambda\/stateless-mcp-mcp-server from http:\/\/127\.0\.0\.1:9/);
     expect(path.basename(result.htmlPath!)).toBe('scaling-20261125T100000Z.html');
     expect(await readFile(result.htmlPath!, 'utf8')).toContain('<svg');
-    expect(JSON.parse(await readFile(result.jsonPath, 'utf8'))).toMatchObject({ environments: 3, coldStarts: 3, logGroup: '/aws/lambda/stateless-mcp-mcp-server' });
+    expect(JSON.parse(await readFile(result.jsonPath, 'utf8'))).toMatchObject({
+      environments: 3,
+      coldStarts: 3,
+      logGroup: '/aws/lambda/stateless-mcp-mcp-server',
+    });
   });
 
   it('never replaces an earlier chart: a second report of the same window, and an empty one, get their own files', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'report-'));
-    const window = { since: new Date(BASE).toISOString(), until: new Date(BASE + 5000).toISOString(), outDir, endpoint: 'http://127.0.0.1:9' };
+    const window = {
+      since: new Date(BASE).toISOString(),
+      until: new Date(BASE + 5000).toISOString(),
+      outDir,
+      endpoint: 'http://127.0.0.1:9',
+    };
     const first = await runReport({ ...window, client: fakeClient([]) as never });
     const firstHtml = await readFile(first.htmlPath!, 'utf8');
     const second = await runReport({ ...window, client: fakeClient([]) as never });

@@ -22,7 +22,6 @@ import { captureOutput, lambdaContext, loadAuthorizerEntry } from '../authorizer
 const TOKEN = 'compose-check-token';
 const SCRIPT = path.join(repoRoot, 'localstack', 'check-authorizer.mjs');
 
-
 /** The Region of a request as LocalStack reads it: the SigV4 credential scope, else us-east-1. */
 function regionOf(authorization: string | undefined): string {
   return /Credential=[^/]+\/\d{8}\/([^/]+)\/lambda\/aws4_request/.exec(authorization ?? '')?.[1] ?? 'us-east-1';
@@ -32,11 +31,16 @@ function regionOf(authorization: string | undefined): string {
  * POST /2015-03-31/functions/<name>/invocations, answered as Lambda's Invoke API does, for a
  * function deployed to `deployedRegion` (404 ResourceNotFoundException from any other Region).
  */
-async function invokeApi(handler: (event: unknown) => Promise<unknown>, deployedRegion = 'us-east-1'): Promise<{ url: string; server: Server }> {
+async function invokeApi(
+  handler: (event: unknown) => Promise<unknown>,
+  deployedRegion = 'us-east-1',
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     if (regionOf(req.headers.authorization) !== deployedRegion) {
       res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
-      res.end(JSON.stringify({ Type: 'User', message: 'Function not found: arn:aws:lambda:...:function:mcp-authorizer' }));
+      res.end(
+        JSON.stringify({ Type: 'User', message: 'Function not found: arn:aws:lambda:...:function:mcp-authorizer' }),
+      );
       req.resume();
       return;
     }
@@ -68,7 +72,11 @@ async function runCheck(url: string, region?: string): Promise<{ code: number; o
   delete env.AWS_DEFAULT_REGION;
   if (region) env.AWS_DEFAULT_REGION = region;
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [SCRIPT, 'mcp-authorizer', 'abc123', 'dev'], { env });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [SCRIPT, 'mcp-authorizer', 'abc123', 'dev'],
+      { env },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -85,7 +93,9 @@ describe('localstack/check-authorizer.mjs', () => {
       running = api.server;
       const result = await runCheck(api.url);
       expect(result.code, result.output).toBe(0);
-      expect(result.output).toContain('deployed token → Allow arn:aws:execute-api:us-east-1:000000000000:abc123/dev/*/*');
+      expect(result.output).toContain(
+        'deployed token → Allow arn:aws:execute-api:us-east-1:000000000000:abc123/dev/*/*',
+      );
     } finally {
       output.restore();
     }
@@ -95,11 +105,16 @@ describe('localstack/check-authorizer.mjs', () => {
     const output = captureOutput();
     try {
       const handler = await loadAuthorizerEntry({ AUTH_MODE: 'static', STATIC_TOKENS: JSON.stringify([TOKEN]) });
-      const api = await invokeApi((event) => handler(event as Parameters<AuthorizerHandler>[0], lambdaContext()), 'eu-west-1');
+      const api = await invokeApi(
+        (event) => handler(event as Parameters<AuthorizerHandler>[0], lambdaContext()),
+        'eu-west-1',
+      );
       running = api.server;
       const result = await runCheck(api.url, 'eu-west-1');
       expect(result.code, result.output).toBe(0);
-      expect(result.output).toContain('deployed token → Allow arn:aws:execute-api:eu-west-1:000000000000:abc123/dev/*/*');
+      expect(result.output).toContain(
+        'deployed token → Allow arn:aws:execute-api:eu-west-1:000000000000:abc123/dev/*/*',
+      );
     } finally {
       output.restore();
     }
@@ -116,7 +131,16 @@ describe('localstack/check-authorizer.mjs', () => {
   it('fails when the deployed function lets a wrong token in', async () => {
     const allowAll = async (): Promise<unknown> => ({
       principalId: 'anyone',
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:000000000000:abc123/dev/*/*' }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: 'arn:aws:execute-api:us-east-1:000000000000:abc123/dev/*/*',
+          },
+        ],
+      },
     });
     const api = await invokeApi(allowAll);
     running = api.server;

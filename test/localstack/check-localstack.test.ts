@@ -10,7 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../shared/lambda-artifacts.ts';
 
-const haveTools = ['bash', 'terraform', 'go'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+const haveTools = ['bash', 'terraform', 'go'].every(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+);
 
 describe('scripts/check-localstack.sh', () => {
   it.skipIf(!haveTools)('is skipped, with the reason and exit code 3, when the AWS provider is not cached', () => {
@@ -27,7 +29,9 @@ describe('scripts/check-localstack.sh', () => {
   });
 
   it('is valid bash', () => {
-    const result = spawnSync('bash', ['-n', path.join(repoRoot, 'scripts', 'check-localstack.sh')], { encoding: 'utf8' });
+    const result = spawnSync('bash', ['-n', path.join(repoRoot, 'scripts', 'check-localstack.sh')], {
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

@@ -31,8 +31,13 @@ function runDeploy(options: { failures: number; env?: Record<string, string> }):
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
   const stub = (name: string, body: string): void =>
-    writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${dir}/calls.log"\n${body}\n`, { mode: 0o755 });
-  stub('npm', '[ "$1 $2" = "run build" ] && mkdir -p dist && echo zip > dist/mcp-server.zip && echo zip > dist/authorizer.zip\nexit 0');
+    writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${dir}/calls.log"\n${body}\n`, {
+      mode: 0o755,
+    });
+  stub(
+    'npm',
+    '[ "$1 $2" = "run build" ] && mkdir -p dist && echo zip > dist/mcp-server.zip && echo zip > dist/authorizer.zip\nexit 0',
+  );
   stub(
     'tflocal',
     `case "$1" in
@@ -71,7 +76,9 @@ exit 0`,
       ...options.env,
     },
   });
-  const calls = existsSync(path.join(dir, 'calls.log')) ? readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n') : [];
+  const calls = existsSync(path.join(dir, 'calls.log'))
+    ? readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n')
+    : [];
   return { status: result.status, output: `${result.stdout}${result.stderr}`, dir, calls };
 }
 
@@ -82,7 +89,9 @@ describe.skipIf(!bash)('localstack/deploy.sh', () => {
     expect(readFileSync(path.join(run.dir, 'shared', 'endpoint'), 'utf8')).toBe(
       'http://localstack:4566/_aws/execute-api/abc123/dev/mcp\n',
     );
-    expect(run.calls).toContain(`node ${path.join(run.dir, 'build')}/localstack/check-authorizer.mjs stateless-mcp-authorizer abc123 dev`);
+    expect(run.calls).toContain(
+      `node ${path.join(run.dir, 'build')}/localstack/check-authorizer.mjs stateless-mcp-authorizer abc123 dev`,
+    );
     expect(run.calls.find((c) => c.startsWith('tflocal apply'))).toContain('-var region=eu-west-1');
   }, 150_000);
 
@@ -101,7 +110,9 @@ describe.skipIf(!bash)('localstack/deploy.sh', () => {
     const run = runDeploy({ failures: 2 });
     expect(run.status).toBe(1);
     expect(run.output).toContain('docker compose down -v');
-    expect(readFileSync(path.join(run.dir, 'state', 'terraform', 'terraform.tfstate'), 'utf8')).toContain('from an earlier deploy');
+    expect(readFileSync(path.join(run.dir, 'state', 'terraform', 'terraform.tfstate'), 'utf8')).toContain(
+      'from an earlier deploy',
+    );
     expect(existsSync(path.join(run.dir, 'shared', 'endpoint'))).toBe(false);
   }, 150_000);
 

@@ -18,11 +18,15 @@ interface Service {
   healthcheck: { test: string[] };
   command: string[];
 }
-const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const TOKEN = 'embedded-service-test-token';
 /** Compose interpolation of the one variable these services use, with a token of our own. */
 const withToken = (value: string): string => value.replaceAll('${MCP_TOKEN:-stateless-mcp-local-dev-token}', TOKEN);
-const dockerCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync(path.join(repoRoot, 'emulator', 'Dockerfile'), 'utf8'))![1]!) as string[];
+const dockerCmd = JSON.parse(
+  /^CMD (\[.*\])$/m.exec(readFileSync(path.join(repoRoot, 'emulator', 'Dockerfile'), 'utf8'))![1]!,
+) as string[];
 
 let stack: ChildProcess | undefined;
 let port = 0;
@@ -30,7 +34,9 @@ let port = 0;
 beforeAll(async () => {
   await buildIfStale(() => {});
   const [program, ...args] = dockerCmd.map((arg) => (arg === '3000' ? '0' : arg)); // npm start -- --host 0.0.0.0 --port 0
-  const env = Object.fromEntries(Object.entries(compose.services.embedded!.environment).map(([k, v]) => [k, withToken(v)]));
+  const env = Object.fromEntries(
+    Object.entries(compose.services.embedded!.environment).map(([k, v]) => [k, withToken(v)]),
+  );
   stack = spawn(program!, [...args, '--no-log-dir', '--quiet'], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
@@ -62,7 +68,11 @@ describe('the embedded Compose service, run as its container would', () => {
   it('listens on every address, names the loopback origin, and passes its own healthcheck on 127.0.0.1', () => {
     const [kind, program, ...args] = compose.services.embedded!.healthcheck.test;
     expect(kind).toBe('CMD');
-    const check = spawnSync(program!, args.map((arg) => arg.replace('127.0.0.1:3000', `127.0.0.1:${port}`)), { encoding: 'utf8', timeout: 30_000 });
+    const check = spawnSync(
+      program!,
+      args.map((arg) => arg.replace('127.0.0.1:3000', `127.0.0.1:${port}`)),
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(check.status, check.stderr).toBe(0);
   });
 

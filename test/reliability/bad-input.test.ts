@@ -26,7 +26,11 @@
  *   rejected with 400 before any routing (§2.2, §3.2, §5.1, §5.2, §6.3); nothing reaches the
  *   authorizer or the function.
  */
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { callTool, pingResult } from '../support/mcp-http.ts';
@@ -173,7 +177,10 @@ function batch(messages: unknown[]): Send {
 }
 
 /** A raw POST to the stage's /mcp resource with a valid token, plus the given header lines. */
-function rawPost(headerLines: (target: Target) => string[], options: { target?: string; host?: string | null; body?: string } = {}): Send {
+function rawPost(
+  headerLines: (target: Target) => string[],
+  options: { target?: string; host?: string | null; body?: string } = {},
+): Send {
   return {
     kind: 'raw',
     build: (target) =>
@@ -193,9 +200,17 @@ const standardLines = (target: Target): string[] => [
 ];
 
 const MODERN = '2026-07-28';
-const ENVELOPE_2026 = { [PROTOCOL_VERSION_META_KEY]: MODERN, [CLIENT_INFO_META_KEY]: { name: 'bad-input', version: '1.0.0' }, [CLIENT_CAPABILITIES_META_KEY]: {} };
+const ENVELOPE_2026 = {
+  [PROTOCOL_VERSION_META_KEY]: MODERN,
+  [CLIENT_INFO_META_KEY]: { name: 'bad-input', version: '1.0.0' },
+  [CLIENT_CAPABILITIES_META_KEY]: {},
+};
 /** A 2026-07-28 request (per-request `_meta` envelope) and the standard headers a conforming client sends with it. */
-function modern(method: string, params: Record<string, unknown>, headers: Record<string, string | undefined> = {}): Send {
+function modern(
+  method: string,
+  params: Record<string, unknown>,
+  headers: Record<string, string | undefined> = {},
+): Send {
   const name = typeof params.name === 'string' ? params.name : undefined;
   return post(request(method, { ...params, _meta: ENVELOPE_2026 }, 'x-1'), {
     'mcp-protocol-version': MODERN,
@@ -205,7 +220,8 @@ function modern(method: string, params: Record<string, unknown>, headers: Record
   });
 }
 
-const nested = (depth: number, open: string, inner: string, close: string): string => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+const nested = (depth: number, open: string, inner: string, close: string): string =>
+  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
 
 // ---------------------------------------------------------------------------------------------
 // The matrix
@@ -214,11 +230,46 @@ const LIST_TOOLS = JSON.stringify(request('tools/list', undefined, 1));
 
 const ROWS: Row[] = [
   // --- malformed JSON: 400 -32700, id null ------------------------------------------------------
-  { name: 'truncated JSON', send: post(LIST_TOOLS.slice(0, 30)), status: 400, summary: '-32700', check: rpcError(-32700, { id: null, message: /Parse error/ }), reachesFunction: true },
-  { name: 'malformed JSON (unquoted keys)', send: post('{jsonrpc: "2.0", id: 1, method: "tools/list"}'), status: 400, summary: '-32700', check: rpcError(-32700, { id: null }), reachesFunction: true },
-  { name: 'empty body', send: post(''), status: 400, summary: '-32700', check: rpcError(-32700, { id: null }), reachesFunction: true },
-  { name: 'whitespace-only body', send: post(' \r\n\t '), status: 400, summary: '-32700', check: rpcError(-32700, { id: null }), reachesFunction: true },
-  { name: 'trailing garbage after a valid request', send: post(`${LIST_TOOLS} xyz`), status: 400, summary: '-32700', check: rpcError(-32700, { id: null }), reachesFunction: true },
+  {
+    name: 'truncated JSON',
+    send: post(LIST_TOOLS.slice(0, 30)),
+    status: 400,
+    summary: '-32700',
+    check: rpcError(-32700, { id: null, message: /Parse error/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'malformed JSON (unquoted keys)',
+    send: post('{jsonrpc: "2.0", id: 1, method: "tools/list"}'),
+    status: 400,
+    summary: '-32700',
+    check: rpcError(-32700, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'empty body',
+    send: post(''),
+    status: 400,
+    summary: '-32700',
+    check: rpcError(-32700, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'whitespace-only body',
+    send: post(' \r\n\t '),
+    status: 400,
+    summary: '-32700',
+    check: rpcError(-32700, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'trailing garbage after a valid request',
+    send: post(`${LIST_TOOLS} xyz`),
+    status: 400,
+    summary: '-32700',
+    check: rpcError(-32700, { id: null }),
+    reachesFunction: true,
+  },
   {
     name: 'UTF-8 byte order mark before a 2025-era request (RFC 8259 §8.1: may be ignored)',
     send: post(`\uFEFF${JSON.stringify(request('tools/list', undefined, 'bom'))}`),
@@ -231,7 +282,14 @@ const ROWS: Row[] = [
     },
     reachesFunction: true,
   },
-  { name: 'two concatenated requests (not a batch)', send: post(`${LIST_TOOLS}${LIST_TOOLS}`), status: 400, summary: '-32700', check: rpcError(-32700, { id: null }), reachesFunction: true },
+  {
+    name: 'two concatenated requests (not a batch)',
+    send: post(`${LIST_TOOLS}${LIST_TOOLS}`),
+    status: 400,
+    summary: '-32700',
+    check: rpcError(-32700, { id: null }),
+    reachesFunction: true,
+  },
   {
     name: 'invalid UTF-8 byte outside a string',
     send: post(Buffer.concat([Buffer.from(LIST_TOOLS.slice(0, -1)), Buffer.from([0xff]), Buffer.from('}')])),
@@ -242,33 +300,194 @@ const ROWS: Row[] = [
   },
 
   // --- valid JSON, not a valid JSON-RPC request: 400 -32600 -------------------------------------
-  { name: 'JSON null', send: post('null'), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'JSON number', send: post('42'), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'JSON string', send: post('"tools/list"'), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'object that is not JSON-RPC', send: post({ hello: 'world' }), status: 400, summary: '-32600', check: rpcError(-32600, { id: null, message: /not a valid JSON-RPC message/ }), reachesFunction: true },
-  { name: 'arrays nested 10,000 deep', send: post(nested(10_000, '[', '', ']')), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'objects nested 10,000 deep', send: post(nested(10_000, '{"a":', '1', '}')), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'jsonrpc "1.0"', send: post({ jsonrpc: '1.0', id: 7, method: 'tools/list' }), status: 400, summary: '-32600', check: rpcError(-32600, { id: 7 }), reachesFunction: true },
-  { name: 'jsonrpc member missing', send: post({ id: 7, method: 'tools/list' }), status: 400, summary: '-32600', check: rpcError(-32600, { id: 7 }), reachesFunction: true },
-  { name: 'jsonrpc as the number 2.0', send: post('{"jsonrpc":2.0,"id":7,"method":"tools/list"}'), status: 400, summary: '-32600', check: rpcError(-32600, { id: 7 }), reachesFunction: true },
-  { name: 'id null (MCP: ids are never null)', send: post(request('tools/list', undefined, null)), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'id is an object', send: post(request('tools/list', undefined, { a: 1 })), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'id is a boolean', send: post(request('tools/list', undefined, true)), status: 400, summary: '-32600', check: rpcError(-32600, { id: null }), reachesFunction: true },
-  { name: 'id is fractional (MCP: string or integer)', send: post(request('tools/list', undefined, 1.5)), status: 400, summary: '-32600', check: rpcError(-32600), reachesFunction: true },
-  { name: 'method is a number', send: post({ jsonrpc: '2.0', id: 7, method: 42 }), status: 400, summary: '-32600', check: rpcError(-32600), reachesFunction: true },
-  { name: 'params is an array (MCP: params are an object)', send: post({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: ['ping'] }), status: 400, summary: '-32600', check: rpcError(-32600, { id: 7 }), reachesFunction: true },
-  { name: 'both method and result', send: post({ jsonrpc: '2.0', id: 7, method: 'tools/list', result: {} }), status: 400, summary: '-32600', check: rpcError(-32600, { id: 7 }), reachesFunction: true },
+  {
+    name: 'JSON null',
+    send: post('null'),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'JSON number',
+    send: post('42'),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'JSON string',
+    send: post('"tools/list"'),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'object that is not JSON-RPC',
+    send: post({ hello: 'world' }),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null, message: /not a valid JSON-RPC message/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'arrays nested 10,000 deep',
+    send: post(nested(10_000, '[', '', ']')),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'objects nested 10,000 deep',
+    send: post(nested(10_000, '{"a":', '1', '}')),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'jsonrpc "1.0"',
+    send: post({ jsonrpc: '1.0', id: 7, method: 'tools/list' }),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: 7 }),
+    reachesFunction: true,
+  },
+  {
+    name: 'jsonrpc member missing',
+    send: post({ id: 7, method: 'tools/list' }),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: 7 }),
+    reachesFunction: true,
+  },
+  {
+    name: 'jsonrpc as the number 2.0',
+    send: post('{"jsonrpc":2.0,"id":7,"method":"tools/list"}'),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: 7 }),
+    reachesFunction: true,
+  },
+  {
+    name: 'id null (MCP: ids are never null)',
+    send: post(request('tools/list', undefined, null)),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'id is an object',
+    send: post(request('tools/list', undefined, { a: 1 })),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'id is a boolean',
+    send: post(request('tools/list', undefined, true)),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null }),
+    reachesFunction: true,
+  },
+  {
+    name: 'id is fractional (MCP: string or integer)',
+    send: post(request('tools/list', undefined, 1.5)),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600),
+    reachesFunction: true,
+  },
+  {
+    name: 'method is a number',
+    send: post({ jsonrpc: '2.0', id: 7, method: 42 }),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600),
+    reachesFunction: true,
+  },
+  {
+    name: 'params is an array (MCP: params are an object)',
+    send: post({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: ['ping'] }),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: 7 }),
+    reachesFunction: true,
+  },
+  {
+    name: 'both method and result',
+    send: post({ jsonrpc: '2.0', id: 7, method: 'tools/list', result: {} }),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: 7 }),
+    reachesFunction: true,
+  },
 
   // --- messages that get no response: 202, empty body ------------------------------------------
-  { name: 'request without id (a notification: no response)', send: post({ jsonrpc: '2.0', method: 'tools/list' }), status: 202, summary: 'empty', check: emptyBody, reachesFunction: true },
-  { name: 'a JSON-RPC result sent by the client', send: post({ jsonrpc: '2.0', id: 7, result: {} }), status: 202, summary: 'empty', check: emptyBody, reachesFunction: true },
-  { name: 'a JSON-RPC error sent by the client', send: post({ jsonrpc: '2.0', id: 7, error: { code: -1, message: 'x' } }), status: 202, summary: 'empty', check: emptyBody, reachesFunction: true },
+  {
+    name: 'request without id (a notification: no response)',
+    send: post({ jsonrpc: '2.0', method: 'tools/list' }),
+    status: 202,
+    summary: 'empty',
+    check: emptyBody,
+    reachesFunction: true,
+  },
+  {
+    name: 'a JSON-RPC result sent by the client',
+    send: post({ jsonrpc: '2.0', id: 7, result: {} }),
+    status: 202,
+    summary: 'empty',
+    check: emptyBody,
+    reachesFunction: true,
+  },
+  {
+    name: 'a JSON-RPC error sent by the client',
+    send: post({ jsonrpc: '2.0', id: 7, error: { code: -1, message: 'x' } }),
+    status: 202,
+    summary: 'empty',
+    check: emptyBody,
+    reachesFunction: true,
+  },
 
   // --- unknown methods: 200 -32601 with the request id -----------------------------------------
-  { name: 'unknown method (2025-11-25)', send: post(request('tools/explode', undefined, 'm-1')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-1', message: /Method not found/ }), reachesFunction: true },
-  { name: 'method "__proto__"', send: post(request('__proto__', undefined, 'm-2')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-2' }), reachesFunction: true },
-  { name: 'method "constructor"', send: post(request('constructor', undefined, 'm-3')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-3' }), reachesFunction: true },
-  { name: 'method name with a NUL character', send: post(request('tools/list\u0000', undefined, 'm-4')), status: 200, summary: '-32601', check: rpcError(-32601, { id: 'm-4' }), reachesFunction: true },
+  {
+    name: 'unknown method (2025-11-25)',
+    send: post(request('tools/explode', undefined, 'm-1')),
+    status: 200,
+    summary: '-32601',
+    check: rpcError(-32601, { id: 'm-1', message: /Method not found/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'method "__proto__"',
+    send: post(request('__proto__', undefined, 'm-2')),
+    status: 200,
+    summary: '-32601',
+    check: rpcError(-32601, { id: 'm-2' }),
+    reachesFunction: true,
+  },
+  {
+    name: 'method "constructor"',
+    send: post(request('constructor', undefined, 'm-3')),
+    status: 200,
+    summary: '-32601',
+    check: rpcError(-32601, { id: 'm-3' }),
+    reachesFunction: true,
+  },
+  {
+    name: 'method name with a NUL character',
+    send: post(request('tools/list\u0000', undefined, 'm-4')),
+    status: 200,
+    summary: '-32601',
+    check: rpcError(-32601, { id: 'm-4' }),
+    reachesFunction: true,
+  },
 
   // --- ids ---------------------------------------------------------------------------------------
   {
@@ -289,7 +508,14 @@ const ROWS: Row[] = [
   },
 
   // --- batches (JSON-RPC 2.0 §6; MCP 2025-03-26 only) ------------------------------------------
-  { name: 'empty batch', send: batch([]), status: 400, summary: '-32600', check: rpcError(-32600, { id: null, message: /empty/ }), reachesFunction: true },
+  {
+    name: 'empty batch',
+    send: batch([]),
+    status: 400,
+    summary: '-32600',
+    check: rpcError(-32600, { id: null, message: /empty/ }),
+    reachesFunction: true,
+  },
   {
     name: 'mixed batch: a valid request and an invalid message',
     send: batch([request('tools/list'), { foo: 1 }]),
@@ -321,7 +547,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'batch of notifications only',
-    send: batch([{ jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } }]),
+    send: batch([
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } },
+    ]),
     status: 202,
     summary: 'empty',
     check: emptyBody,
@@ -329,7 +558,9 @@ const ROWS: Row[] = [
   },
   {
     name: 'batch under 2025-11-25 (batches were removed in 2025-06-18)',
-    send: post([request('ping', undefined, 1), request('ping', undefined, 2)], { 'mcp-protocol-version': '2025-11-25' }),
+    send: post([request('ping', undefined, 1), request('ping', undefined, 2)], {
+      'mcp-protocol-version': '2025-11-25',
+    }),
     status: 400,
     summary: '-32600',
     check: rpcError(-32600, { id: null, message: /no JSON-RPC batches/ }),
@@ -356,7 +587,14 @@ const ROWS: Row[] = [
   },
   {
     name: 'batch with an initialize request (it must be sent alone)',
-    send: batch([request('initialize', { protocolVersion: BATCH_ERA, capabilities: {}, clientInfo: { name: 'bad-input', version: '1' } }), request('tools/list')]),
+    send: batch([
+      request('initialize', {
+        protocolVersion: BATCH_ERA,
+        capabilities: {},
+        clientInfo: { name: 'bad-input', version: '1' },
+      }),
+      request('tools/list'),
+    ]),
     status: 400,
     summary: '-32600',
     check: rpcError(-32600, { id: null, message: /initialization/ }),
@@ -364,18 +602,85 @@ const ROWS: Row[] = [
   },
 
   // --- tool calls -------------------------------------------------------------------------------
-  { name: 'unknown tool (a protocol error, not isError)', send: post(toolCall('no_such_tool', {}, 't-1')), status: 200, summary: '-32602', check: rpcError(-32602, { id: 't-1', message: /no_such_tool/ }), reachesFunction: true },
-  { name: 'tool named "toString" (an Object.prototype member)', send: post(toolCall('toString', {}, 't-2')), status: 200, summary: '-32602', check: rpcError(-32602, { id: 't-2', message: /toString/ }), reachesFunction: true },
-  { name: 'tool call without a name', send: post(request('tools/call', { arguments: {} }, 't-3')), status: 200, summary: '-32602', check: rpcError(-32602, { id: 't-3', message: /name/ }), reachesFunction: true },
-  { name: 'tool arguments as an array', send: post(toolCall('text_stats', ['hello'], 't-4')), status: 200, summary: '-32602', check: rpcError(-32602, { id: 't-4', message: /arguments/ }), reachesFunction: true },
-  { name: 'missing required argument', send: post(toolCall('lookup_region', {})), status: 200, summary: 'isError', check: toolError('code'), reachesFunction: true },
-  { name: 'wrong-typed argument', send: post(toolCall('text_stats', { text: 42 })), status: 200, summary: 'isError', check: toolError('text', /expected string/), reachesFunction: true },
-  { name: 'argument failing its pattern', send: post(toolCall('lookup_region', { code: "eu-west-1'; DROP TABLE" })), status: 200, summary: 'isError', check: toolError('code', /AWS region code/), reachesFunction: true },
-  { name: 'number argument overflowing to Infinity (1e999)', send: post('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"a","top":1e999}}}'), status: 200, summary: 'isError', check: toolError('top'), reachesFunction: true },
-  { name: 'string argument over its 200,000-character limit', send: post(toolCall('text_stats', { text: 'a'.repeat(200_001) })), status: 200, summary: 'isError', check: toolError('text', /200000/), reachesFunction: true },
+  {
+    name: 'unknown tool (a protocol error, not isError)',
+    send: post(toolCall('no_such_tool', {}, 't-1')),
+    status: 200,
+    summary: '-32602',
+    check: rpcError(-32602, { id: 't-1', message: /no_such_tool/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'tool named "toString" (an Object.prototype member)',
+    send: post(toolCall('toString', {}, 't-2')),
+    status: 200,
+    summary: '-32602',
+    check: rpcError(-32602, { id: 't-2', message: /toString/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'tool call without a name',
+    send: post(request('tools/call', { arguments: {} }, 't-3')),
+    status: 200,
+    summary: '-32602',
+    check: rpcError(-32602, { id: 't-3', message: /name/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'tool arguments as an array',
+    send: post(toolCall('text_stats', ['hello'], 't-4')),
+    status: 200,
+    summary: '-32602',
+    check: rpcError(-32602, { id: 't-4', message: /arguments/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'missing required argument',
+    send: post(toolCall('lookup_region', {})),
+    status: 200,
+    summary: 'isError',
+    check: toolError('code'),
+    reachesFunction: true,
+  },
+  {
+    name: 'wrong-typed argument',
+    send: post(toolCall('text_stats', { text: 42 })),
+    status: 200,
+    summary: 'isError',
+    check: toolError('text', /expected string/),
+    reachesFunction: true,
+  },
+  {
+    name: 'argument failing its pattern',
+    send: post(toolCall('lookup_region', { code: "eu-west-1'; DROP TABLE" })),
+    status: 200,
+    summary: 'isError',
+    check: toolError('code', /AWS region code/),
+    reachesFunction: true,
+  },
+  {
+    name: 'number argument overflowing to Infinity (1e999)',
+    send: post(
+      '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"a","top":1e999}}}',
+    ),
+    status: 200,
+    summary: 'isError',
+    check: toolError('top'),
+    reachesFunction: true,
+  },
+  {
+    name: 'string argument over its 200,000-character limit',
+    send: post(toolCall('text_stats', { text: 'a'.repeat(200_001) })),
+    status: 200,
+    summary: 'isError',
+    check: toolError('text', /200000/),
+    reachesFunction: true,
+  },
   {
     name: 'argument nested 10,000 deep',
-    send: post(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"a","top":${nested(10_000, '{"a":', '1', '}')}}}}`),
+    send: post(
+      `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"a","top":${nested(10_000, '{"a":', '1', '}')}}}}`,
+    ),
     status: 200,
     summary: 'isError',
     check: toolError('top'),
@@ -392,7 +697,9 @@ const ROWS: Row[] = [
   },
   {
     name: '"__proto__" member in the arguments (no prototype pollution)',
-    send: post('{"jsonrpc":"2.0","id":"t-6","method":"tools/call","params":{"name":"text_stats","arguments":{"text":"a b","__proto__":{"polluted":1,"top":1}}}}'),
+    send: post(
+      '{"jsonrpc":"2.0","id":"t-6","method":"tools/call","params":{"name":"text_stats","arguments":{"text":"a b","__proto__":{"polluted":1,"top":1}}}}',
+    ),
     status: 200,
     summary: 'result',
     check: result('t-6', (parsed) => {
@@ -410,7 +717,9 @@ const ROWS: Row[] = [
     send: post(toolCall('text_stats', { text: 'Grüße 🚀 日本語 e\u0301 \u202eabc' }, 'u-1')),
     status: 200,
     summary: 'result',
-    check: result('u-1', (parsed) => expect(parsed.result?.structuredContent).toMatchObject({ characters: 19, words: 4 })),
+    check: result('u-1', (parsed) =>
+      expect(parsed.result?.structuredContent).toMatchObject({ characters: 19, words: 4 }),
+    ),
     reachesFunction: true,
   },
   {
@@ -423,7 +732,9 @@ const ROWS: Row[] = [
   },
   {
     name: 'lone surrogate escape (\\ud800) in a string argument',
-    send: post('{"jsonrpc":"2.0","id":"u-3","method":"tools/call","params":{"name":"text_stats","arguments":{"text":"x\\ud800y"}}}'),
+    send: post(
+      '{"jsonrpc":"2.0","id":"u-3","method":"tools/call","params":{"name":"text_stats","arguments":{"text":"x\\ud800y"}}}',
+    ),
     status: 200,
     summary: 'result',
     check: result('u-3', (parsed) => expect(parsed.result?.structuredContent).toMatchObject({ characters: 3 })),
@@ -431,7 +742,11 @@ const ROWS: Row[] = [
   },
   {
     name: 'query string with NUL, CRLF and unicode (ignored by the MCP route)',
-    send: { kind: 'http', body: request('tools/list', undefined, 'u-4'), suffix: '?x=%00%0d%0a&%F0%9F%9A%80=%E2%80%AE' },
+    send: {
+      kind: 'http',
+      body: request('tools/list', undefined, 'u-4'),
+      suffix: '?x=%00%0d%0a&%F0%9F%9A%80=%E2%80%AE',
+    },
     status: 200,
     summary: 'result',
     check: result('u-4'),
@@ -477,7 +792,10 @@ const ROWS: Row[] = [
   },
   {
     name: '2026-07-28: a JSON-RPC batch (not allowed on this revision)',
-    send: post([request('tools/list', { _meta: ENVELOPE_2026 }), request('ping', { _meta: ENVELOPE_2026 })], { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/list' }),
+    send: post([request('tools/list', { _meta: ENVELOPE_2026 }), request('ping', { _meta: ENVELOPE_2026 })], {
+      'mcp-protocol-version': MODERN,
+      'mcp-method': 'tools/list',
+    }),
     status: 400,
     summary: '-32600',
     check: rpcError(-32600, { id: null, message: /batch/ }),
@@ -485,15 +803,71 @@ const ROWS: Row[] = [
   },
 
   // --- Content-Type, Accept, MCP-Protocol-Version ------------------------------------------------
-  { name: 'Content-Type missing', send: post(LIST_TOOLS, { 'content-type': undefined }), status: 415, summary: '-32000', check: rpcError(-32000, { message: /Unsupported Media Type/ }), reachesFunction: true },
-  { name: 'Content-Type: text/plain', send: post(LIST_TOOLS, { 'content-type': 'text/plain' }), status: 415, summary: '-32000', check: rpcError(-32000, { message: /Unsupported Media Type/ }), reachesFunction: true },
-  { name: 'Content-Type: application/x-www-form-urlencoded', send: post('a=b', { 'content-type': 'application/x-www-form-urlencoded' }), status: 415, summary: '-32000', check: rpcError(-32000), reachesFunction: true },
-  { name: 'Content-Type: application/json; charset=utf-8 (accepted)', send: post(LIST_TOOLS, { 'content-type': 'application/json; charset=utf-8' }), status: 200, summary: 'result', check: result(1), reachesFunction: true },
-  { name: 'Accept missing', send: post(LIST_TOOLS, { accept: undefined }), status: 406, summary: '-32000', check: rpcError(-32000, { message: /Not Acceptable/ }), reachesFunction: true },
-  { name: 'Accept: application/json only', send: post(LIST_TOOLS, { accept: 'application/json' }), status: 406, summary: '-32000', check: rpcError(-32000, { message: /Not Acceptable/ }), reachesFunction: true },
+  {
+    name: 'Content-Type missing',
+    send: post(LIST_TOOLS, { 'content-type': undefined }),
+    status: 415,
+    summary: '-32000',
+    check: rpcError(-32000, { message: /Unsupported Media Type/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'Content-Type: text/plain',
+    send: post(LIST_TOOLS, { 'content-type': 'text/plain' }),
+    status: 415,
+    summary: '-32000',
+    check: rpcError(-32000, { message: /Unsupported Media Type/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'Content-Type: application/x-www-form-urlencoded',
+    send: post('a=b', { 'content-type': 'application/x-www-form-urlencoded' }),
+    status: 415,
+    summary: '-32000',
+    check: rpcError(-32000),
+    reachesFunction: true,
+  },
+  {
+    name: 'Content-Type: application/json; charset=utf-8 (accepted)',
+    send: post(LIST_TOOLS, { 'content-type': 'application/json; charset=utf-8' }),
+    status: 200,
+    summary: 'result',
+    check: result(1),
+    reachesFunction: true,
+  },
+  {
+    name: 'Accept missing',
+    send: post(LIST_TOOLS, { accept: undefined }),
+    status: 406,
+    summary: '-32000',
+    check: rpcError(-32000, { message: /Not Acceptable/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'Accept: application/json only',
+    send: post(LIST_TOOLS, { accept: 'application/json' }),
+    status: 406,
+    summary: '-32000',
+    check: rpcError(-32000, { message: /Not Acceptable/ }),
+    reachesFunction: true,
+  },
   // The 2025 transport spec says the client MUST list both types; the SDK reads that literally.
-  { name: 'Accept: */* (does not list both types)', send: post(LIST_TOOLS, { accept: '*/*' }), status: 406, summary: '-32000', check: rpcError(-32000, { message: /Not Acceptable/ }), reachesFunction: true },
-  { name: 'Accept: text/html', send: post(LIST_TOOLS, { accept: 'text/html' }), status: 406, summary: '-32000', check: rpcError(-32000), reachesFunction: true },
+  {
+    name: 'Accept: */* (does not list both types)',
+    send: post(LIST_TOOLS, { accept: '*/*' }),
+    status: 406,
+    summary: '-32000',
+    check: rpcError(-32000, { message: /Not Acceptable/ }),
+    reachesFunction: true,
+  },
+  {
+    name: 'Accept: text/html',
+    send: post(LIST_TOOLS, { accept: 'text/html' }),
+    status: 406,
+    summary: '-32000',
+    check: rpcError(-32000),
+    reachesFunction: true,
+  },
   {
     name: 'unsupported MCP-Protocol-Version',
     send: post(LIST_TOOLS, { 'mcp-protocol-version': '1999-01-01' }),
@@ -502,15 +876,57 @@ const ROWS: Row[] = [
     check: rpcError(-32000, { message: /Unsupported protocol version: 1999-01-01/ }),
     reachesFunction: true,
   },
-  { name: 'MCP-Protocol-Version missing (assumed 2025-03-26)', send: post(LIST_TOOLS, { 'mcp-protocol-version': undefined }), status: 200, summary: 'result', check: result(1), reachesFunction: true },
+  {
+    name: 'MCP-Protocol-Version missing (assumed 2025-03-26)',
+    send: post(LIST_TOOLS, { 'mcp-protocol-version': undefined }),
+    status: 200,
+    summary: 'result',
+    check: result(1),
+    reachesFunction: true,
+  },
 
   // --- HTTP methods other than POST: 405, Allow: POST ----------------------------------------------
   // GET and DELETE are answered by API Gateway itself (a MOCK integration in terraform/api_gateway.tf).
-  { name: 'GET', send: { kind: 'http', method: 'GET', headers: { accept: 'text/event-stream' } }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: false },
-  { name: 'DELETE', send: { kind: 'http', method: 'DELETE' }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: false },
-  { name: 'PUT with a JSON-RPC body', send: { kind: 'http', method: 'PUT', body: LIST_TOOLS }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
-  { name: 'PATCH with a JSON-RPC body', send: { kind: 'http', method: 'PATCH', body: LIST_TOOLS }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
-  { name: 'OPTIONS (no CORS preflight answer)', send: { kind: 'http', method: 'OPTIONS' }, status: 405, summary: '-32600', check: methodNotAllowed, reachesFunction: true },
+  {
+    name: 'GET',
+    send: { kind: 'http', method: 'GET', headers: { accept: 'text/event-stream' } },
+    status: 405,
+    summary: '-32600',
+    check: methodNotAllowed,
+    reachesFunction: false,
+  },
+  {
+    name: 'DELETE',
+    send: { kind: 'http', method: 'DELETE' },
+    status: 405,
+    summary: '-32600',
+    check: methodNotAllowed,
+    reachesFunction: false,
+  },
+  {
+    name: 'PUT with a JSON-RPC body',
+    send: { kind: 'http', method: 'PUT', body: LIST_TOOLS },
+    status: 405,
+    summary: '-32600',
+    check: methodNotAllowed,
+    reachesFunction: true,
+  },
+  {
+    name: 'PATCH with a JSON-RPC body',
+    send: { kind: 'http', method: 'PATCH', body: LIST_TOOLS },
+    status: 405,
+    summary: '-32600',
+    check: methodNotAllowed,
+    reachesFunction: true,
+  },
+  {
+    name: 'OPTIONS (no CORS preflight answer)',
+    send: { kind: 'http', method: 'OPTIONS' },
+    status: 405,
+    summary: '-32600',
+    check: methodNotAllowed,
+    reachesFunction: true,
+  },
   {
     name: 'HEAD (405 without a body)',
     send: { kind: 'http', method: 'HEAD' },
@@ -526,7 +942,9 @@ const ROWS: Row[] = [
   // --- size ------------------------------------------------------------------------------------------
   {
     name: 'body over API Gateway’s 10 MB limit',
-    send: post(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"${'a'.repeat(TEN_MB)}"}}}`),
+    send: post(
+      `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"text_stats","arguments":{"text":"${'a'.repeat(TEN_MB)}"}}}`,
+    ),
     status: 413,
     summary: 'gateway',
     check: gatewayMessage('Request Too Long'),
@@ -534,8 +952,22 @@ const ROWS: Row[] = [
   },
 
   // --- header injection and HTTP framing (raw socket: fetch refuses these) --------------------------
-  { name: 'bare LF in a header value (a smuggled second header)', send: rawPost((t) => [...standardLines(t), 'X-Test: a\nX-Injected: b']), status: 400, summary: 'parser', check: parserRejected, reachesFunction: false },
-  { name: 'bare CR in a header value', send: rawPost((t) => [...standardLines(t), 'X-Test: a\rX-Injected: b']), status: 400, summary: 'parser', check: parserRejected, reachesFunction: false },
+  {
+    name: 'bare LF in a header value (a smuggled second header)',
+    send: rawPost((t) => [...standardLines(t), 'X-Test: a\nX-Injected: b']),
+    status: 400,
+    summary: 'parser',
+    check: parserRejected,
+    reachesFunction: false,
+  },
+  {
+    name: 'bare CR in a header value',
+    send: rawPost((t) => [...standardLines(t), 'X-Test: a\rX-Injected: b']),
+    status: 400,
+    summary: 'parser',
+    check: parserRejected,
+    reachesFunction: false,
+  },
   {
     name: 'CR inside the Authorization value',
     send: rawPost((t) => [`Authorization: Bearer ${t.token}\rX-Admin: 1`, ...standardLines(t).slice(1)]),
@@ -544,12 +976,35 @@ const ROWS: Row[] = [
     check: parserRejected,
     reachesFunction: false,
   },
-  { name: 'NUL in a header value', send: rawPost((t) => [...standardLines(t), 'X-Test: a\u0000b']), status: 400, summary: 'parser', check: parserRejected, reachesFunction: false },
-  { name: 'obs-fold continuation line', send: rawPost((t) => [...standardLines(t), 'X-Test: a', ' X-Injected: b']), status: 400, summary: 'parser', check: parserRejected, reachesFunction: false },
-  { name: 'whitespace between a header name and the colon', send: rawPost((t) => [...standardLines(t), 'X-Test : a']), status: 400, summary: 'parser', check: parserRejected, reachesFunction: false },
+  {
+    name: 'NUL in a header value',
+    send: rawPost((t) => [...standardLines(t), 'X-Test: a\u0000b']),
+    status: 400,
+    summary: 'parser',
+    check: parserRejected,
+    reachesFunction: false,
+  },
+  {
+    name: 'obs-fold continuation line',
+    send: rawPost((t) => [...standardLines(t), 'X-Test: a', ' X-Injected: b']),
+    status: 400,
+    summary: 'parser',
+    check: parserRejected,
+    reachesFunction: false,
+  },
+  {
+    name: 'whitespace between a header name and the colon',
+    send: rawPost((t) => [...standardLines(t), 'X-Test : a']),
+    status: 400,
+    summary: 'parser',
+    check: parserRejected,
+    reachesFunction: false,
+  },
   {
     name: 'Content-Length and Transfer-Encoding together (request smuggling)',
-    send: rawPost((t) => [...standardLines(t), 'Transfer-Encoding: chunked', `Content-Length: ${LIST_TOOLS.length}`], { body: LIST_TOOLS }),
+    send: rawPost((t) => [...standardLines(t), 'Transfer-Encoding: chunked', `Content-Length: ${LIST_TOOLS.length}`], {
+      body: LIST_TOOLS,
+    }),
     status: 400,
     summary: 'parser',
     check: parserRejected,
@@ -557,13 +1012,22 @@ const ROWS: Row[] = [
   },
   {
     name: 'two different Content-Length values',
-    send: rawPost((t) => [...standardLines(t), `Content-Length: ${LIST_TOOLS.length}`, 'Content-Length: 5'], { body: LIST_TOOLS }),
+    send: rawPost((t) => [...standardLines(t), `Content-Length: ${LIST_TOOLS.length}`, 'Content-Length: 5'], {
+      body: LIST_TOOLS,
+    }),
     status: 400,
     summary: 'parser',
     check: parserRejected,
     reachesFunction: false,
   },
-  { name: 'HTTP/1.1 request without Host', send: rawPost(standardLines, { host: null }), status: 400, summary: 'parser', check: parserRejected, reachesFunction: false },
+  {
+    name: 'HTTP/1.1 request without Host',
+    send: rawPost(standardLines, { host: null }),
+    status: 400,
+    summary: 'parser',
+    check: parserRejected,
+    reachesFunction: false,
+  },
   {
     name: 'percent-encoded CRLF in the path (response splitting attempt)',
     send: rawPost(standardLines, { target: '/dev/mcp%0d%0aSet-Cookie:%20x=1' }),
@@ -642,7 +1106,10 @@ afterAll(async () => {
   if (table.length > 0) {
     const width = Math.max(...table.map((row) => row.name.length));
     console.log(
-      [`[bad-input] ${table.length} cases through the embedded gateway (status, answer):`, ...table.map((row) => `  ${row.name.padEnd(width)}  ${row.status}  ${row.summary}`)].join('\n'),
+      [
+        `[bad-input] ${table.length} cases through the embedded gateway (status, answer):`,
+        ...table.map((row) => `  ${row.name.padEnd(width)}  ${row.status}  ${row.summary}`),
+      ].join('\n'),
     );
   }
 });
@@ -663,7 +1130,16 @@ async function send(row: Row): Promise<Answer> {
   const response = await fetch(`${stack.endpoint}${row.send.suffix ?? ''}`, {
     method: row.send.method ?? 'POST',
     headers,
-    ...(payload === undefined ? {} : { body: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? new Uint8Array(payload) : JSON.stringify(payload) }),
+    ...(payload === undefined
+      ? {}
+      : {
+          body:
+            typeof payload === 'string'
+              ? payload
+              : Buffer.isBuffer(payload)
+                ? new Uint8Array(payload)
+                : JSON.stringify(payload),
+        }),
   });
   const text = await response.text();
   let json: unknown;
@@ -695,5 +1171,4 @@ describe('bad input through the embedded gateway', () => {
     expect(pingResult(next).logStream).toBe(environmentStream);
     expect(stack.mcp.stats()).toMatchObject({ environments: 1, busy: 0, coldStarts: 1, throttles: 0 });
   });
-
 });

@@ -30,7 +30,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandler } from '../server/support/lambda-http-server.ts';
 import { loadMcpHandler } from '../server/support/load-handler.ts';
-import { httpAnswer, lambdaContext, proxyEvent, sseMessages, type EventOptions, type HttpAnswer } from '../server/support/proxy-events.ts';
+import {
+  httpAnswer,
+  lambdaContext,
+  proxyEvent,
+  sseMessages,
+  type EventOptions,
+  type HttpAnswer,
+} from '../server/support/proxy-events.ts';
 
 const CALL_BOUND_MS = 5_000;
 /** 10,000 cases in all; about 3–8 ms each on a 2-core machine. */
@@ -67,7 +74,13 @@ const METHODS = [
   'notifications/roots/list_changed',
 ];
 const TOOL_NAMES = ['ping', 'text_stats', 'lookup_region', 'whoami', 'no_such_tool', 'toString', '__proto__', ''];
-const URIS = ['info://server', 'aws-region://eu-west-1', 'aws-region://xx-nowhere-1', 'file:///etc/passwd', 'aws-region://'];
+const URIS = [
+  'info://server',
+  'aws-region://eu-west-1',
+  'aws-region://xx-nowhere-1',
+  'file:///etc/passwd',
+  'aws-region://',
+];
 
 // --- arbitraries -------------------------------------------------------------------------------
 
@@ -85,16 +98,28 @@ const anyId = fc.oneof(
 );
 
 const toolArguments = fc.oneof(
-  fc.record({ text: fc.oneof(text, fc.integer()), top: fc.oneof(fc.integer({ min: -5, max: 60 }), fc.double(), text) }, { requiredKeys: [] }),
-  fc.record({ code: fc.oneof(fc.constantFrom('eu-west-1', 'us-east-1', 'xx-nowhere-9'), text, fc.integer()) }, { requiredKeys: [] }),
+  fc.record(
+    { text: fc.oneof(text, fc.integer()), top: fc.oneof(fc.integer({ min: -5, max: 60 }), fc.double(), text) },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    { code: fc.oneof(fc.constantFrom('eu-west-1', 'us-east-1', 'xx-nowhere-9'), text, fc.integer()) },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(text, anyJson, { maxKeys: 4 }),
   anyJson,
 );
 
 const envelope2026 = fc.record(
   {
-    [META.version]: fc.oneof({ weight: 4, arbitrary: fc.constant(MODERN) }, { weight: 1, arbitrary: fc.constantFrom(...VERSIONS) }),
-    [META.clientInfo]: fc.oneof({ weight: 4, arbitrary: fc.constant({ name: 'fuzz', version: '1.0.0' }) }, { weight: 1, arbitrary: anyJson }),
+    [META.version]: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(MODERN) },
+      { weight: 1, arbitrary: fc.constantFrom(...VERSIONS) },
+    ),
+    [META.clientInfo]: fc.oneof(
+      { weight: 4, arbitrary: fc.constant({ name: 'fuzz', version: '1.0.0' }) },
+      { weight: 1, arbitrary: anyJson },
+    ),
     [META.capabilities]: fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: anyJson }),
     progressToken: fc.oneof(fc.integer(), text),
   },
@@ -103,10 +128,26 @@ const envelope2026 = fc.record(
 
 const params = fc.oneof(
   fc.constant(undefined),
-  fc.record({ name: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOOL_NAMES) }, { weight: 1, arbitrary: text }), arguments: toolArguments, _meta: envelope2026 }, { requiredKeys: ['name'] }),
+  fc.record(
+    {
+      name: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOOL_NAMES) }, { weight: 1, arbitrary: text }),
+      arguments: toolArguments,
+      _meta: envelope2026,
+    },
+    { requiredKeys: ['name'] },
+  ),
   fc.record({ uri: fc.oneof(fc.constantFrom(...URIS), text), _meta: envelope2026 }, { requiredKeys: [] }),
-  fc.record({ name: fc.oneof(fc.constant('plan_region_rollout'), text), arguments: fc.dictionary(text, fc.oneof(text, anyJson), { maxKeys: 3 }) }, { requiredKeys: [] }),
-  fc.record({ protocolVersion: fc.constantFrom(...VERSIONS), capabilities: anyJson, clientInfo: anyJson }, { requiredKeys: [] }),
+  fc.record(
+    {
+      name: fc.oneof(fc.constant('plan_region_rollout'), text),
+      arguments: fc.dictionary(text, fc.oneof(text, anyJson), { maxKeys: 3 }),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    { protocolVersion: fc.constantFrom(...VERSIONS), capabilities: anyJson, clientInfo: anyJson },
+    { requiredKeys: [] },
+  ),
   fc.record({ cursor: fc.oneof(text, anyJson), _meta: envelope2026 }, { requiredKeys: [] }),
   fc.dictionary(text, anyJson, { maxKeys: 4 }),
   anyJson,
@@ -115,7 +156,10 @@ const params = fc.oneof(
 const method = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...METHODS) }, { weight: 1, arbitrary: text });
 
 /** A request a client could plausibly send: valid envelope, arbitrary params. */
-const request = fc.record({ jsonrpc: fc.constant('2.0' as const), id: wellFormedId, method, params }, { requiredKeys: ['jsonrpc', 'id', 'method'] });
+const request = fc.record(
+  { jsonrpc: fc.constant('2.0' as const), id: wellFormedId, method, params },
+  { requiredKeys: ['jsonrpc', 'id', 'method'] },
+);
 /** Anything shaped roughly like a JSON-RPC message, members present or not, of any type. */
 const looseMessage = fc.record(
   {
@@ -140,16 +184,36 @@ interface HeaderChoice {
 
 /** Field values API Gateway can deliver: visible ASCII, space, tab and obs-text (RFC 9110 §5.5). */
 const fieldValue = fc.string({
-  unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)).map((code) => String.fromCharCode(code)),
+  unit: fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09))
+    .map((code) => String.fromCharCode(code)),
   maxLength: 32,
 });
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'host', 'connection', 'content-type', 'accept', 'mcp-protocol-version', 'mcp-method', 'mcp-name']);
+const FRAMING = new Set([
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'content-type',
+  'accept',
+  'mcp-protocol-version',
+  'mcp-method',
+  'mcp-name',
+]);
 const fieldName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,19}$/).filter((name) => !FRAMING.has(name.toLowerCase()));
 
 const headers: fc.Arbitrary<HeaderChoice> = fc.record({
   contentType: fc.oneof(
     { weight: 8, arbitrary: fc.constant('application/json') },
-    { weight: 1, arbitrary: fc.constantFrom(undefined, 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        undefined,
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+      ),
+    },
     { weight: 1, arbitrary: fieldValue },
   ),
   accept: fc.oneof(
@@ -157,7 +221,11 @@ const headers: fc.Arbitrary<HeaderChoice> = fc.record({
     { weight: 1, arbitrary: fc.constantFrom(undefined, 'application/json', 'text/event-stream', '*/*', 'text/html') },
     { weight: 1, arbitrary: fieldValue },
   ),
-  protocolVersion: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('2025-11-25', MODERN) }, { weight: 2, arbitrary: fc.constantFrom(undefined, ...VERSIONS) }, { weight: 1, arbitrary: fieldValue }),
+  protocolVersion: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('2025-11-25', MODERN) },
+    { weight: 2, arbitrary: fc.constantFrom(undefined, ...VERSIONS) },
+    { weight: 1, arbitrary: fieldValue },
+  ),
   standardHeaders: fc.boolean(),
   extra: fc.array(fc.tuple(fieldName, fieldValue), { maxLength: 3 }),
 });
@@ -165,7 +233,14 @@ const headers: fc.Arbitrary<HeaderChoice> = fc.record({
 const authorizer = fc.oneof(
   { weight: 6, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.constant(null) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('principalId', 'clientId', 'scope', 'authMode', 'integrationLatency', 'x'), scalar, { maxKeys: 4 }) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(
+      fc.constantFrom('principalId', 'clientId', 'scope', 'authMode', 'integrationLatency', 'x'),
+      scalar,
+      { maxKeys: 4 },
+    ),
+  },
 );
 
 // --- the property ---------------------------------------------------------------------------------
@@ -183,7 +258,10 @@ beforeAll(async () => {
 afterAll(() => {
   const lines = [...statuses.entries()].map(([name, counts]) => {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    const byStatus = [...counts.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(', ');
+    const byStatus = [...counts.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ');
     return `  ${name}: ${total} (${byStatus})`;
   });
   console.log([`[fuzz] ${cases} cases against the Lambda handler, by status:`, ...lines].join('\n'));
@@ -205,10 +283,16 @@ function isJsonRpcResponse(message: unknown): boolean {
 }
 
 function isJsonRpcMessage(message: unknown): boolean {
-  return isJsonRpcResponse(message) || (isRecord(message) && message.jsonrpc === '2.0' && typeof message.method === 'string');
+  return (
+    isJsonRpcResponse(message) || (isRecord(message) && message.jsonrpc === '2.0' && typeof message.method === 'string')
+  );
 }
 
-const VALID_ENVELOPE = { [META.version]: MODERN, [META.clientInfo]: { name: 'fuzz', version: '1.0.0' }, [META.capabilities]: {} };
+const VALID_ENVELOPE = {
+  [META.version]: MODERN,
+  [META.clientInfo]: { name: 'fuzz', version: '1.0.0' },
+  [META.capabilities]: {},
+};
 
 /** The request with a valid 2026-07-28 `_meta` envelope merged into its params (when they are an object or absent). */
 function withEnvelope<T extends { params?: unknown }>(message: T): T {
@@ -226,7 +310,11 @@ function withEnvelope<T extends { params?: unknown }>(message: T): T {
 function withoutEnvelope<T extends { params?: unknown }>(message: T): T {
   const { params } = message;
   if (!isRecord(params) || !isRecord(params._meta)) return message;
-  const meta = Object.fromEntries(Object.entries(params._meta).filter(([key]) => !Object.values(META).includes(key as (typeof META)[keyof typeof META])));
+  const meta = Object.fromEntries(
+    Object.entries(params._meta).filter(
+      ([key]) => !Object.values(META).includes(key as (typeof META)[keyof typeof META]),
+    ),
+  );
   return { ...message, params: { ...params, _meta: meta } };
 }
 
@@ -246,7 +334,9 @@ function headerPairs(h: HeaderChoice, body: unknown): Array<readonly [string, st
 
 /** HTTP field values cannot carry every code point; a client would percent-encode or refuse. */
 function sendable(pairs: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
-  return pairs.map(([name, value]) => [name, /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : encodeURIComponent(value)] as const);
+  return pairs.map(
+    ([name, value]) => [name, /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : encodeURIComponent(value)] as const,
+  );
 }
 
 async function invokeWithin(options: EventOptions): Promise<HttpAnswer> {
@@ -270,14 +360,21 @@ function isJsonRpcErrorResponse(message: unknown): boolean {
 
 /** The `{"message": ...}` shape API Gateway's own answers use; the function's non-MCP routes answer 404 with it too. */
 function isGatewayShapedError(message: unknown): boolean {
-  return isRecord(message) && Object.keys(message).length === 1 && (typeof message.message === 'string' || message.message === null);
+  return (
+    isRecord(message) &&
+    Object.keys(message).length === 1 &&
+    (typeof message.message === 'string' || message.message === null)
+  );
 }
 
 /**
  * The checks every answer must pass; `sentId` is set when the body was one well-formed request.
  * `mcpRoute` is false for the health and metadata routes, whose 200 bodies are not JSON-RPC.
  */
-function checkAnswer(answer: HttpAnswer, options: { sentId?: string | number; mcpRoute?: boolean; head?: boolean } = {}): void {
+function checkAnswer(
+  answer: HttpAnswer,
+  options: { sentId?: string | number; mcpRoute?: boolean; head?: boolean } = {},
+): void {
   const { sentId, mcpRoute = true, head = false } = options;
   cases += 1;
   const counts = statuses.get(phase) ?? new Map<number, number>();
@@ -330,29 +427,57 @@ describe('fuzzing the Lambda handler with generated JSON-RPC and HTTP envelopes'
   it(`requests with arbitrary methods, ids and params (${RUNS.requests} cases)`, async () => {
     phase = 'requests';
     await fc.assert(
-      fc.asyncProperty(request, era, headers, authorizer, fc.boolean(), async (generated, chosenEra, arbitraryHeaders, context, base64) => {
-        const message = chosenEra === MODERN ? withEnvelope(generated) : generated;
-        const pairs =
-          chosenEra === 'arbitrary-headers'
-            ? headerPairs(arbitraryHeaders, message)
-            : headerPairs({ contentType: 'application/json', accept: ACCEPT_BOTH, protocolVersion: chosenEra, standardHeaders: chosenEra === MODERN, extra: [] }, message);
-        const answer = await invokeWithin({
-          headers: sendable(pairs),
-          body: JSON.stringify(message),
-          base64,
-          ...(context === undefined ? {} : { authorizer: context }),
-        });
-        checkAnswer(answer, { sentId: message.id });
-      }),
+      fc.asyncProperty(
+        request,
+        era,
+        headers,
+        authorizer,
+        fc.boolean(),
+        async (generated, chosenEra, arbitraryHeaders, context, base64) => {
+          const message = chosenEra === MODERN ? withEnvelope(generated) : generated;
+          const pairs =
+            chosenEra === 'arbitrary-headers'
+              ? headerPairs(arbitraryHeaders, message)
+              : headerPairs(
+                  {
+                    contentType: 'application/json',
+                    accept: ACCEPT_BOTH,
+                    protocolVersion: chosenEra,
+                    standardHeaders: chosenEra === MODERN,
+                    extra: [],
+                  },
+                  message,
+                );
+          const answer = await invokeWithin({
+            headers: sendable(pairs),
+            body: JSON.stringify(message),
+            base64,
+            ...(context === undefined ? {} : { authorizer: context }),
+          });
+          checkAnswer(answer, { sentId: message.id });
+        },
+      ),
       { numRuns: RUNS.requests },
     );
   }, 150_000);
 
-  const httpMethod = fc.oneof({ weight: 10, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD') });
-  const path = fc.oneof({ weight: 10, arbitrary: fc.constant('/mcp') }, { weight: 1, arbitrary: fc.constantFrom('/health', '/.well-known/oauth-protected-resource', '/mcp/x', '/') });
+  const httpMethod = fc.oneof(
+    { weight: 10, arbitrary: fc.constant('POST') },
+    { weight: 1, arbitrary: fc.constantFrom('GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD') },
+  );
+  const path = fc.oneof(
+    { weight: 10, arbitrary: fc.constant('/mcp') },
+    { weight: 1, arbitrary: fc.constantFrom('/health', '/.well-known/oauth-protected-resource', '/mcp/x', '/') },
+  );
   const body = fc.oneof(
     { weight: 4, arbitrary: looseMessage.map((m) => JSON.stringify(m)) },
-    { weight: 2, arbitrary: fc.tuple(request, fc.nat()).map(([m, n]) => { const s = JSON.stringify(m); return s.slice(0, n % s.length); }) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(request, fc.nat()).map(([m, n]) => {
+        const s = JSON.stringify(m);
+        return s.slice(0, n % s.length);
+      }),
+    },
     { weight: 2, arbitrary: fc.json({ maxDepth: 4 }) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 64 }) },
     { weight: 1, arbitrary: fc.constantFrom('', ' ', '\ufeff{}', 'null', '[]', '[[]]', '{"jsonrpc":"2.0"}') },
@@ -378,55 +503,88 @@ describe('fuzzing the Lambda handler with generated JSON-RPC and HTTP envelopes'
   it(`arbitrary HTTP envelopes and bodies (${RUNS.envelopes} cases)`, async () => {
     phase = 'envelopes';
     await fc.assert(
-      fc.asyncProperty(httpMethod, path, envelopeBody, envelopeHeaders, authorizer, fc.boolean(), async (verb, route, generated, h, context, base64) => {
-        let payload: string;
-        let parsed: unknown;
-        if (generated.kind === 'request') {
-          parsed = h.protocolVersion === MODERN ? withEnvelope(generated.message) : withoutEnvelope(generated.message);
-          payload = JSON.stringify(parsed);
-        } else {
-          payload = generated.payload;
-          try {
-            parsed = JSON.parse(payload);
-          } catch {
-            parsed = undefined;
+      fc.asyncProperty(
+        httpMethod,
+        path,
+        envelopeBody,
+        envelopeHeaders,
+        authorizer,
+        fc.boolean(),
+        async (verb, route, generated, h, context, base64) => {
+          let payload: string;
+          let parsed: unknown;
+          if (generated.kind === 'request') {
+            parsed =
+              h.protocolVersion === MODERN ? withEnvelope(generated.message) : withoutEnvelope(generated.message);
+            payload = JSON.stringify(parsed);
+          } else {
+            payload = generated.payload;
+            try {
+              parsed = JSON.parse(payload);
+            } catch {
+              parsed = undefined;
+            }
           }
-        }
-        const answer = await invokeWithin({
-          method: verb,
-          path: route,
-          resource: route,
-          headers: sendable(headerPairs(h, parsed)),
-          body: payload,
-          base64,
-          ...(context === undefined ? {} : { authorizer: context }),
-        });
-        const wellFormedPost = generated.kind === 'request' && verb === 'POST' && route === '/mcp';
-        checkAnswer(answer, { mcpRoute: route === '/mcp', head: verb === 'HEAD', ...(wellFormedPost ? { sentId: generated.message.id } : {}) });
-      }),
+          const answer = await invokeWithin({
+            method: verb,
+            path: route,
+            resource: route,
+            headers: sendable(headerPairs(h, parsed)),
+            body: payload,
+            base64,
+            ...(context === undefined ? {} : { authorizer: context }),
+          });
+          const wellFormedPost = generated.kind === 'request' && verb === 'POST' && route === '/mcp';
+          checkAnswer(answer, {
+            mcpRoute: route === '/mcp',
+            head: verb === 'HEAD',
+            ...(wellFormedPost ? { sentId: generated.message.id } : {}),
+          });
+        },
+      ),
       { numRuns: RUNS.envelopes },
     );
   }, 150_000);
 
-  const notification = fc.record({ jsonrpc: fc.constant('2.0'), method: fc.constantFrom('notifications/initialized', 'notifications/cancelled', 'notifications/progress'), params }, { requiredKeys: ['jsonrpc', 'method'] });
-  const cleanBatch = fc.array(fc.oneof({ weight: 3, arbitrary: request }, { weight: 1, arbitrary: notification }), { maxLength: 6 });
-  const mixedBatch = fc.array(fc.oneof({ weight: 4, arbitrary: request }, { weight: 2, arbitrary: notification }, { weight: 1, arbitrary: looseMessage }), { maxLength: 6 });
+  const notification = fc.record(
+    {
+      jsonrpc: fc.constant('2.0'),
+      method: fc.constantFrom('notifications/initialized', 'notifications/cancelled', 'notifications/progress'),
+      params,
+    },
+    { requiredKeys: ['jsonrpc', 'method'] },
+  );
+  const cleanBatch = fc.array(fc.oneof({ weight: 3, arbitrary: request }, { weight: 1, arbitrary: notification }), {
+    maxLength: 6,
+  });
+  const mixedBatch = fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: request },
+      { weight: 2, arbitrary: notification },
+      { weight: 1, arbitrary: looseMessage },
+    ),
+    { maxLength: 6 },
+  );
   const batch = fc.oneof(cleanBatch, mixedBatch);
 
   it(`batches of requests, notifications and loose messages (${RUNS.batches} cases)`, async () => {
     phase = 'batches';
     await fc.assert(
-      fc.asyncProperty(batch, fc.constantFrom('2025-03-26', '2025-03-26', '2025-11-25', MODERN), async (messages, version) => {
-        const answer = await invokeWithin({
-          headers: [
-            ['Content-Type', 'application/json'],
-            ['Accept', ACCEPT_BOTH],
-            ['MCP-Protocol-Version', version],
-          ],
-          body: JSON.stringify(messages),
-        });
-        checkAnswer(answer);
-      }),
+      fc.asyncProperty(
+        batch,
+        fc.constantFrom('2025-03-26', '2025-03-26', '2025-11-25', MODERN),
+        async (messages, version) => {
+          const answer = await invokeWithin({
+            headers: [
+              ['Content-Type', 'application/json'],
+              ['Accept', ACCEPT_BOTH],
+              ['MCP-Protocol-Version', version],
+            ],
+            body: JSON.stringify(messages),
+          });
+          checkAnswer(answer);
+        },
+      ),
       { numRuns: RUNS.batches },
     );
   }, 150_000);

@@ -25,7 +25,9 @@ function scan(scanner: 'checkov' | 'npm-audit'): ScanRun {
   const run = spawnSync('bash', [SCRIPT, '--only', scanner], { cwd: repoRoot, encoding: 'utf8', timeout: 150_000 });
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   const result = output.split('\n').find((line) => line.startsWith(`[security-scan] RESULT ${scanner} `)) ?? '';
-  console.log(`[security-scan] ${scanner}: exit ${run.status}; ${result.replace('[security-scan] RESULT ', '') || output.slice(-500)}`);
+  console.log(
+    `[security-scan] ${scanner}: exit ${run.status}; ${result.replace('[security-scan] RESULT ', '') || output.slice(-500)}`,
+  );
   return { exitCode: run.status, output, result };
 }
 
@@ -33,7 +35,9 @@ describe('security scans', () => {
   it('checkov finds nothing in terraform/ that is neither fixed nor justified', () => {
     const run = scan('checkov');
     if (run.exitCode === 2) {
-      expect.fail(`checkov is not installed at its pinned version. Install it (outside the repository) with:\n  ${INSTALL}\n${run.result}`);
+      expect.fail(
+        `checkov is not installed at its pinned version. Install it (outside the repository) with:\n  ${INSTALL}\n${run.result}`,
+      );
     }
     expect(run.result, run.output).toMatch(/ clean passed=\d+ failed=0 /);
     expect(run.exitCode, run.output).toBe(0);

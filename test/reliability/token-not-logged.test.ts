@@ -38,7 +38,10 @@ async function collectLogs(stack: RunningStack, logDir: string, access: readonly
   const corpora: Corpus[] = [];
   for (const group of stack.logs.groups.values()) {
     for (const stream of group.streams.values()) {
-      corpora.push({ name: `store ${group.logGroupName} ${stream.logStreamName}`, lines: stream.events.map((event) => event.message) });
+      corpora.push({
+        name: `store ${group.logGroupName} ${stream.logStreamName}`,
+        lines: stream.events.map((event) => event.message),
+      });
     }
   }
   const client = new CloudWatchLogsClient({
@@ -57,7 +60,8 @@ async function collectLogs(stack: RunningStack, logDir: string, access: readonly
   } finally {
     client.destroy();
   }
-  for (const file of await filesUnder(logDir)) corpora.push({ name: `file ${path.relative(logDir, file)}`, lines: (await readFile(file, 'utf8')).split('\n') });
+  for (const file of await filesUnder(logDir))
+    corpora.push({ name: `file ${path.relative(logDir, file)}`, lines: (await readFile(file, 'utf8')).split('\n') });
   corpora.push({ name: 'emulator access log', lines: access.map((entry) => JSON.stringify(entry)) });
   return corpora;
 }
@@ -66,15 +70,23 @@ function findHits(corpora: readonly Corpus[], secrets: ReadonlyMap<string, strin
   const hits: string[] = [];
   for (const corpus of corpora) {
     for (const line of corpus.lines) {
-      for (const [label, secret] of secrets) if (line.includes(secret)) hits.push(`${label} in ${corpus.name}: ${line.slice(0, 200)}`);
+      for (const [label, secret] of secrets)
+        if (line.includes(secret)) hits.push(`${label} in ${corpus.name}: ${line.slice(0, 200)}`);
     }
   }
   return hits;
 }
 
-function summarize(name: string, corpora: readonly Corpus[], secrets: ReadonlyMap<string, string>, hits: readonly string[]): void {
+function summarize(
+  name: string,
+  corpora: readonly Corpus[],
+  secrets: ReadonlyMap<string, string>,
+  hits: readonly string[],
+): void {
   const lines = corpora.reduce((n, corpus) => n + corpus.lines.length, 0);
-  console.log(`[token-not-logged] ${name}: ${secrets.size} secret strings searched in ${lines} log lines (${corpora.length} streams/files/APIs): ${hits.length} hits`);
+  console.log(
+    `[token-not-logged] ${name}: ${secrets.size} secret strings searched in ${lines} log lines (${corpora.length} streams/files/APIs): ${hits.length} hits`,
+  );
 }
 
 async function withStack(
@@ -102,7 +114,11 @@ function expectStatus(response: RawResponse, status: number): void {
 describe('bearer tokens never reach a log', () => {
   it('static tokens: good, unknown, wrong scheme, failing the validation expression, oversize, repeated', async () => {
     const { corpora, secrets } = await withStack(
-      { overrides: { auth_mode: 'static', log_level: 'DEBUG' }, build: { test: true }, mcpEnvironment: { MCP_FAULT_TOOLS: 'on' } },
+      {
+        overrides: { auth_mode: 'static', log_level: 'DEBUG' },
+        build: { test: true },
+        mcpEnvironment: { MCP_FAULT_TOOLS: 'on' },
+      },
       async (stack) => {
         const good = stack.token;
         const unknown = `unknown-${randomBytes(18).toString('base64url')}`;
@@ -114,7 +130,13 @@ describe('bearer tokens never reach a log', () => {
         expectStatus(await callTool(stack.endpoint, good, 'whoami'), 200);
         expectStatus(await callTool(stack.endpoint, good, 'text_stats', { text: 42 }), 200);
         expectStatus(await postJson(stack.endpoint, '{"jsonrpc": "2.0", "id": ', auth(`Bearer ${good}`)), 400);
-        expectStatus(await postJson(stack.endpoint, LIST_TOOLS, { ...auth(`Bearer ${good}`), 'mcp-protocol-version': '1999-01-01' }), 400);
+        expectStatus(
+          await postJson(stack.endpoint, LIST_TOOLS, {
+            ...auth(`Bearer ${good}`),
+            'mcp-protocol-version': '1999-01-01',
+          }),
+          400,
+        );
         expectStatus(await callTool(stack.endpoint, good, 'fault_crash'), 502);
         expectStatus(await callTool(stack.endpoint, good, 'ping'), 200);
         expectStatus(await postJson(stack.endpoint, LIST_TOOLS, auth(`Bearer ${unknown}`)), 401);
@@ -151,10 +173,14 @@ describe('bearer tokens never reach a log', () => {
     const AUDIENCE = 'https://mcp.token-log.test/dev/mcp';
     const keys = await generateKeyPair('RS256', { extractable: true });
     const rogue: { privateKey: CryptoKey } = await generateKeyPair('RS256');
-    const jwks = new JwksServer({ keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+    const jwks = new JwksServer({
+      keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }],
+    });
     await jwks.start();
     const issued: string[] = [];
-    const sign = async (options: { audience?: string; expiresIn?: string | number; scope?: string; key?: CryptoKey; kid?: string } = {}): Promise<string> => {
+    const sign = async (
+      options: { audience?: string; expiresIn?: string | number; scope?: string; key?: CryptoKey; kid?: string } = {},
+    ): Promise<string> => {
       const token = await new SignJWT({ scope: options.scope ?? 'mcp:invoke', client_id: 'token-log-client' })
         .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'k1' })
         .setIssuer(ISSUER)
@@ -192,8 +218,18 @@ describe('bearer tokens never reach a log', () => {
           expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(good)), 200);
           expectStatus(await callTool(stack.endpoint, good, 'whoami'), 200);
           expectStatus(await postJson(stack.endpoint, '{"jsonrpc": "2.0", "id": ', bearer(good)), 400);
-          expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(await sign({ expiresIn: Math.floor(Date.now() / 1000) - 600 }))), 401);
-          expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(await sign({ audience: 'https://elsewhere.test/mcp' }))), 401);
+          expectStatus(
+            await postJson(
+              stack.endpoint,
+              LIST_TOOLS,
+              bearer(await sign({ expiresIn: Math.floor(Date.now() / 1000) - 600 })),
+            ),
+            401,
+          );
+          expectStatus(
+            await postJson(stack.endpoint, LIST_TOOLS, bearer(await sign({ audience: 'https://elsewhere.test/mcp' }))),
+            401,
+          );
           expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(await sign({ key: rogue.privateKey }))), 401);
           expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(await sign({ scope: 'openid' }))), 403);
           const [header, payload, signature] = (await sign()).split('.') as [string, string, string];
@@ -204,7 +240,13 @@ describe('bearer tokens never reach a log', () => {
           issued.push(none);
           expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(none)), 401);
           // The token twice (REQUEST authorizers see repeated headers), and in a second header.
-          expectStatus(await postJson(stack.endpoint, LIST_TOOLS, { ...bearer(good), 'x-forwarded-authorization': `Bearer ${good}` }), 200);
+          expectStatus(
+            await postJson(stack.endpoint, LIST_TOOLS, {
+              ...bearer(good),
+              'x-forwarded-authorization': `Bearer ${good}`,
+            }),
+            200,
+          );
           expectStatus(await postJson(stack.endpoint, LIST_TOOLS, bearer(await sign({ kid: 'unknown-kid' }))), 401);
           return new Map();
         },

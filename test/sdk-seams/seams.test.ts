@@ -6,7 +6,12 @@
  */
 import { Client } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createMcpHandler, legacyStatelessFallback, McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  legacyStatelessFallback,
+  McpServer,
+  type McpServerFactory,
+} from '@modelcontextprotocol/server';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,8 +31,15 @@ afterEach(async () => {
 
 async function clientFor(factory: McpServerFactory): Promise<Client> {
   const handler = createMcpHandler(factory, { legacy: 'reject' });
-  const client = new Client({ name: 'seams-test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(URL_), { fetch: (input, init) => handler.fetch(new Request(input, init)) }));
+  const client = new Client(
+    { name: 'seams-test', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(URL_), {
+      fetch: (input, init) => handler.fetch(new Request(input, init)),
+    }),
+  );
   closers.push(() => client.close());
   return client;
 }
@@ -38,7 +50,10 @@ function newServer(): McpServer {
 
 describe('SDK versions', () => {
   it('are pinned exactly in package.json, to the versions installed (the ones these seams were judged on)', () => {
-    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     const specs = { ...manifest.dependencies, ...manifest.devDependencies };
     // The SDK packages and zod (the seams); other @modelcontextprotocol tools (inspector-cli) are not SDKs.
     const sdks = ['@modelcontextprotocol/server', '@modelcontextprotocol/client', '@modelcontextprotocol/sdk', 'zod'];
@@ -46,7 +61,9 @@ describe('SDK versions', () => {
     for (const [name, spec] of pinned) {
       expect(spec, name).toBeDefined();
       expect(spec, name).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
-      const installed = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      const installed = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      };
       expect(installed.version, name).toBe(spec);
     }
   });
@@ -63,7 +80,9 @@ describe('Server._wrapHandler (request-handler-hook.ts)', () => {
         if (name === 'blocked') throw new Error('refused before the tool ran');
       });
       server.registerTool('open', { inputSchema: z.object({}) }, () => ({ content: [{ type: 'text', text: 'ran' }] }));
-      server.registerTool('blocked', { inputSchema: z.object({}) }, () => ({ content: [{ type: 'text', text: 'must not run' }] }));
+      server.registerTool('blocked', { inputSchema: z.object({}) }, () => ({
+        content: [{ type: 'text', text: 'must not run' }],
+      }));
       return server;
     });
     expect((await client.callTool({ name: 'open', arguments: {} })).content).toEqual([{ type: 'text', text: 'ran' }]);
@@ -82,14 +101,23 @@ describe('McpServer.validateToolOutput (tool-output-validation.ts)', () => {
   const output = z.object({ answer: z.number() });
   const factory = (skip: boolean) => () => {
     const server = newServer();
-    if (skip) skipToolOutputValidation(server, (result) => (result as { _meta?: { handle?: boolean } })._meta?.handle === true);
-    server.registerTool('handle', { inputSchema: z.object({}), outputSchema: output }, () => ({ content: [], _meta: { handle: true } }));
-    server.registerTool('wrong', { inputSchema: z.object({}), outputSchema: output }, () => ({ content: [], structuredContent: { answer: 'x' } }));
+    if (skip)
+      skipToolOutputValidation(server, (result) => (result as { _meta?: { handle?: boolean } })._meta?.handle === true);
+    server.registerTool('handle', { inputSchema: z.object({}), outputSchema: output }, () => ({
+      content: [],
+      _meta: { handle: true },
+    }));
+    server.registerTool('wrong', { inputSchema: z.object({}), outputSchema: output }, () => ({
+      content: [],
+      structuredContent: { answer: 'x' },
+    }));
     return server;
   };
 
   it('is what rejects a result without structuredContent (the seam has something to skip)', async () => {
-    const result = await (await clientFor(factory(false))).callTool({ name: 'handle', arguments: {} }).catch((error: unknown) => error);
+    const result = await (await clientFor(factory(false)))
+      .callTool({ name: 'handle', arguments: {} })
+      .catch((error: unknown) => error);
     expect(JSON.stringify(result instanceof Error ? result.message : result)).toMatch(/structured|output/i);
   });
 
@@ -121,14 +149,21 @@ describe("zod's ~standard.jsonSchema (zod-json-schema.ts)", () => {
       return server;
     });
     const [tool] = (await client.listTools()).tools;
-    expect(tool?.inputSchema).toMatchObject({ type: 'object', properties: { city: { type: 'string', description: 'A city' } }, required: ['city'] });
+    expect(tool?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { city: { type: 'string', description: 'A city' } },
+      required: ['city'],
+    });
     // Validation still runs through zod.
     expect((await client.callTool({ name: 'weather', arguments: { city: 7 } })).isError).toBe(true);
   });
 
   it('fails loudly when zod no longer offers jsonSchema on ~standard', () => {
     const schema = z.object({});
-    Object.defineProperty(schema, '~standard', { value: { ...schema['~standard'], jsonSchema: undefined }, writable: true });
+    Object.defineProperty(schema, '~standard', {
+      value: { ...schema['~standard'], jsonSchema: undefined },
+      writable: true,
+    });
     expect(() => withCachedJsonSchema(schema)).toThrow(SdkSeamError);
   });
 });
@@ -157,11 +192,23 @@ describe("the SDK's legacyStatelessFallback (legacy-stateless.ts re-implements i
   });
 
   it('is mirrored by ours with a JSON answer and the same result', async () => {
-    const endpoint = createMcpEndpoint(() => newServer(), { maxRequestBodyBytes: 1_000_000, allowedHosts: [], allowedOrigins: [] });
+    const endpoint = createMcpEndpoint(() => newServer(), {
+      maxRequestBodyBytes: 1_000_000,
+      allowedHosts: [],
+      allowedOrigins: [],
+    });
     const request = post();
-    const response = await endpoint({ url: request.url, method: 'POST', headers: request.headers, body: JSON.stringify(initialize) });
+    const response = await endpoint({
+      url: request.url,
+      method: 'POST',
+      headers: request.headers,
+      body: JSON.stringify(initialize),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await response.json()).toMatchObject({ id: 1, result: { protocolVersion: '2025-11-25', serverInfo: { name: 'seams' } } });
+    expect(await response.json()).toMatchObject({
+      id: 1,
+      result: { protocolVersion: '2025-11-25', serverInfo: { name: 'seams' } },
+    });
   });
 });

@@ -37,9 +37,7 @@ describe('MCP server configuration', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(
-      problemsOf({ STREAMING_ENABLED: 'yes', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1.5GB' }),
-    ).toEqual([
+    expect(problemsOf({ STREAMING_ENABLED: 'yes', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1.5GB' })).toEqual([
       'AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be a positive whole number of MB, got "1.5GB"',
       'STREAMING_ENABLED must be "true" or "false", got "yes"',
     ]);

@@ -59,7 +59,11 @@ interface Answer {
   readonly text: string;
   readonly json: {
     id?: unknown;
-    result?: Record<string, unknown> & { isError?: boolean; structuredContent?: Record<string, unknown>; content?: Array<{ text?: string }> };
+    result?: Record<string, unknown> & {
+      isError?: boolean;
+      structuredContent?: Record<string, unknown>;
+      content?: Array<{ text?: string }>;
+    };
     error?: { code: number; message: string; data?: Record<string, unknown> };
   };
 }
@@ -67,7 +71,11 @@ interface Answer {
 async function post(body: unknown, headers: Record<string, string | undefined>): Promise<Answer> {
   const sent: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) sent[name] = value;
-  const response = await fetch(server.mcpUrl, { method: 'POST', headers: sent, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(server.mcpUrl, {
+    method: 'POST',
+    headers: sent,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let json: Answer['json'] = {};
   try {
@@ -108,7 +116,9 @@ describe('2026-07-28 requests whose headers match the body', () => {
   });
 
   it('prompts/get with Mcp-Name = params.name is served', async () => {
-    const answer = await send(modern('prompts/get', { name: 'plan_region_rollout', arguments: { service: 'billing' } }, 'plan_region_rollout'));
+    const answer = await send(
+      modern('prompts/get', { name: 'plan_region_rollout', arguments: { service: 'billing' } }, 'plan_region_rollout'),
+    );
     expect(answer.status).toBe(200);
     expect(JSON.stringify(answer.json.result?.messages)).toContain('billing');
   });
@@ -123,9 +133,13 @@ describe('2026-07-28 requests whose headers match the body', () => {
   });
 
   it('these raw requests carry the same headers and envelope keys as the v2 Client sends', async () => {
-    const captured: Array<{ headers: Headers; body: { method: string; params: { _meta: Record<string, unknown> } } }> = [];
+    const captured: Array<{ headers: Headers; body: { method: string; params: { _meta: Record<string, unknown> } } }> =
+      [];
     const capture: typeof fetch = (input, init) => {
-      captured.push({ headers: new Headers(init?.headers), body: JSON.parse(String(init?.body)) as (typeof captured)[number]['body'] });
+      captured.push({
+        headers: new Headers(init?.headers),
+        body: JSON.parse(String(init?.body)) as (typeof captured)[number]['body'],
+      });
       return fetch(input, init);
     };
     const client = new Client({ name: 'capture', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN } } });
@@ -183,7 +197,8 @@ const MISMATCHES: Mismatch[] = [
   },
   {
     name: 'Mcp-Name naming another prompt than params.name',
-    request: () => modern('prompts/get', { name: 'plan_region_rollout', arguments: { service: 'x' } }, 'plan_region_rollout'),
+    request: () =>
+      modern('prompts/get', { name: 'plan_region_rollout', arguments: { service: 'x' } }, 'plan_region_rollout'),
     headers: { 'Mcp-Name': 'other_prompt' },
     mentions: /Mcp-Name header names "other_prompt"/,
   },
@@ -202,21 +217,34 @@ const MISMATCHES: Mismatch[] = [
 ];
 
 describe('2026-07-28 standard headers that are missing or disagree with the body', () => {
-  it.each(MISMATCHES)('$name → 400 HeaderMismatch (-32020) with the request id; the next good request succeeds', async ({ request, headers, mentions }) => {
-    const sent = request();
-    const answer = await send(sent, headers);
-    expect(answer.status).toBe(400);
-    expect(answer.json.result).toBeUndefined();
-    expect(answer.json.error?.code).toBe(HEADER_MISMATCH);
-    expect(answer.json.error?.message).toMatch(mentions);
-    expect(answer.json.id).toBe(sent.body.id);
-    await expectGoodRequestSucceeds();
-  });
+  it.each(MISMATCHES)(
+    '$name → 400 HeaderMismatch (-32020) with the request id; the next good request succeeds',
+    async ({ request, headers, mentions }) => {
+      const sent = request();
+      const answer = await send(sent, headers);
+      expect(answer.status).toBe(400);
+      expect(answer.json.result).toBeUndefined();
+      expect(answer.json.error?.code).toBe(HEADER_MISMATCH);
+      expect(answer.json.error?.message).toMatch(mentions);
+      expect(answer.json.id).toBe(sent.body.id);
+      await expectGoodRequestSucceeds();
+    },
+  );
 
   it('an initialize handshake sent with the 2026-07-28 MCP-Protocol-Version header → 400 -32020', async () => {
     const answer = await post(
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: MODERN, capabilities: {}, clientInfo: { name: 'x', version: '1' } } },
-      { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'initialize' },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: MODERN, capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      },
+      {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': MODERN,
+        'Mcp-Method': 'initialize',
+      },
     );
     expect(answer.status).toBe(400);
     expect(answer.json.error?.code).toBe(HEADER_MISMATCH);
@@ -230,7 +258,10 @@ describe('other 2026-07-28 bad input', () => {
     sent.body.params._meta = { ...ENVELOPE, [PROTOCOL_VERSION_META_KEY]: '2099-01-01' };
     const answer = await send(sent, { 'MCP-Protocol-Version': '2099-01-01' });
     expect(answer.status).toBe(400);
-    expect(answer.json.error).toMatchObject({ code: UNSUPPORTED_PROTOCOL_VERSION, data: { supported: [MODERN], requested: '2099-01-01' } });
+    expect(answer.json.error).toMatchObject({
+      code: UNSUPPORTED_PROTOCOL_VERSION,
+      data: { supported: [MODERN], requested: '2099-01-01' },
+    });
     await expectGoodRequestSucceeds();
   });
 

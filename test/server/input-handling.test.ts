@@ -8,7 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { computeTextStats } from '../../server/mcp/tools/text-stats.ts';
 import type { ProxyHandler } from './support/lambda-http-server.ts';
 import { loadMcpHandler } from './support/load-handler.ts';
-import { API_HOST, httpAnswer, lambdaContext, proxyEvent, type EventOptions, type HttpAnswer } from './support/proxy-events.ts';
+import {
+  API_HOST,
+  httpAnswer,
+  lambdaContext,
+  proxyEvent,
+  type EventOptions,
+  type HttpAnswer,
+} from './support/proxy-events.ts';
 
 let handler: ProxyHandler;
 beforeAll(async () => {
@@ -26,7 +33,12 @@ const MODERN_META = {
 };
 
 let nextId = 1;
-async function rpc(era: '2025-11-25' | '2026-07-28', method: string, params: Record<string, unknown>, name?: string): Promise<{ answer: HttpAnswer; body: { result?: any; error?: { code: number; message: string; data?: unknown } } }> {
+async function rpc(
+  era: '2025-11-25' | '2026-07-28',
+  method: string,
+  params: Record<string, unknown>,
+  name?: string,
+): Promise<{ answer: HttpAnswer; body: { result?: any; error?: { code: number; message: string; data?: unknown } } }> {
   const modern = era === '2026-07-28';
   const answer = await invoke({
     headers: [
@@ -44,9 +56,19 @@ async function rpc(era: '2025-11-25' | '2026-07-28', method: string, params: Rec
 describe('text_stats is linear in its input', () => {
   it('counts sentences of a 200,000-character run of "!" not followed by a space (quadratic before)', async () => {
     const started = performance.now();
-    const { answer, body } = await rpc('2025-11-25', 'tools/call', { name: 'text_stats', arguments: { text: `${'!'.repeat(199_999)}x`, top: 5 } });
+    const { answer, body } = await rpc('2025-11-25', 'tools/call', {
+      name: 'text_stats',
+      arguments: { text: `${'!'.repeat(199_999)}x`, top: 5 },
+    });
     expect(answer.status).toBe(200);
-    expect(body.result?.structuredContent).toEqual({ characters: 200_000, words: 1, lines: 1, sentences: 0, averageWordLength: 1, topWords: [{ word: 'x', count: 1 }] });
+    expect(body.result?.structuredContent).toEqual({
+      characters: 200_000,
+      words: 1,
+      lines: 1,
+      sentences: 0,
+      averageWordLength: 1,
+      topWords: [{ word: 'x', count: 1 }],
+    });
     // Not a performance claim: a guard against the hang (the quadratic version ran past 10 s).
     expect(performance.now() - started).toBeLessThan(5_000);
   });
@@ -61,17 +83,33 @@ describe('text_stats is linear in its input', () => {
     const distinct = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ');
     const stats = computeTextStats(`${distinct} w7 w7 w3`, 3);
     expect(stats.words).toBe(30_003);
-    expect(stats.topWords).toEqual([{ word: 'w7', count: 3 }, { word: 'w3', count: 2 }, { word: 'w0', count: 1 }]);
+    expect(stats.topWords).toEqual([
+      { word: 'w7', count: 3 },
+      { word: 'w3', count: 2 },
+      { word: 'w0', count: 1 },
+    ]);
   });
 });
 
 describe('RFC 9728 metadata as API Gateway presents the request', () => {
   it('answers 400, not 500 with a stack trace, for a Host with userinfo, on the metadata and MCP routes', async () => {
-    const metadata = await invoke({ method: 'GET', path: '/.well-known/oauth-protected-resource', host: 'user@evil.example', authorizer: null });
+    const metadata = await invoke({
+      method: 'GET',
+      path: '/.well-known/oauth-protected-resource',
+      host: 'user@evil.example',
+      authorizer: null,
+    });
     expect(metadata.status).toBe(400);
     expect(metadata.json).toEqual({ message: 'Bad Request: malformed Host header' });
     const mcp = await rpc('2025-11-25', 'tools/list', {}).then(() =>
-      invoke({ host: 'user@evil.example', headers: [['Content-Type', 'application/json'], ['Accept', 'application/json, text/event-stream']], body: { jsonrpc: '2.0', id: 1, method: 'ping' } }),
+      invoke({
+        host: 'user@evil.example',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Accept', 'application/json, text/event-stream'],
+        ],
+        body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+      }),
     );
     expect(mcp.status).toBe(400);
     expect((mcp.json as { error: { code: number } }).error.code).toBe(-32600);
@@ -79,7 +117,12 @@ describe('RFC 9728 metadata as API Gateway presents the request', () => {
   });
 
   it('takes the scheme API Gateway set (the last X-Forwarded-Proto entry), never a list, and varies on the headers it reads', async () => {
-    const answer = await invoke({ method: 'GET', path: '/.well-known/oauth-protected-resource', authorizer: null, headers: [['X-Forwarded-Proto', 'http']] });
+    const answer = await invoke({
+      method: 'GET',
+      path: '/.well-known/oauth-protected-resource',
+      authorizer: null,
+      headers: [['X-Forwarded-Proto', 'http']],
+    });
     expect(answer.status).toBe(200);
     expect((answer.json as { resource: string }).resource).toBe(`https://${API_HOST}/dev/mcp`);
     expect(answer.headers.vary).toBe('Host, X-Forwarded-Proto');
@@ -90,8 +133,19 @@ describe('RFC 9728 metadata as API Gateway presents the request', () => {
 describe('invalid params answer -32602 with a readable message', () => {
   const cases = [
     { era: '2025-11-25', method: 'logging/setLevel', params: { level: 'loud' }, mentions: /level/ },
-    { era: '2025-11-25', method: 'prompts/get', params: { name: 'plan_region_rollout', arguments: { service: 5 } }, mentions: /arguments\.service/ },
-    { era: '2026-07-28', method: 'prompts/get', params: { name: 'plan_region_rollout', arguments: { service: 5 } }, mentions: /arguments\.service/, name: 'plan_region_rollout' },
+    {
+      era: '2025-11-25',
+      method: 'prompts/get',
+      params: { name: 'plan_region_rollout', arguments: { service: 5 } },
+      mentions: /arguments\.service/,
+    },
+    {
+      era: '2026-07-28',
+      method: 'prompts/get',
+      params: { name: 'plan_region_rollout', arguments: { service: 5 } },
+      mentions: /arguments\.service/,
+      name: 'plan_region_rollout',
+    },
     { era: '2025-11-25', method: 'tools/list', params: { cursor: 5 }, mentions: /cursor/ },
     { era: '2026-07-28', method: 'tools/list', params: { cursor: 5 }, mentions: /cursor/ },
   ] as const;

@@ -32,7 +32,10 @@ async function invoke(options: EventOptions): Promise<HttpAnswer> {
   return httpAnswer(await handler(proxyEvent(options), lambdaContext()));
 }
 
-function mcpHeaders(version: string | undefined, extra: ReadonlyArray<readonly [string, string]> = []): Array<readonly [string, string]> {
+function mcpHeaders(
+  version: string | undefined,
+  extra: ReadonlyArray<readonly [string, string]> = [],
+): Array<readonly [string, string]> {
   return [
     ['Content-Type', 'application/json'],
     ['Accept', ACCEPT_BOTH],
@@ -48,17 +51,29 @@ function request(method: string, params?: Record<string, unknown>): Record<strin
 }
 
 function initialize(protocolVersion: string): Record<string, unknown> {
-  return request('initialize', { protocolVersion, capabilities: {}, clientInfo: { name: 'raw-event-client', version: '1.0.0' } });
+  return request('initialize', {
+    protocolVersion,
+    capabilities: {},
+    clientInfo: { name: 'raw-event-client', version: '1.0.0' },
+  });
 }
 
-async function rpc(body: unknown, version: string | undefined = '2025-11-25', options: Omit<EventOptions, 'body'> = {}): Promise<HttpAnswer> {
+async function rpc(
+  body: unknown,
+  version: string | undefined = '2025-11-25',
+  options: Omit<EventOptions, 'body'> = {},
+): Promise<HttpAnswer> {
   return invoke({ headers: mcpHeaders(version), ...options, body: body as object });
 }
 
 interface JsonRpcAnswer {
   jsonrpc: '2.0';
   id: string | number | null;
-  result?: Record<string, unknown> & { structuredContent?: Record<string, unknown>; isError?: boolean; content?: Array<{ type: string; text?: string }> };
+  result?: Record<string, unknown> & {
+    structuredContent?: Record<string, unknown>;
+    isError?: boolean;
+    content?: Array<{ type: string; text?: string }>;
+  };
   error?: { code: number; message: string };
 }
 
@@ -67,7 +82,12 @@ function jsonRpc(answer: HttpAnswer): JsonRpcAnswer {
   return answer.json as JsonRpcAnswer;
 }
 
-async function callTool(name: string, args: Record<string, unknown>, version = '2025-11-25', options: Omit<EventOptions, 'body'> = {}): Promise<JsonRpcAnswer> {
+async function callTool(
+  name: string,
+  args: Record<string, unknown>,
+  version = '2025-11-25',
+  options: Omit<EventOptions, 'body'> = {},
+): Promise<JsonRpcAnswer> {
   const answer = await rpc(request('tools/call', { name, arguments: args }), version, options);
   expect(answer.status).toBe(200);
   return jsonRpc(answer);
@@ -77,42 +97,65 @@ async function callTool(name: string, args: Record<string, unknown>, version = '
 async function expectHealthyEnvironment(): Promise<void> {
   const answer = await callTool('ping', {});
   expect(answer.error).toBeUndefined();
-  expect(answer.result?.structuredContent).toMatchObject({ message: 'pong', logStream: LAMBDA_ENV.AWS_LAMBDA_LOG_STREAM_NAME });
+  expect(answer.result?.structuredContent).toMatchObject({
+    message: 'pong',
+    logStream: LAMBDA_ENV.AWS_LAMBDA_LOG_STREAM_NAME,
+  });
 }
 
 describe('proxy event fixtures', () => {
   it('carry a base64 body, multi-value headers and the authorizer context, as API Gateway REST sends them', () => {
     const body = initialize('2025-06-18');
-    const event = proxyEvent({ headers: [...mcpHeaders(undefined), ['Accept-Language', 'en'], ['Accept-Language', 'de']], body });
+    const event = proxyEvent({
+      headers: [...mcpHeaders(undefined), ['Accept-Language', 'en'], ['Accept-Language', 'de']],
+      body,
+    });
     expect(event.isBase64Encoded).toBe(true);
     expect(JSON.parse(Buffer.from(event.body!, 'base64').toString('utf8'))).toEqual(body);
     expect(event.multiValueHeaders['Accept-Language']).toEqual(['en', 'de']);
     expect(event.headers['Accept-Language']).toBe('de');
     expect(event.headers['X-Forwarded-Proto']).toBe('https');
-    expect(event.requestContext).toMatchObject({ path: '/dev/mcp', stage: 'dev', resourcePath: '/mcp', httpMethod: 'POST' });
-    expect(event.requestContext.authorizer).toMatchObject({ principalId: 'alice', clientId: 'smoke-cli', scope: 'mcp:invoke mcp:read', authMode: 'static' });
+    expect(event.requestContext).toMatchObject({
+      path: '/dev/mcp',
+      stage: 'dev',
+      resourcePath: '/mcp',
+      httpMethod: 'POST',
+    });
+    expect(event.requestContext.authorizer).toMatchObject({
+      principalId: 'alice',
+      clientId: 'smoke-cli',
+      scope: 'mcp:invoke mcp:read',
+      authMode: 'static',
+    });
   });
 });
 
 describe('2025-era lifecycle over proxy events', () => {
-  it.each(ERAS_2025)('initialize with %s answers 200 JSON, echoes the version and opens no session', async (version) => {
-    const answer = await rpc(initialize(version), undefined);
-    expect(answer.status).toBe(200);
-    expect(answer.headers['content-type']).toMatch(/^application\/json/);
-    expect(answer.headers['mcp-session-id']).toBeUndefined();
-    const { result, error } = jsonRpc(answer);
-    expect(error).toBeUndefined();
-    expect(result).toMatchObject({
-      protocolVersion: version,
-      serverInfo: { name: 'stateless-mcp-on-lambda' },
-      capabilities: { tools: {}, resources: {}, prompts: {} },
-    });
-    expect(result?.instructions).toMatch(/stateless/i);
-  });
+  it.each(ERAS_2025)(
+    'initialize with %s answers 200 JSON, echoes the version and opens no session',
+    async (version) => {
+      const answer = await rpc(initialize(version), undefined);
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(answer.headers['mcp-session-id']).toBeUndefined();
+      const { result, error } = jsonRpc(answer);
+      expect(error).toBeUndefined();
+      expect(result).toMatchObject({
+        protocolVersion: version,
+        serverInfo: { name: 'stateless-mcp-on-lambda' },
+        capabilities: { tools: {}, resources: {}, prompts: {} },
+      });
+      expect(result?.instructions).toMatch(/stateless/i);
+    },
+  );
 
   it('answers in the documented proxy output format: statusCode, headers, multiValueHeaders, text body, isBase64Encoded false', async () => {
     const { result } = await rpc(initialize('2025-11-25'), undefined);
-    expect(result).toMatchObject({ statusCode: 200, isBase64Encoded: false, headers: { 'content-type': 'application/json' } });
+    expect(result).toMatchObject({
+      statusCode: 200,
+      isBase64Encoded: false,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(result.multiValueHeaders).toBeTypeOf('object');
     expect(JSON.parse(result.body)).toMatchObject({ jsonrpc: '2.0', result: { protocolVersion: '2025-11-25' } });
   });
@@ -131,7 +174,11 @@ describe('2025-era lifecycle over proxy events', () => {
   it.each(ERAS_2025)('tools/list under %s lists the five tools with input and output schemas', async (version) => {
     const answer = await rpc(request('tools/list'), version);
     expect(answer.status).toBe(200);
-    const tools = jsonRpc(answer).result?.tools as Array<{ name: string; inputSchema: { type: string }; outputSchema?: { type: string } }>;
+    const tools = jsonRpc(answer).result?.tools as Array<{
+      name: string;
+      inputSchema: { type: string };
+      outputSchema?: { type: string };
+    }>;
     expect(tools.map((tool) => tool.name)).toEqual(TOOL_NAMES);
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe('object');
@@ -174,12 +221,23 @@ describe('tools over proxy events', () => {
 
   it('whoami reports an anonymous caller when the event carries no authorizer context', async () => {
     const { result } = await callTool('whoami', {}, '2025-11-25', { authorizer: null });
-    expect(result?.structuredContent).toMatchObject({ authenticated: false, principal: null, clientId: null, scopes: [] });
+    expect(result?.structuredContent).toMatchObject({
+      authenticated: false,
+      principal: null,
+      clientId: null,
+      scopes: [],
+    });
   });
 
   it('ping names the execution environment and counts its invocations across events', async () => {
-    const first = (await callTool('ping', {})).result?.structuredContent as { requestNumber: number; coldStart: boolean };
-    const second = (await callTool('ping', {})).result?.structuredContent as { requestNumber: number; coldStart: boolean };
+    const first = (await callTool('ping', {})).result?.structuredContent as {
+      requestNumber: number;
+      coldStart: boolean;
+    };
+    const second = (await callTool('ping', {})).result?.structuredContent as {
+      requestNumber: number;
+      coldStart: boolean;
+    };
     expect(first).toMatchObject({
       message: 'pong',
       logStream: LAMBDA_ENV.AWS_LAMBDA_LOG_STREAM_NAME,
@@ -198,11 +256,26 @@ describe('tools over proxy events', () => {
   });
 
   it('long_task with a progress token answers over SSE: progress notifications in order, then the result', async () => {
-    const answer = await rpc(request('tools/call', { name: 'long_task', arguments: { steps: 3, stepMs: 1 }, _meta: { progressToken: 'tok-1' } }));
+    const answer = await rpc(
+      request('tools/call', {
+        name: 'long_task',
+        arguments: { steps: 3, stepMs: 1 },
+        _meta: { progressToken: 'tok-1' },
+      }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
-    const messages = sseMessages(answer.text) as Array<{ method?: string; params?: { progress: number; progressToken: string }; result?: { structuredContent: unknown } }>;
-    expect(messages.map((m) => m.method ?? 'result')).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress', 'result']);
+    const messages = sseMessages(answer.text) as Array<{
+      method?: string;
+      params?: { progress: number; progressToken: string };
+      result?: { structuredContent: unknown };
+    }>;
+    expect(messages.map((m) => m.method ?? 'result')).toEqual([
+      'notifications/progress',
+      'notifications/progress',
+      'notifications/progress',
+      'result',
+    ]);
     expect(messages.slice(0, 3).map((m) => m.params?.progress)).toEqual([1, 2, 3]);
     expect(messages.slice(0, 3).every((m) => m.params?.progressToken === 'tok-1')).toBe(true);
     expect(messages[3]?.result?.structuredContent).toMatchObject({ stepsCompleted: 3 });
@@ -236,7 +309,13 @@ describe('unauthenticated routes', () => {
   });
 
   it('RFC 9728 metadata behind a custom domain keeps the base path the client used', async () => {
-    const answer = await invoke({ method: 'GET', path: '/.well-known/oauth-protected-resource', stage: 'v1', host: 'mcp.example.com', authorizer: null });
+    const answer = await invoke({
+      method: 'GET',
+      path: '/.well-known/oauth-protected-resource',
+      stage: 'v1',
+      host: 'mcp.example.com',
+      authorizer: null,
+    });
     expect((answer.json as { resource: string }).resource).toBe('https://mcp.example.com/v1/mcp');
   });
 });
@@ -312,7 +391,10 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'unknown method → -32601 with the request id',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: { jsonrpc: '2.0', id: 'unknown-1', method: 'tools/explode' } }),
+    event: () => ({
+      headers: mcpHeaders('2025-11-25'),
+      body: { jsonrpc: '2.0', id: 'unknown-1', method: 'tools/explode' },
+    }),
     status: 200,
     check: (answer) => {
       expectJsonRpcError(-32601, /Method not found/)(answer);
@@ -321,7 +403,10 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'unknown tool → -32602 (a protocol error, not an isError result)',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: request('tools/call', { name: 'no_such_tool', arguments: {} }) }),
+    event: () => ({
+      headers: mcpHeaders('2025-11-25'),
+      body: request('tools/call', { name: 'no_such_tool', arguments: {} }),
+    }),
     status: 200,
     check: expectJsonRpcError(-32602, /no_such_tool/),
   },
@@ -330,14 +415,20 @@ const BAD_INPUTS: BadInput[] = [
   ...ERAS_2025.map(
     (version): BadInput => ({
       name: `bad tool argument type under ${version} → isError result naming the field`,
-      event: () => ({ headers: mcpHeaders(version), body: request('tools/call', { name: 'text_stats', arguments: { text: 42 } }) }),
+      event: () => ({
+        headers: mcpHeaders(version),
+        body: request('tools/call', { name: 'text_stats', arguments: { text: 42 } }),
+      }),
       status: 200,
       check: expectToolError('text'),
     }),
   ),
   {
     name: 'tool argument failing its pattern → isError result naming the field and the rule',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: request('tools/call', { name: 'lookup_region', arguments: { code: 'Ireland' } }) }),
+    event: () => ({
+      headers: mcpHeaders('2025-11-25'),
+      body: request('tools/call', { name: 'lookup_region', arguments: { code: 'Ireland' } }),
+    }),
     status: 200,
     check: (answer) => {
       expectToolError('code')(answer);
@@ -346,25 +437,46 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'missing required tool argument → isError result naming the field',
-    event: () => ({ headers: mcpHeaders('2025-06-18'), body: request('tools/call', { name: 'lookup_region', arguments: {} }) }),
+    event: () => ({
+      headers: mcpHeaders('2025-06-18'),
+      body: request('tools/call', { name: 'lookup_region', arguments: {} }),
+    }),
     status: 200,
     check: expectToolError('code'),
   },
   {
     name: 'Accept without text/event-stream → 406',
-    event: () => ({ headers: [['Content-Type', 'application/json'], ['Accept', 'application/json']], body: initialize('2025-06-18') }),
+    event: () => ({
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Accept', 'application/json'],
+      ],
+      body: initialize('2025-06-18'),
+    }),
     status: 406,
     check: expectJsonRpcError(-32000, /Not Acceptable/),
   },
   {
     name: 'Accept: text/html → 406',
-    event: () => ({ headers: [['Content-Type', 'application/json'], ['Accept', 'text/html']], body: initialize('2025-03-26') }),
+    event: () => ({
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Accept', 'text/html'],
+      ],
+      body: initialize('2025-03-26'),
+    }),
     status: 406,
     check: expectJsonRpcError(-32000, /Not Acceptable/),
   },
   {
     name: 'Content-Type: text/plain → 415',
-    event: () => ({ headers: [['Content-Type', 'text/plain'], ['Accept', ACCEPT_BOTH]], body: initialize('2025-06-18') }),
+    event: () => ({
+      headers: [
+        ['Content-Type', 'text/plain'],
+        ['Accept', ACCEPT_BOTH],
+      ],
+      body: initialize('2025-06-18'),
+    }),
     status: 415,
     check: expectJsonRpcError(-32000, /Unsupported Media Type/),
   },
@@ -376,7 +488,10 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'body over the 6 MB Lambda payload quota → 413 JSON-RPC error',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: request('tools/call', { name: 'text_stats', arguments: { text: 'a '.repeat(3 * 1024 * 1024 + 16) } }) }),
+    event: () => ({
+      headers: mcpHeaders('2025-11-25'),
+      body: request('tools/call', { name: 'text_stats', arguments: { text: 'a '.repeat(3 * 1024 * 1024 + 16) } }),
+    }),
     status: 413,
     check: expectJsonRpcError(-32600, /too large/),
   },

@@ -26,7 +26,8 @@ async function bundleTexts(distDir: string): Promise<Map<string, string>> {
   for (const fn of ['mcp-server', 'authorizer']) {
     const dir = path.join(distDir, fn);
     for (const name of await readdir(dir, { recursive: true })) {
-      if (name.endsWith('.mjs') || name.endsWith('.map')) texts.set(`${fn}/${name}`, await readFile(path.join(dir, name), 'utf8'));
+      if (name.endsWith('.mjs') || name.endsWith('.map'))
+        texts.set(`${fn}/${name}`, await readFile(path.join(dir, name), 'utf8'));
     }
   }
   return texts;
@@ -36,7 +37,10 @@ function markersIn(texts: Map<string, string>): string[] {
   const found: string[] = [];
   for (const [file, text] of texts) {
     for (const [label, pattern] of TEST_CODE_MARKERS) if (pattern.test(text)) found.push(`${file}: ${label}`);
-    if (file.endsWith('.map') && (JSON.parse(text) as { sources: string[] }).sources.some((source) => /(^|\/)test\//.test(source))) {
+    if (
+      file.endsWith('.map') &&
+      (JSON.parse(text) as { sources: string[] }).sources.some((source) => /(^|\/)test\//.test(source))
+    ) {
       found.push(`${file}: a source under test/`);
     }
   }

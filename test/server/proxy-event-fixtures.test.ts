@@ -8,14 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { authorizationFromEvent, methodArnOf } from '../../server/authorizer/event.ts';
 import { headersFromProxyEvent, toProxyResult, type ProxyEvent } from '../../server/gateway/proxy-event.ts';
 import { mcpRequestFromProxyEvent } from '../../server/lambda/mcp-route.ts';
-import { documentedProxyEvent, documentedRequestAuthorizerEvent, documentedTokenAuthorizerEvent } from '../support/aws-events.ts';
+import {
+  documentedProxyEvent,
+  documentedRequestAuthorizerEvent,
+  documentedTokenAuthorizerEvent,
+} from '../support/aws-events.ts';
 
 const asProxyEvent = (event: unknown): ProxyEvent => event as ProxyEvent;
 
 describe('the documented REST proxy event, as the function reads it', () => {
   it('carries the URL the client called: scheme from X-Forwarded-Proto, Host, path and every query value', () => {
     const request = mcpRequestFromProxyEvent(asProxyEvent(documentedProxyEvent()));
-    expect(request.url).toBe('https://gy415nuibc.execute-api.us-east-1.amazonaws.com/hello/world?name=me&multivalueName=you&multivalueName=me');
+    expect(request.url).toBe(
+      'https://gy415nuibc.execute-api.us-east-1.amazonaws.com/hello/world?name=me&multivalueName=you&multivalueName=me',
+    );
     expect(request.method).toBe('POST');
     expect(request.body).toBe('{\r\n\t"a": 1\r\n}');
     expect(request.headers.get('headername')).toBe('headerValue');
@@ -74,7 +80,11 @@ describe('results in the documented output format', () => {
   });
 
   it('sends a binary body base64 with isBase64Encoded, as the format requires for binary media', () => {
-    const result = toProxyResult({ statusCode: 200, headers: [['content-type', 'image/png']], body: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+    const result = toProxyResult({
+      statusCode: 200,
+      headers: [['content-type', 'image/png']],
+      body: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    });
     expect(result).toMatchObject({ body: 'iVBORw==', isBase64Encoded: true });
   });
 });

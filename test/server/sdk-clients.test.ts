@@ -41,7 +41,10 @@ interface McpSession {
   readResource(uri: string): Promise<{ contents: TextContents[] }>;
   listResourceTemplates(): Promise<{ resourceTemplates: Array<{ uriTemplate: string; name: string }> }>;
   listPrompts(): Promise<{ prompts: Array<{ name: string; arguments?: Array<{ name: string; required?: boolean }> }> }>;
-  getPrompt(name: string, args: Record<string, string>): Promise<{ messages: Array<{ role: string; content: unknown }> }>;
+  getPrompt(
+    name: string,
+    args: Record<string, string>,
+  ): Promise<{ messages: Array<{ role: string; content: unknown }> }>;
   close(): Promise<void>;
 }
 
@@ -54,7 +57,8 @@ async function connectModern(url: URL): Promise<McpSession> {
     negotiatedVersion: () => (client.getProtocolEra() === 'modern' ? client.getNegotiatedProtocolVersion() : undefined),
     serverName: () => client.getServerVersion()?.name,
     listTools: () => client.listTools(),
-    callTool: (name, args, onprogress) => client.callTool({ name, arguments: args }, onprogress ? { onprogress } : {}) as Promise<ToolResult>,
+    callTool: (name, args, onprogress) =>
+      client.callTool({ name, arguments: args }, onprogress ? { onprogress } : {}) as Promise<ToolResult>,
     listResources: () => client.listResources(),
     readResource: (uri) => client.readResource({ uri }) as Promise<{ contents: TextContents[] }>,
     listResourceTemplates: () => client.listResourceTemplates(),
@@ -110,7 +114,10 @@ interface ClientCase {
 }
 
 const CASES: Array<[string, ClientCase]> = [
-  ['v2 Client (@modelcontextprotocol/client) at 2026-07-28', { version: '2026-07-28', handshake: 'server/discover', connect: connectModern }],
+  [
+    'v2 Client (@modelcontextprotocol/client) at 2026-07-28',
+    { version: '2026-07-28', handshake: 'server/discover', connect: connectModern },
+  ],
   ...(['2025-03-26', '2025-06-18', '2025-11-25'] as const).map((version): [string, ClientCase] => [
     `v1 Client (@modelcontextprotocol/sdk) negotiating ${version}`,
     { version, handshake: 'initialize', connect: (url) => connectLegacy(url, version) },
@@ -119,7 +126,8 @@ const CASES: Array<[string, ClientCase]> = [
 
 /** The JSON-RPC method(s) of a forwarded event's body. */
 function methodsOf(event: ProxyEvent): string[] {
-  const body = event.body === null ? '' : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+  const body =
+    event.body === null ? '' : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
   const parsed = JSON.parse(body) as { method?: string } | Array<{ method?: string }>;
   return (Array.isArray(parsed) ? parsed : [parsed]).map((message) => message.method ?? '(response)');
 }
@@ -155,7 +163,13 @@ describe.each(CASES)('%s', (_title, { version, handshake, connect }) => {
 
   it('lists the five tools', async () => {
     const { tools } = await session.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['long_task', 'lookup_region', 'ping', 'text_stats', 'whoami']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'long_task',
+      'lookup_region',
+      'ping',
+      'text_stats',
+      'whoami',
+    ]);
     // Every request after the handshake told the gateway which revision it speaks, and no session.
     const events = server.events.slice(firstEvent + 1);
     expect(events.length).toBeGreaterThan(0);
@@ -193,7 +207,13 @@ describe.each(CASES)('%s', (_title, { version, handshake, connect }) => {
 
   it('lookup_region returns the region as structured content', async () => {
     const result = await session.callTool('lookup_region', { code: 'eu-west-1' });
-    expect(result.structuredContent).toEqual({ code: 'eu-west-1', name: 'Europe (Ireland)', geography: 'Europe', availabilityZones: 3, launched: 2007 });
+    expect(result.structuredContent).toEqual({
+      code: 'eu-west-1',
+      name: 'Europe (Ireland)',
+      geography: 'Europe',
+      availabilityZones: 3,
+      launched: 2007,
+    });
   });
 
   it('lookup_region with an unknown code is an isError tool result the model can read', async () => {
@@ -234,7 +254,12 @@ describe.each(CASES)('%s', (_title, { version, handshake, connect }) => {
       seen.push('result');
       return value;
     });
-    expect(seen).toEqual(['progress 1/3 step 1 of 3', 'progress 2/3 step 2 of 3', 'progress 3/3 step 3 of 3', 'result']);
+    expect(seen).toEqual([
+      'progress 1/3 step 1 of 3',
+      'progress 2/3 step 2 of 3',
+      'progress 3/3 step 3 of 3',
+      'result',
+    ]);
     expect(result.structuredContent).toMatchObject({ stepsCompleted: 3 });
   });
 
@@ -244,7 +269,9 @@ describe.each(CASES)('%s', (_title, { version, handshake, connect }) => {
     expect(uris).toContain('info://server');
     expect(uris).toContain('aws-region://eu-west-1');
     expect(uris).toHaveLength(1 + 13);
-    expect(resources.find((resource) => resource.uri === 'aws-region://sa-east-1')?.title).toBe('South America (São Paulo)');
+    expect(resources.find((resource) => resource.uri === 'aws-region://sa-east-1')?.title).toBe(
+      'South America (São Paulo)',
+    );
   });
 
   it('reads info://server', async () => {
@@ -267,7 +294,9 @@ describe.each(CASES)('%s', (_title, { version, handshake, connect }) => {
 
   it('lists the aws-region resource template', async () => {
     const { resourceTemplates } = await session.listResourceTemplates();
-    expect(resourceTemplates).toEqual([expect.objectContaining({ name: 'aws-region', uriTemplate: 'aws-region://{code}' })]);
+    expect(resourceTemplates).toEqual([
+      expect.objectContaining({ name: 'aws-region', uriTemplate: 'aws-region://{code}' }),
+    ]);
   });
 
   it('lists plan_region_rollout and renders it with its arguments', async () => {
@@ -275,12 +304,20 @@ describe.each(CASES)('%s', (_title, { version, handshake, connect }) => {
     expect(prompts).toEqual([
       expect.objectContaining({
         name: 'plan_region_rollout',
-        arguments: [expect.objectContaining({ name: 'service', required: true }), expect.objectContaining({ name: 'regions' })],
+        arguments: [
+          expect.objectContaining({ name: 'service', required: true }),
+          expect.objectContaining({ name: 'regions' }),
+        ],
       }),
     ]);
-    const { messages } = await session.getPrompt('plan_region_rollout', { service: 'checkout-api', regions: 'eu-west-1,us-east-1' });
+    const { messages } = await session.getPrompt('plan_region_rollout', {
+      service: 'checkout-api',
+      regions: 'eu-west-1,us-east-1',
+    });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ role: 'user', content: { type: 'text' } });
-    expect((messages[0]!.content as { text: string }).text).toMatch(/checkout-api.*eu-west-1,us-east-1.*lookup_region/s);
+    expect((messages[0]!.content as { text: string }).text).toMatch(
+      /checkout-api.*eu-west-1,us-east-1.*lookup_region/s,
+    );
   });
 });

@@ -31,7 +31,11 @@ function runCliTimed(args: readonly string[]): Promise<TimedRun> {
   const { MCP_SERVER_ENDPOINT: _url, MCP_TOKEN: _token, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_SOURCE, ...args], { cwd: repoRoot, env: { ...inherited, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_SOURCE, ...args], {
+      cwd: repoRoot,
+      env: { ...inherited, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stderr: TimedLine[] = [];
     let pending = '';
     let stdout = '';
@@ -68,20 +72,34 @@ afterAll(async () => {
 });
 
 describe('npm run client -- call long_task against a streaming stack', () => {
-  it.each(['2025-11-25', '2026-07-28'])('--protocol %s: progress lines arrive one step apart, before the result', async (protocol) => {
-    const run = await runCliTimed(['call', 'long_task', '--args', '{"steps":4,"stepMs":400}', '--protocol', protocol, '--url', stack.endpoint, '--token', stack.token]);
-    expect(run.code, run.stderr.map((l) => l.text).join('\n')).toBe(0);
-    const lines = run.stderr.filter((l) => l.text.startsWith('progress '));
-    expect(lines.map((l) => l.text)).toEqual([
-      'progress long_task 1/4 (25%) step 1 of 4',
-      'progress long_task 2/4 (50%) step 2 of 4',
-      'progress long_task 3/4 (75%) step 3 of 4',
-      'progress long_task 4/4 (100%) step 4 of 4',
-    ]);
-    // Spaced by the step time (400 ms; generous margins for a loaded machine), not printed in a burst at the end.
-    for (let i = 1; i < lines.length; i += 1) expect(lines[i]!.atMs - lines[i - 1]!.atMs).toBeGreaterThanOrEqual(250);
-    expect(run.stdoutAtMs).toBeDefined();
-    expect(run.stdoutAtMs! - lines[0]!.atMs).toBeGreaterThanOrEqual(3 * 250);
-    expect(JSON.parse(run.stdout)).toMatchObject({ stepsCompleted: 4 });
-  });
+  it.each(['2025-11-25', '2026-07-28'])(
+    '--protocol %s: progress lines arrive one step apart, before the result',
+    async (protocol) => {
+      const run = await runCliTimed([
+        'call',
+        'long_task',
+        '--args',
+        '{"steps":4,"stepMs":400}',
+        '--protocol',
+        protocol,
+        '--url',
+        stack.endpoint,
+        '--token',
+        stack.token,
+      ]);
+      expect(run.code, run.stderr.map((l) => l.text).join('\n')).toBe(0);
+      const lines = run.stderr.filter((l) => l.text.startsWith('progress '));
+      expect(lines.map((l) => l.text)).toEqual([
+        'progress long_task 1/4 (25%) step 1 of 4',
+        'progress long_task 2/4 (50%) step 2 of 4',
+        'progress long_task 3/4 (75%) step 3 of 4',
+        'progress long_task 4/4 (100%) step 4 of 4',
+      ]);
+      // Spaced by the step time (400 ms; generous margins for a loaded machine), not printed in a burst at the end.
+      for (let i = 1; i < lines.length; i += 1) expect(lines[i]!.atMs - lines[i - 1]!.atMs).toBeGreaterThanOrEqual(250);
+      expect(run.stdoutAtMs).toBeDefined();
+      expect(run.stdoutAtMs! - lines[0]!.atMs).toBeGreaterThanOrEqual(3 * 250);
+      expect(JSON.parse(run.stdout)).toMatchObject({ stepsCompleted: 4 });
+    },
+  );
 });

@@ -30,7 +30,14 @@ import path from 'node:path';
 import type { StreamLimits } from '../../emulator/gateway/streamed-integration.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { LEGACY_PROTOCOL, postJson } from '../support/mcp-http.ts';
-import { MODERN_PROTOCOL, progressOf, resultOf, startStreamingStack, streamLongTask, waitForReport } from './support.ts';
+import {
+  MODERN_PROTOCOL,
+  progressOf,
+  resultOf,
+  startStreamingStack,
+  streamLongTask,
+  waitForReport,
+} from './support.ts';
 
 let stack: RunningStack & { token: string };
 const access: AccessLogEntry[] = [];
@@ -43,13 +50,18 @@ afterAll(async () => {
 });
 
 /** A second stage in front of the same function and authorizer, with shortened streaming limits. */
-async function gatewayWithLimits(streamLimits: StreamLimits): Promise<{ endpoint: string; access: AccessLogEntry[]; close(): Promise<void> }> {
+async function gatewayWithLimits(
+  streamLimits: StreamLimits,
+): Promise<{ endpoint: string; access: AccessLogEntry[]; close(): Promise<void> }> {
   const entries: AccessLogEntry[] = [];
   const restApi = new RestApi({
     config: stack.config,
     invokeMcp: (event, requestId, onChunk) => stack.mcp.invoke(event, requestId, onChunk),
     authorizer: stack.authorizer,
-    routes: await readRoutes(path.join(repoRoot, 'terraform'), await readTerraformVariables(path.join(repoRoot, 'terraform'), { varFiles: [], overrides: {} })),
+    routes: await readRoutes(
+      path.join(repoRoot, 'terraform'),
+      await readTerraformVariables(path.join(repoRoot, 'terraform'), { varFiles: [], overrides: {} }),
+    ),
     gatewayResponses: {},
     streamLimits,
     onAccess: (entry) => entries.push(entry),
@@ -68,7 +80,11 @@ async function gatewayWithLimits(streamLimits: StreamLimits): Promise<{ endpoint
   };
 }
 
-async function accessEntry(entries: AccessLogEntry[], match: (entry: AccessLogEntry) => boolean, timeoutMs = 5_000): Promise<AccessLogEntry> {
+async function accessEntry(
+  entries: AccessLogEntry[],
+  match: (entry: AccessLogEntry) => boolean,
+  timeoutMs = 5_000,
+): Promise<AccessLogEntry> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const entry = entries.find(match);
@@ -80,8 +96,13 @@ async function accessEntry(entries: AccessLogEntry[], match: (entry: AccessLogEn
 
 describe('a client that disconnects mid-stream (AWS: the function is not interrupted)', () => {
   it('2026-07-28: the v2 SDK client cancels by aborting the stream; the invocation still runs the whole task', async () => {
-    const client = new Client({ name: 'streaming-cancel', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(stack.endpoint), { authProvider: { token: async () => stack.token } }));
+    const client = new Client(
+      { name: 'streaming-cancel', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } },
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(stack.endpoint), { authProvider: { token: async () => stack.token } }),
+    );
     try {
       const cancel = new AbortController();
       const progressAt: number[] = [];
@@ -142,7 +163,15 @@ describe('a client that disconnects mid-stream (AWS: the function is not interru
       stepMs: 300,
       onMessage: (message) => {
         if (message.message.method === 'notifications/progress' && cancelled === undefined) {
-          cancelled = postJson(stack.endpoint, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 77, reason: 'user pressed Ctrl-C' } }, { authorization: `Bearer ${stack.token}`, 'mcp-protocol-version': LEGACY_PROTOCOL });
+          cancelled = postJson(
+            stack.endpoint,
+            {
+              jsonrpc: '2.0',
+              method: 'notifications/cancelled',
+              params: { requestId: 77, reason: 'user pressed Ctrl-C' },
+            },
+            { authorization: `Bearer ${stack.token}`, 'mcp-protocol-version': LEGACY_PROTOCOL },
+          );
         }
       },
     });

@@ -6,7 +6,13 @@
  * never aborts it. (A client hanging up on API Gateway is a different matter: Lambda keeps that
  * stream open, see test/streaming/disconnect-and-limits.test.ts and docs/streaming.md.)
  */
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, McpServer, PROTOCOL_VERSION_META_KEY, type CallToolResult } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  McpServer,
+  PROTOCOL_VERSION_META_KEY,
+  type CallToolResult,
+} from '@modelcontextprotocol/server';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyEvent, ProxyResult } from '../../server/gateway/proxy-event.ts';
@@ -15,7 +21,11 @@ import { createStreamingHandler } from '../../server/lambda/streaming-handler.ts
 import { registerLongTask } from '../../server/mcp/tools/long-task.ts';
 import { lambdaContext, proxyEvent } from '../server/support/proxy-events.ts';
 
-type StreamingHandler = (event: ProxyEvent, stream: Writable, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+type StreamingHandler = (
+  event: ProxyEvent,
+  stream: Writable,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<void>;
 
 const PRELUDE_DELIMITER = Buffer.alloc(8);
 const MODERN = '2026-07-28';
@@ -51,7 +61,11 @@ function longTaskServer(): McpServer {
 let handler: StreamingHandler;
 beforeAll(() => {
   (globalThis as Record<string, unknown>).awslambda = fakeAwsLambda;
-  const endpoint = createMcpEndpoint(() => longTaskServer(), { maxRequestBodyBytes: 1024 * 1024, allowedHosts: [], allowedOrigins: [] });
+  const endpoint = createMcpEndpoint(() => longTaskServer(), {
+    maxRequestBodyBytes: 1024 * 1024,
+    allowedHosts: [],
+    allowedOrigins: [],
+  });
   const recording: McpEndpoint = (request, authInfo) => {
     seenRequests.push(request);
     return endpoint(request, authInfo);
@@ -66,16 +80,31 @@ afterAll(() => {
 function longTaskEvent(protocol: string, steps: number, stepMs: number): ProxyEvent {
   const modern = protocol === MODERN;
   const meta = modern
-    ? { progressToken: 'p1', [PROTOCOL_VERSION_META_KEY]: MODERN, [CLIENT_INFO_META_KEY]: { name: 'signal-test', version: '1.0.0' }, [CLIENT_CAPABILITIES_META_KEY]: {} }
+    ? {
+        progressToken: 'p1',
+        [PROTOCOL_VERSION_META_KEY]: MODERN,
+        [CLIENT_INFO_META_KEY]: { name: 'signal-test', version: '1.0.0' },
+        [CLIENT_CAPABILITIES_META_KEY]: {},
+      }
     : { progressToken: 'p1' };
   return proxyEvent({
     headers: [
       ['content-type', 'application/json'],
       ['accept', 'application/json, text/event-stream'],
       ['mcp-protocol-version', protocol],
-      ...(modern ? ([['mcp-method', 'tools/call'], ['mcp-name', 'long_task']] as Array<[string, string]>) : []),
+      ...(modern
+        ? ([
+            ['mcp-method', 'tools/call'],
+            ['mcp-name', 'long_task'],
+          ] as Array<[string, string]>)
+        : []),
     ],
-    body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'long_task', arguments: { steps, stepMs }, _meta: meta } },
+    body: {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'long_task', arguments: { steps, stepMs }, _meta: meta },
+    },
   });
 }
 
@@ -114,23 +143,26 @@ describe('streaming handler: the MCP request signal follows the response stream'
   it.each([
     [MODERN, 40],
     [LEGACY, 41],
-  ] as const)('%s: a stream destroyed after the first progress aborts the request, and long_task stops early', async (protocol, steps) => {
-    seenRequests.length = 0;
-    const stream = recordingStream();
-    const run = handler(longTaskEvent(protocol, steps, 50), stream, lambdaContext());
-    await until(() => stream.text().includes('notifications/progress'), 5_000);
-    stream.destroy();
-    await run;
-    expect(seenRequests[0]?.signal?.aborted).toBe(true);
-    await until(() => outcomes.has(steps), 5_000);
-    expect(outcomes.get(steps)!.isError).toBe(true);
-    // The tool stopped early: it reports how many of its steps ran, and that is fewer than all.
-    // (No wall-clock bound: the step count is the evidence, whatever the machine's speed.)
-    const done = cancelledAfter(outcomes.get(steps));
-    expect(done).toBeGreaterThanOrEqual(1);
-    expect(done).toBeLessThan(steps);
-    expect(stream.text()).not.toContain('"stepsCompleted"');
-  });
+  ] as const)(
+    '%s: a stream destroyed after the first progress aborts the request, and long_task stops early',
+    async (protocol, steps) => {
+      seenRequests.length = 0;
+      const stream = recordingStream();
+      const run = handler(longTaskEvent(protocol, steps, 50), stream, lambdaContext());
+      await until(() => stream.text().includes('notifications/progress'), 5_000);
+      stream.destroy();
+      await run;
+      expect(seenRequests[0]?.signal?.aborted).toBe(true);
+      await until(() => outcomes.has(steps), 5_000);
+      expect(outcomes.get(steps)!.isError).toBe(true);
+      // The tool stopped early: it reports how many of its steps ran, and that is fewer than all.
+      // (No wall-clock bound: the step count is the evidence, whatever the machine's speed.)
+      const done = cancelledAfter(outcomes.get(steps));
+      expect(done).toBeGreaterThanOrEqual(1);
+      expect(done).toBeLessThan(steps);
+      expect(stream.text()).not.toContain('"stepsCompleted"');
+    },
+  );
 
   it('a stream stuck on backpressure and then destroyed does not leave the handler waiting for drain', async () => {
     const stream = recordingStream({ stuck: true });
@@ -139,7 +171,9 @@ describe('streaming handler: the MCP request signal follows the response stream'
     await until(() => stream.writableNeedDrain, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     stream.destroy(new Error('runtime API connection reset'));
-    await expect(Promise.race([run.then(() => 'returned'), new Promise((resolve) => setTimeout(() => resolve('hung'), 1_500))])).resolves.toBe('returned');
+    await expect(
+      Promise.race([run.then(() => 'returned'), new Promise((resolve) => setTimeout(() => resolve('hung'), 1_500))]),
+    ).resolves.toBe('returned');
     await until(() => outcomes.has(42), 2_000);
     expect(cancelledAfter(outcomes.get(42))).toBeLessThan(10);
   });

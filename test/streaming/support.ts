@@ -2,7 +2,11 @@
  * Helpers for the response-streaming tests: streamed long_task calls over raw fetch with the arrival
  * time of every SSE message, and the REPORT line of an invocation from the stack's logs.
  */
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/client';
 import { parseReportLine, type ParsedReport } from '../../shared/lambda-log-lines.ts';
 import type { RunningStack, StartStackOptions } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
@@ -44,7 +48,10 @@ export interface LongTaskCall {
 }
 
 /** The request a conforming client sends: 2026-07-28 with the `_meta` envelope and Mcp-Method/Mcp-Name, or 2025-era. */
-export function longTaskRequest(call: Pick<LongTaskCall, 'steps' | 'stepMs' | 'protocol' | 'id'>): { headers: Record<string, string>; body: string } {
+export function longTaskRequest(call: Pick<LongTaskCall, 'steps' | 'stepMs' | 'protocol' | 'id'>): {
+  headers: Record<string, string>;
+  body: string;
+} {
   const protocol = call.protocol ?? LEGACY_PROTOCOL;
   const modern = protocol === MODERN_PROTOCOL;
   const meta = modern
@@ -62,7 +69,12 @@ export function longTaskRequest(call: Pick<LongTaskCall, 'steps' | 'stepMs' | 'p
       'mcp-protocol-version': protocol,
       ...(modern ? { 'mcp-method': 'tools/call', 'mcp-name': 'long_task' } : {}),
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: call.id ?? 1, method: 'tools/call', params: { name: 'long_task', arguments: { steps: call.steps, stepMs: call.stepMs }, _meta: meta } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: call.id ?? 1,
+      method: 'tools/call',
+      params: { name: 'long_task', arguments: { steps: call.steps, stepMs: call.stepMs }, _meta: meta },
+    }),
   };
 }
 
@@ -71,7 +83,12 @@ export async function streamLongTask(call: LongTaskCall): Promise<StreamedCall> 
   const started = performance.now();
   const controller = new AbortController();
   const { headers, body } = longTaskRequest(call);
-  const response = await fetch(call.url, { method: 'POST', headers: { authorization: `Bearer ${call.token}`, ...headers }, body, signal: controller.signal });
+  const response = await fetch(call.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${call.token}`, ...headers },
+    body,
+    signal: controller.signal,
+  });
   const messages: SseMessage[] = [];
   let bodyError: StreamedCall['bodyError'];
   if (response.body) {
@@ -86,13 +103,22 @@ export async function streamLongTask(call: LongTaskCall): Promise<StreamedCall> 
           pending = pending.slice(end + 2);
           const data = frame.split('\n').find((line) => line.startsWith('data: '));
           if (!data) continue;
-          const message: SseMessage = { atMs: performance.now() - started, message: JSON.parse(data.slice(6)) as SseMessage['message'] };
+          const message: SseMessage = {
+            atMs: performance.now() - started,
+            message: JSON.parse(data.slice(6)) as SseMessage['message'],
+          };
           messages.push(message);
           call.onMessage?.(message, () => controller.abort());
         }
       }
     } catch (error) {
-      bodyError = { atMs: performance.now() - started, message: error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error) };
+      bodyError = {
+        atMs: performance.now() - started,
+        message:
+          error instanceof Error
+            ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`
+            : String(error),
+      };
     }
   }
   return {
@@ -117,7 +143,9 @@ export function resultOf(call: StreamedCall): SseMessage | undefined {
 export async function waitForReport(stack: RunningStack, requestId: string, timeoutMs: number): Promise<ParsedReport> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const line = stack.logs.messages(stack.mcp.logGroupName).find((m) => m.startsWith('REPORT') && m.includes(`RequestId: ${requestId}`));
+    const line = stack.logs
+      .messages(stack.mcp.logGroupName)
+      .find((m) => m.startsWith('REPORT') && m.includes(`RequestId: ${requestId}`));
     const report = line === undefined ? undefined : parseReportLine(line);
     if (report) return report;
     if (performance.now() > deadline) throw new Error(`no REPORT line for ${requestId} within ${timeoutMs} ms`);
@@ -134,7 +162,10 @@ export async function warm(stack: RunningStack & { token: string }): Promise<voi
 
 /** An embedded stack in streaming mode (function timeout 20 s), warmed so tests time the streams, not a cold start. */
 export async function startStreamingStack(options: StartStackOptions = {}): Promise<RunningStack & { token: string }> {
-  const stack = await startTestStack({ ...options, overrides: { streaming_enabled: true, mcp_timeout_seconds: 20, ...options.overrides } });
+  const stack = await startTestStack({
+    ...options,
+    overrides: { streaming_enabled: true, mcp_timeout_seconds: 20, ...options.overrides },
+  });
   await warm(stack);
   return stack;
 }

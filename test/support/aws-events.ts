@@ -25,7 +25,10 @@ export const documentedProxyEvent = (): DocumentedProxyEvent => fixture('apigate
 export const documentedProxyResult = (): Record<string, unknown> => fixture('apigateway-rest-proxy-result.json');
 export const documentedTokenAuthorizerEvent = (): { type: string; authorizationToken: string; methodArn: string } =>
   fixture('apigateway-authorizer-token-event.json');
-export const documentedRequestAuthorizerEvent = (): Omit<DocumentedProxyEvent, 'multiValueHeaders' | 'multiValueQueryStringParameters' | 'body' | 'isBase64Encoded'> & {
+export const documentedRequestAuthorizerEvent = (): Omit<
+  DocumentedProxyEvent,
+  'multiValueHeaders' | 'multiValueQueryStringParameters' | 'body' | 'isBase64Encoded'
+> & {
   type: string;
   methodArn: string;
 } => fixture('apigateway-authorizer-request-event.json');

@@ -34,7 +34,12 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 
 let nextId = 1;
 
-export async function callTool(url: string, token: string | undefined, name: string, args: Record<string, unknown> = {}): Promise<RawResponse> {
+export async function callTool(
+  url: string,
+  token: string | undefined,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<RawResponse> {
   return postJson(
     url,
     { jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args } },

@@ -12,19 +12,43 @@ import type { JsonObject, TaskRecord } from '../../server/mcp/tasks/types.ts';
 const T0 = Date.parse('2026-07-28T12:00:00.000Z');
 const ALICE = 'alice';
 const text = (value: string): JsonObject => ({ content: [{ type: 'text', text: value }] });
-const elicit = (message: string): JsonObject => ({ method: 'elicitation/create', params: { message, requestedSchema: { type: 'object' }, mode: 'form' } });
+const elicit = (message: string): JsonObject => ({
+  method: 'elicitation/create',
+  params: { message, requestedSchema: { type: 'object' }, mode: 'form' },
+});
 
 const PROGRAMS = new Map<string, TaskProgram>([
   ['sleep', { finish: (task) => ({ status: 'completed', result: text(`slept ${String(task.args.ms)} ms`) }) }],
-  ['two_stage', { finish: (task) => (task.statusMessage === 'stage 1' ? { status: 'working', delayMs: 500, statusMessage: 'stage 2' } : { status: 'completed', result: text('both stages') }) }],
-  ['ask_two', { resume: (_task, answers) => ({ status: 'completed', result: text(`answers: ${Object.keys(answers).sort().join(',')}`) }) }],
+  [
+    'two_stage',
+    {
+      finish: (task) =>
+        task.statusMessage === 'stage 1'
+          ? { status: 'working', delayMs: 500, statusMessage: 'stage 2' }
+          : { status: 'completed', result: text('both stages') },
+    },
+  ],
+  [
+    'ask_two',
+    {
+      resume: (_task, answers) => ({
+        status: 'completed',
+        result: text(`answers: ${Object.keys(answers).sort().join(',')}`),
+      }),
+    },
+  ],
 ]);
 
 function setup(options: { ttlMs?: number; store?: TaskStore } = {}) {
   let now = T0;
   const clock = { advance: (ms: number) => void (now += ms), now: () => now };
   const store = options.store ?? new MemoryTaskStore(clock.now);
-  const engine = new TaskEngine({ store, programs: PROGRAMS, now: clock.now, ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}) });
+  const engine = new TaskEngine({
+    store,
+    programs: PROGRAMS,
+    now: clock.now,
+    ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+  });
   return { engine, store, clock };
 }
 
@@ -32,14 +56,24 @@ describe('advance on access', () => {
   it('keeps a task working until its work is due, then completes it on the next read, stamped at the due time', async () => {
     const { engine, clock } = setup();
     const created = await engine.create(ALICE, 'sleep', { ms: 2000 }, { status: 'working', delayMs: 2000 });
-    expect(created).toMatchObject({ status: 'working', createdAt: '2026-07-28T12:00:00.000Z', lastUpdatedAt: '2026-07-28T12:00:00.000Z', version: 1 });
+    expect(created).toMatchObject({
+      status: 'working',
+      createdAt: '2026-07-28T12:00:00.000Z',
+      lastUpdatedAt: '2026-07-28T12:00:00.000Z',
+      version: 1,
+    });
 
     clock.advance(1999);
     expect((await engine.get(ALICE, created.taskId)).status).toBe('working');
 
     clock.advance(5_000);
     const done = await engine.get(ALICE, created.taskId);
-    expect(done).toMatchObject({ status: 'completed', result: text('slept 2000 ms'), lastUpdatedAt: '2026-07-28T12:00:02.000Z', version: 2 });
+    expect(done).toMatchObject({
+      status: 'completed',
+      result: text('slept 2000 ms'),
+      lastUpdatedAt: '2026-07-28T12:00:02.000Z',
+      version: 2,
+    });
     expect(done.readyAt).toBeUndefined();
     // Terminal: later reads change nothing.
     clock.advance(60_000);
@@ -48,9 +82,18 @@ describe('advance on access', () => {
 
   it('runs every step that fell due since the last read', async () => {
     const { engine, clock } = setup();
-    const created = await engine.create(ALICE, 'two_stage', {}, { status: 'working', delayMs: 1000, statusMessage: 'stage 1' });
+    const created = await engine.create(
+      ALICE,
+      'two_stage',
+      {},
+      { status: 'working', delayMs: 1000, statusMessage: 'stage 1' },
+    );
     clock.advance(10_000);
-    expect(await engine.get(ALICE, created.taskId)).toMatchObject({ status: 'completed', result: text('both stages'), lastUpdatedAt: '2026-07-28T12:00:01.500Z' });
+    expect(await engine.get(ALICE, created.taskId)).toMatchObject({
+      status: 'completed',
+      result: text('both stages'),
+      lastUpdatedAt: '2026-07-28T12:00:01.500Z',
+    });
   });
 
   it('answers an already-due task as finished at creation', async () => {
@@ -82,7 +125,11 @@ describe('compare-and-set', () => {
         if (!raced) {
           raced = true;
           const current = (await store.get(taskId))!;
-          await store.update(taskId, current.version, { ...current, status: 'cancelled', version: current.version + 1 });
+          await store.update(taskId, current.version, {
+            ...current,
+            status: 'cancelled',
+            version: current.version + 1,
+          });
         }
         return store.update(taskId, expected, next);
       },
@@ -119,10 +166,17 @@ describe('TTL', () => {
 describe('owner binding', () => {
   it('hides a task from every other caller, exactly like a missing one, and lets them change nothing', async () => {
     const { engine, store } = setup();
-    const created = await engine.create(ALICE, 'ask_two', {}, { status: 'input_required', inputRequests: { a: elicit('a?') } });
+    const created = await engine.create(
+      ALICE,
+      'ask_two',
+      {},
+      { status: 'input_required', inputRequests: { a: elicit('a?') } },
+    );
     await expect(engine.get('mallory', created.taskId)).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(engine.cancel('mallory', created.taskId)).rejects.toBeInstanceOf(TaskNotFoundError);
-    await expect(engine.provideInput('mallory', created.taskId, { a: { action: 'accept', content: {} } })).rejects.toBeInstanceOf(TaskNotFoundError);
+    await expect(
+      engine.provideInput('mallory', created.taskId, { a: { action: 'accept', content: {} } }),
+    ).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(engine.get(ALICE, 'no-such-task')).rejects.toBeInstanceOf(TaskNotFoundError);
     expect(await store.get(created.taskId)).toEqual(created);
   });
@@ -130,12 +184,19 @@ describe('owner binding', () => {
 
 describe('input (tasks/update)', () => {
   const start = (engine: TaskEngine) =>
-    engine.create(ALICE, 'ask_two', {}, { status: 'input_required', inputRequests: { name: elicit('name?'), confirm: elicit('confirm?') } });
+    engine.create(
+      ALICE,
+      'ask_two',
+      {},
+      { status: 'input_required', inputRequests: { name: elicit('name?'), confirm: elicit('confirm?') } },
+    );
 
   it('records a partial answer, keeps asking for the rest, and completes once everything is answered', async () => {
     const { engine } = setup();
     const created = await start(engine);
-    const partial = await engine.provideInput(ALICE, created.taskId, { name: { action: 'accept', content: { name: 'Ada' } } });
+    const partial = await engine.provideInput(ALICE, created.taskId, {
+      name: { action: 'accept', content: { name: 'Ada' } },
+    });
     expect(partial.status).toBe('input_required');
     expect(Object.keys(partial.inputRequests ?? {})).toEqual(['confirm']);
     expect((await engine.get(ALICE, created.taskId)).inputRequests).toEqual({ confirm: elicit('confirm?') });
@@ -143,13 +204,20 @@ describe('input (tasks/update)', () => {
     const done = await engine.provideInput(ALICE, created.taskId, { confirm: { action: 'decline' } });
     expect(done).toMatchObject({ status: 'completed', result: text('answers: confirm,name') });
     expect(done.inputRequests).toBeUndefined();
-    expect(done.answers).toEqual({ name: { action: 'accept', content: { name: 'Ada' } }, confirm: { action: 'decline' } });
+    expect(done.answers).toEqual({
+      name: { action: 'accept', content: { name: 'Ada' } },
+      confirm: { action: 'decline' },
+    });
   });
 
   it('ignores unknown keys and values that do not answer their request, without an error or a write', async () => {
     const { engine } = setup();
     const created = await start(engine);
-    const unchanged = await engine.provideInput(ALICE, created.taskId, { 'unknown-key': { ignored: true }, name: { ignored: true }, confirm: 'yes' });
+    const unchanged = await engine.provideInput(ALICE, created.taskId, {
+      'unknown-key': { ignored: true },
+      name: { ignored: true },
+      confirm: 'yes',
+    });
     expect(unchanged).toEqual(created);
   });
 
@@ -157,7 +225,9 @@ describe('input (tasks/update)', () => {
     const { engine } = setup();
     const created = await start(engine);
     const cancelled = await engine.cancel(ALICE, created.taskId);
-    expect(await engine.provideInput(ALICE, created.taskId, { name: { action: 'accept', content: {} } })).toEqual(cancelled);
+    expect(await engine.provideInput(ALICE, created.taskId, { name: { action: 'accept', content: {} } })).toEqual(
+      cancelled,
+    );
   });
 });
 

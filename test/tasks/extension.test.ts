@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serverFactoryFor } from '../fixtures/test-server/in-process.ts';
-import { isTerminal, pollTask, resultOf, rpc, TASKS_EXT, WITH_TASKS, WITHOUT_TASKS, type RpcAnswer } from './support/modern-rpc.ts';
+import {
+  isTerminal,
+  pollTask,
+  resultOf,
+  rpc,
+  TASKS_EXT,
+  WITH_TASKS,
+  WITHOUT_TASKS,
+  type RpcAnswer,
+} from './support/modern-rpc.ts';
 
 const URL_ = 'http://127.0.0.1/dev/mcp';
 const KEY = 'tasks-extension-test-key-0123456789abcdef';
@@ -18,12 +27,22 @@ const MISSING_CAPABILITY = -32021;
 const INVALID_PARAMS = -32602;
 const ENVELOPE_KEYS = ['taskId', 'status', 'result', 'error', 'inputRequests'];
 
-const caller = (principal: string): AuthInfo => ({ token: `token-${principal}`, clientId: principal, scopes: [], extra: { principal } });
+const caller = (principal: string): AuthInfo => ({
+  token: `token-${principal}`,
+  clientId: principal,
+  scopes: [],
+  extra: { principal },
+});
 
 function serve(env: Record<string, string>) {
-  const handler = createMcpHandler(serverFactoryFor({ MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: KEY, ...env }), { legacy: 'stateless' });
-  const as = (principal: string) => (method: string, params: Record<string, unknown>, capabilities: object = WITH_TASKS) =>
-    rpc((request) => handler.fetch(request, { authInfo: caller(principal) }), URL_, method, params, { capabilities });
+  const handler = createMcpHandler(
+    serverFactoryFor({ MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: KEY, ...env }),
+    { legacy: 'stateless' },
+  );
+  const as =
+    (principal: string) =>
+    (method: string, params: Record<string, unknown>, capabilities: object = WITH_TASKS) =>
+      rpc((request) => handler.fetch(request, { authInfo: caller(principal) }), URL_, method, params, { capabilities });
   return { handler, as };
 }
 
@@ -60,22 +79,40 @@ describe('advertisement', () => {
 });
 
 describe('errors', () => {
-  it.each(['tasks/get', 'tasks/update', 'tasks/cancel'])('%s without the extension is -32021 naming it, before any lookup (the id does not exist)', async (method) => {
-    const answer = await alice(method, { taskId: 'gate-test', ...(method === 'tasks/update' ? { inputResponses: {} } : {}) }, WITHOUT_TASKS);
-    expect(answer.status).toBe(400);
-    expect(answer.error).toMatchObject({ code: MISSING_CAPABILITY, data: { requiredCapabilities: { extensions: { [TASKS_EXT]: {} } } } });
-  });
+  it.each(['tasks/get', 'tasks/update', 'tasks/cancel'])(
+    '%s without the extension is -32021 naming it, before any lookup (the id does not exist)',
+    async (method) => {
+      const answer = await alice(
+        method,
+        { taskId: 'gate-test', ...(method === 'tasks/update' ? { inputResponses: {} } : {}) },
+        WITHOUT_TASKS,
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.error).toMatchObject({
+        code: MISSING_CAPABILITY,
+        data: { requiredCapabilities: { extensions: { [TASKS_EXT]: {} } } },
+      });
+    },
+  );
 
   it.each(['tasks/get', 'tasks/update', 'tasks/cancel'])('%s of an unknown id is -32602', async (method) => {
-    const answer = await alice(method, { taskId: 'tasks-nonexistent-12345', ...(method === 'tasks/update' ? { inputResponses: {} } : {}) });
+    const answer = await alice(method, {
+      taskId: 'tasks-nonexistent-12345',
+      ...(method === 'tasks/update' ? { inputResponses: {} } : {}),
+    });
     expect(answer.error).toMatchObject({ code: INVALID_PARAMS, message: expect.stringMatching(/Task not found/) });
   });
 
   it('refuses a tool that only runs as a task to a client without the extension (-32021), and runs an optional one inline', async () => {
     const refused = await alice('tools/call', { name: 'failing_job', arguments: {} }, WITHOUT_TASKS);
     expect(refused.status).toBe(400);
-    expect(refused.error).toMatchObject({ code: MISSING_CAPABILITY, data: { requiredCapabilities: { extensions: { [TASKS_EXT]: {} } } } });
-    const inline = resultOf(await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 0, label: 'inline' } }, WITHOUT_TASKS));
+    expect(refused.error).toMatchObject({
+      code: MISSING_CAPABILITY,
+      data: { requiredCapabilities: { extensions: { [TASKS_EXT]: {} } } },
+    });
+    const inline = resultOf(
+      await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 0, label: 'inline' } }, WITHOUT_TASKS),
+    );
     expect(inline.resultType).toBe('complete');
     expect(inline.taskId).toBeUndefined();
     expect(inline.content).toEqual([{ type: 'text', text: 'slow_compute inline finished after 0s' }]);
@@ -84,24 +121,43 @@ describe('errors', () => {
 
 describe('a task from creation to completion', () => {
   it('answers tools/call with a flat CreateTaskResult, reports working, then the completed result', async () => {
-    const created = resultOf(await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 3, label: 'flow' } }));
-    expect(created).toMatchObject({ resultType: 'task', status: 'working', ttlMs: expect.any(Number), pollIntervalMs: expect.any(Number) });
+    const created = resultOf(
+      await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 3, label: 'flow' } }),
+    );
+    expect(created).toMatchObject({
+      resultType: 'task',
+      status: 'working',
+      ttlMs: expect.any(Number),
+      pollIntervalMs: expect.any(Number),
+    });
     expect(created.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
-    for (const key of ['task', 'result', 'error', 'inputRequests', 'requestState', 'ttl', 'pollInterval']) expect(created, key).not.toHaveProperty(key);
+    for (const key of ['task', 'result', 'error', 'inputRequests', 'requestState', 'ttl', 'pollInterval'])
+      expect(created, key).not.toHaveProperty(key);
 
     const taskId = String(created.taskId);
     const first = resultOf(await get(taskId)());
     expect(first).toMatchObject({ taskId, status: 'working', resultType: 'complete' });
     const done = await pollTask(get(taskId), isTerminal);
-    expect(done).toMatchObject({ status: 'completed', result: { content: [{ type: 'text', text: 'slow_compute flow finished after 3s' }] } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      result: { content: [{ type: 'text', text: 'slow_compute flow finished after 3s' }] },
+    });
     expect(done).not.toHaveProperty('error');
-    expect((done.result as { _meta?: Record<string, unknown> })._meta?.['io.modelcontextprotocol/related-task']).toBeUndefined();
+    expect(
+      (done.result as { _meta?: Record<string, unknown> })._meta?.['io.modelcontextprotocol/related-task'],
+    ).toBeUndefined();
   });
 
   it('reports a tool failure as completed with isError, and a protocol failure as failed with an error', async () => {
-    const failing = await pollTask(get(taskIdOf(await alice('tools/call', { name: 'failing_job', arguments: {} }))), isTerminal);
+    const failing = await pollTask(
+      get(taskIdOf(await alice('tools/call', { name: 'failing_job', arguments: {} }))),
+      isTerminal,
+    );
     expect(failing).toMatchObject({ status: 'completed', result: { isError: true } });
-    const broken = await pollTask(get(taskIdOf(await alice('tools/call', { name: 'protocol_error_job', arguments: {} }))), isTerminal);
+    const broken = await pollTask(
+      get(taskIdOf(await alice('tools/call', { name: 'protocol_error_job', arguments: {} }))),
+      isTerminal,
+    );
     expect(broken).toMatchObject({ status: 'failed', error: { code: -32603, message: expect.any(String) } });
     expect(broken).not.toHaveProperty('result');
   });
@@ -115,16 +171,24 @@ describe('input through tasks/update', () => {
     const [first, second] = Object.keys(asking.inputRequests as object);
     expect(first && second).toBeTruthy();
 
-    const ignored = resultOf(await alice('tasks/update', { taskId, inputResponses: { 'unknown-key': { ignored: true } } }));
+    const ignored = resultOf(
+      await alice('tasks/update', { taskId, inputResponses: { 'unknown-key': { ignored: true } } }),
+    );
     expect(ignored.resultType).toBe('complete');
     for (const key of ENVELOPE_KEYS) expect(ignored).not.toHaveProperty(key);
 
-    await alice('tasks/update', { taskId, inputResponses: { [first!]: { action: 'accept', content: { name: 'partial-1', confirm: true } } } });
+    await alice('tasks/update', {
+      taskId,
+      inputResponses: { [first!]: { action: 'accept', content: { name: 'partial-1', confirm: true } } },
+    });
     const partial = resultOf(await get(taskId)());
     expect(partial.status).toBe('input_required');
     expect(Object.keys(partial.inputRequests as object)).toEqual([second]);
 
-    await alice('tasks/update', { taskId, inputResponses: { [second!]: { action: 'accept', content: { name: 'partial-2', confirm: true } } } });
+    await alice('tasks/update', {
+      taskId,
+      inputResponses: { [second!]: { action: 'accept', content: { name: 'partial-2', confirm: true } } },
+    });
     expect(await pollTask(get(taskId), isTerminal)).toMatchObject({ status: 'completed' });
   });
 });
@@ -140,7 +204,7 @@ describe('cancel and ownership', () => {
     expect(resultOf(await get(taskId)())).toMatchObject({ status: 'cancelled' });
   });
 
-  it("hides a task from another caller, who can neither read nor cancel it", async () => {
+  it('hides a task from another caller, who can neither read nor cancel it', async () => {
     const taskId = taskIdOf(await alice('tools/call', { name: 'slow_compute', arguments: { seconds: 60 } }));
     expect((await bob('tasks/get', { taskId })).error?.code).toBe(INVALID_PARAMS);
     expect((await bob('tasks/cancel', { taskId })).error?.code).toBe(INVALID_PARAMS);

@@ -36,18 +36,25 @@ describe('long_task as a task (default profile, tasks_enabled)', () => {
     expect(resultOf(await call('tasks/get', { taskId }))).toMatchObject({ taskId, status: 'working' });
     const done = await pollTask(() => call('tasks/get', { taskId }), isTerminal);
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_200);
-    expect(done).toMatchObject({ status: 'completed', result: { structuredContent: { stepsCompleted: 4, elapsedMs: 1_200 } } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      result: { structuredContent: { stepsCompleted: 4, elapsedMs: 1_200 } },
+    });
   });
 
   it('runs inline, as before, for a client without the extension', async () => {
-    const answer = resultOf(await call('tools/call', { name: 'long_task', arguments: { steps: 2, stepMs: 100 } }, WITHOUT_TASKS));
+    const answer = resultOf(
+      await call('tools/call', { name: 'long_task', arguments: { steps: 2, stepMs: 100 } }, WITHOUT_TASKS),
+    );
     expect(answer.resultType).toBe('complete');
     expect(answer.structuredContent).toMatchObject({ stepsCompleted: 2 });
     expect(answer.taskId).toBeUndefined();
   });
 
   it('can be cancelled while working', async () => {
-    const taskId = String(resultOf(await call('tools/call', { name: 'long_task', arguments: { steps: 50, stepMs: 5_000 } })).taskId);
+    const taskId = String(
+      resultOf(await call('tools/call', { name: 'long_task', arguments: { steps: 50, stepMs: 5_000 } })).taskId,
+    );
     expect(resultOf(await call('tasks/cancel', { taskId })).resultType).toBe('complete');
     expect(resultOf(await call('tasks/get', { taskId })).status).toBe('cancelled');
   });

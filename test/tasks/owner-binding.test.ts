@@ -34,7 +34,9 @@ describe('the owner of a request', () => {
   });
 
   it('is the client id when the auth info carries no string principal, and empty without auth info', () => {
-    const clientOnly = { http: { authInfo: { token: '', clientId: 'client-7', scopes: [], extra: { principal: 42 } } } } as unknown as ServerContext;
+    const clientOnly = {
+      http: { authInfo: { token: '', clientId: 'client-7', scopes: [], extra: { principal: 42 } } },
+    } as unknown as ServerContext;
     const noExtra = { http: { authInfo: { token: '', clientId: 'client-8', scopes: [] } } } as unknown as ServerContext;
     expect(ownerOf(clientOnly)).toBe('client-7');
     expect(ownerOf(noExtra)).toBe('client-8');
@@ -84,7 +86,10 @@ describe('signed requestState', () => {
   });
 
   it('a state minted under another key does not verify', async () => {
-    const minted = await createFixtureStateCodec('another-key-0123456789abcdef0123456789ab').mint(freshState('tool_a', 1), alice);
+    const minted = await createFixtureStateCodec('another-key-0123456789abcdef0123456789ab').mint(
+      freshState('tool_a', 1),
+      alice,
+    );
     await expect(createFixtureStateCodec(KEY).verify(minted, alice)).rejects.toThrow();
   });
 

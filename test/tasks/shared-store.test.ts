@@ -11,7 +11,10 @@ import { isTerminal, pollTask, resultOf, rpc, TASKS_EXT, WITHOUT_TASKS, type Rpc
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
-const CONFORMANCE_PROFILE = { MCP_PROFILE: 'conformance', MCP_REQUEST_STATE_KEY: randomBytes(32).toString('base64url') };
+const CONFORMANCE_PROFILE = {
+  MCP_PROFILE: 'conformance',
+  MCP_REQUEST_STATE_KEY: randomBytes(32).toString('base64url'),
+};
 
 function client(stack: Stack) {
   return (method: string, params: Record<string, unknown>, capabilities?: object): Promise<RpcAnswer> =>
@@ -34,7 +37,11 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
   let stack: Stack;
   beforeAll(async () => {
     // The 12 s hold below must outlast the checks, not the function timeout (10 s by default).
-    stack = await startTestStack({ build: { test: true }, mcpEnvironment: CONFORMANCE_PROFILE, overrides: { mcp_timeout_seconds: 30 } });
+    stack = await startTestStack({
+      build: { test: true },
+      mcpEnvironment: CONFORMANCE_PROFILE,
+      overrides: { mcp_timeout_seconds: 30 },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -43,8 +50,13 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
   it('reads, completes and cancels from a second environment the tasks the first one created', async () => {
     const call = client(stack);
     // Environment A creates both tasks (it is the only one).
-    const quick = String(resultOf(await call('tools/call', { name: 'slow_compute', arguments: { seconds: 1, label: 'shared' } })).taskId);
-    const long = String(resultOf(await call('tools/call', { name: 'slow_compute', arguments: { seconds: 60, label: 'shared-long' } })).taskId);
+    const quick = String(
+      resultOf(await call('tools/call', { name: 'slow_compute', arguments: { seconds: 1, label: 'shared' } })).taskId,
+    );
+    const long = String(
+      resultOf(await call('tools/call', { name: 'slow_compute', arguments: { seconds: 60, label: 'shared-long' } }))
+        .taskId,
+    );
     expect(stack.mcp.stats().environments).toBe(1);
 
     // Keep A busy with an inline call; every request below must start or use another environment.
@@ -56,7 +68,10 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
     expect(seen).toMatchObject({ taskId: quick, status: expect.stringMatching(/^(working|completed)$/) });
     expect(stack.mcp.stats().environments).toBe(2);
     const done = await pollTask(() => call('tasks/get', { taskId: quick }), isTerminal);
-    expect(done).toMatchObject({ status: 'completed', result: { content: [{ type: 'text', text: 'slow_compute shared finished after 1s' }] } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      result: { content: [{ type: 'text', text: 'slow_compute shared finished after 1s' }] },
+    });
 
     expect(resultOf(await call('tasks/cancel', { taskId: long })).resultType).toBe('complete');
     expect(resultOf(await call('tasks/get', { taskId: long })).status).toBe('cancelled');
@@ -70,10 +85,16 @@ describe('tasks across execution environments (embedded stack, tasks_enabled)', 
 
 describe('tasks_enabled = false', () => {
   it('leaves the extension unadvertised and the task fixtures unregistered', async () => {
-    const stack = await startTestStack({ build: { test: true }, mcpEnvironment: CONFORMANCE_PROFILE, overrides: { tasks_enabled: false } });
+    const stack = await startTestStack({
+      build: { test: true },
+      mcpEnvironment: CONFORMANCE_PROFILE,
+      overrides: { tasks_enabled: false },
+    });
     try {
       const call = client(stack);
-      const capabilities = resultOf(await call('server/discover', {})).capabilities as { extensions?: Record<string, unknown> };
+      const capabilities = resultOf(await call('server/discover', {})).capabilities as {
+        extensions?: Record<string, unknown>;
+      };
       expect(capabilities.extensions?.[TASKS_EXT]).toBeUndefined();
       expect((await call('tools/call', { name: 'slow_compute', arguments: { seconds: 0 } })).error).toBeDefined();
     } finally {

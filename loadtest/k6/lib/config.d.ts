@@ -85,8 +85,18 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export declare function parseDuration(value: string | number | undefined): number;
 export declare function formatDuration(seconds: number): string;
-export declare function breakdownSubmetrics(era: EraSetting, longTask?: LongTask | null, calls?: readonly ToolCall[] | null): string[];
-export type CallsSetting = 'demo' | ReadonlyArray<{ readonly tool: string; readonly arguments?: Record<string, unknown> | 'sample'; readonly expectError?: boolean }>;
+export declare function breakdownSubmetrics(
+  era: EraSetting,
+  longTask?: LongTask | null,
+  calls?: readonly ToolCall[] | null,
+): string[];
+export type CallsSetting =
+  | 'demo'
+  | ReadonlyArray<{
+      readonly tool: string;
+      readonly arguments?: Record<string, unknown> | 'sample';
+      readonly expectError?: boolean;
+    }>;
 export declare function resolvePlan(file: ScenarioFile, name: string, env: Env): RunPlan;
 export declare function k6Options(plan: RunPlan): {
   scenarios: Record<string, Record<string, unknown>>;

@@ -3,7 +3,16 @@
  * run plan into k6 `options`. Pure; shared by the k6 scripts and the Node driver, so both run the
  * same stages, rates and thresholds. Types: config.d.ts.
  */
-import { METHODS, ERAS, LEGACY, normalizeCalls, normalizeEra, normalizeLongTask, requestsPerIteration, toolsCalled } from './mcp.js';
+import {
+  METHODS,
+  ERAS,
+  LEGACY,
+  normalizeCalls,
+  normalizeEra,
+  normalizeLongTask,
+  requestsPerIteration,
+  toolsCalled,
+} from './mcp.js';
 
 const UNITS = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
@@ -21,7 +30,8 @@ export function parseDuration(value) {
     total += Number(match[1]) * UNITS[match[2]];
     consumed = part.lastIndex;
   }
-  if (consumed === 0 || consumed !== text.length) throw new Error(`not a duration: "${value}" (use e.g. 20s, 2m, 1h30m)`);
+  if (consumed === 0 || consumed !== text.length)
+    throw new Error(`not a duration: "${value}" (use e.g. 20s, 2m, 1h30m)`);
   return total;
 }
 
@@ -51,7 +61,9 @@ function replaceLimit(expressions, aggregate, limit) {
 /** Submetrics that only exist to break latency down by tag in the summary (k6 keeps only those). */
 export function breakdownSubmetrics(era, longTask, calls) {
   const eras = era === 'mixed' ? ERAS : [era];
-  const methods = METHODS.filter((m) => eras.indexOf(LEGACY) >= 0 || (m !== 'initialize' && m !== 'notifications/initialized'));
+  const methods = METHODS.filter(
+    (m) => eras.indexOf(LEGACY) >= 0 || (m !== 'initialize' && m !== 'notifications/initialized'),
+  );
   const keys = [];
   for (const m of methods) keys.push(`http_req_duration{mcp_method:${m}}`);
   for (const t of toolsCalled(longTask, calls)) keys.push(`http_req_duration{mcp_method:tools/call,mcp_name:${t}}`);
@@ -92,8 +104,18 @@ export function resolvePlan(file, name, env) {
   for (const key of Object.keys(merged)) thresholds[key] = merged[key].slice();
   const p95 = pick(env, 'P95_MS');
   const p99 = pick(env, 'P99_MS');
-  if (p95) thresholds.http_req_duration = replaceLimit(thresholds.http_req_duration || [], 'p(95)', positiveNumber(p95, 'P95_MS'));
-  if (p99) thresholds.http_req_duration = replaceLimit(thresholds.http_req_duration || [], 'p(99)', positiveNumber(p99, 'P99_MS'));
+  if (p95)
+    thresholds.http_req_duration = replaceLimit(
+      thresholds.http_req_duration || [],
+      'p(95)',
+      positiveNumber(p95, 'P95_MS'),
+    );
+  if (p99)
+    thresholds.http_req_duration = replaceLimit(
+      thresholds.http_req_duration || [],
+      'p(99)',
+      positiveNumber(p99, 'P99_MS'),
+    );
 
   const plan = {
     scenario: name,
@@ -121,7 +143,8 @@ export function resolvePlan(file, name, env) {
     plan.pauseSeconds = Number(pick(env, 'PAUSE') || scenario.pauseSeconds || 0);
     return plan;
   }
-  if (executor !== 'ramping-arrival-rate' && executor !== 'constant-arrival-rate') throw new Error(`unsupported executor ${executor}`);
+  if (executor !== 'ramping-arrival-rate' && executor !== 'constant-arrival-rate')
+    throw new Error(`unsupported executor ${executor}`);
 
   const rate = positiveNumber(pick(env, 'RATE') || scenario.rate, 'RATE');
   // k6 arrival rates are whole iterations per timeUnit: per minute keeps fractional rates exact enough.
@@ -132,7 +155,8 @@ export function resolvePlan(file, name, env) {
   if (executor === 'ramping-arrival-rate') {
     const stages = scenario.stages || [];
     const shareSum = stages.reduce((sum, s) => sum + Number(s.durationShare), 0);
-    if (stages.length === 0 || Math.abs(shareSum - 1) > 1e-6) throw new Error(`${name}: stage durationShare values must add up to 1`);
+    if (stages.length === 0 || Math.abs(shareSum - 1) > 1e-6)
+      throw new Error(`${name}: stage durationShare values must add up to 1`);
     plan.startIterationsPerMinute = perMinute(rate * Number(scenario.startRateShare || 0));
     plan.stages = stages.map((s) => ({
       durationSeconds: Math.round(durationSeconds * Number(s.durationShare) * 1000) / 1000,
@@ -154,7 +178,12 @@ export function k6Options(plan) {
   let scenario;
   const gracefulStop = formatDuration(plan.gracefulStopSeconds);
   if (plan.executor === 'constant-vus') {
-    scenario = { executor: 'constant-vus', vus: plan.vus, duration: formatDuration(plan.durationSeconds), gracefulStop };
+    scenario = {
+      executor: 'constant-vus',
+      vus: plan.vus,
+      duration: formatDuration(plan.durationSeconds),
+      gracefulStop,
+    };
   } else if (plan.executor === 'ramping-arrival-rate') {
     scenario = {
       executor: 'ramping-arrival-rate',

@@ -33,7 +33,14 @@ export function createTest(scenarios, name) {
 
   function iteration() {
     const era = eraForIteration(plan.era, exec.scenario.iterationInTest);
-    const session = createSession({ era, token: plan.token, text, longTask: plan.longTask, calls: plan.calls, clientName: 'k6-loadtest' });
+    const session = createSession({
+      era,
+      token: plan.token,
+      text,
+      longTask: plan.longTask,
+      calls: plan.calls,
+      clientName: 'k6-loadtest',
+    });
     for (let request = session.next(); request !== null; request = session.next()) {
       const res = http.post(plan.url, request.body, { headers: request.headers, tags: request.tags, timeout });
       counters[statusMetricName(res.status)].add(1, request.tags);

@@ -5,7 +5,11 @@ export type EraSetting = Era | 'mixed';
 export declare const MODERN: '2026-07-28';
 export declare const LEGACY: '2025-11-25';
 export declare const ERAS: readonly Era[];
-export declare const META_KEYS: { readonly protocolVersion: string; readonly clientInfo: string; readonly clientCapabilities: string };
+export declare const META_KEYS: {
+  readonly protocolVersion: string;
+  readonly clientInfo: string;
+  readonly clientCapabilities: string;
+};
 export declare const REQUESTS_PER_ITERATION: Readonly<Record<Era, number>>;
 export declare const KNOWN_STATUSES: readonly number[];
 export declare const METHODS: readonly string[];
@@ -24,9 +28,19 @@ export interface ToolCall {
   readonly expectError: boolean;
 }
 export declare function normalizeCalls(value: unknown): ToolCall[] | null;
-export declare function toolsCalled(longTask: LongTask | null | undefined, calls?: readonly ToolCall[] | null): string[];
-export declare function normalizeLongTask(steps: number | string | undefined, stepMs: number | string | undefined): LongTask | null;
-export declare function requestsPerIteration(era: EraSetting, longTask?: LongTask | null, calls?: readonly ToolCall[] | null): number;
+export declare function toolsCalled(
+  longTask: LongTask | null | undefined,
+  calls?: readonly ToolCall[] | null,
+): string[];
+export declare function normalizeLongTask(
+  steps: number | string | undefined,
+  stepMs: number | string | undefined,
+): LongTask | null;
+export declare function requestsPerIteration(
+  era: EraSetting,
+  longTask?: LongTask | null,
+  calls?: readonly ToolCall[] | null,
+): number;
 export declare function statusMetricName(status: number): string;
 
 export interface TextPayload {
@@ -45,7 +59,11 @@ export declare function findResponse(
   id: number,
 ): { message?: Record<string, unknown>; error?: string };
 
-export declare function checkNames(era: EraSetting, longTask?: LongTask | null, calls?: readonly ToolCall[] | null): string[];
+export declare function checkNames(
+  era: EraSetting,
+  longTask?: LongTask | null,
+  calls?: readonly ToolCall[] | null,
+): string[];
 
 export interface PlannedRequest {
   readonly step: string;

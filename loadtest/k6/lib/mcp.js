@@ -57,11 +57,14 @@ export const TOOLS = ['ping', 'text_stats', 'long_task'];
 export function normalizeCalls(value) {
   if (value === undefined || value === null || value === '' || value === 'demo') return null;
   const list = typeof value === 'string' ? JSON.parse(value) : value;
-  if (!Array.isArray(list) || list.length === 0) throw new Error('calls must be "demo" or a non-empty list of { tool, arguments?, expectError? }');
+  if (!Array.isArray(list) || list.length === 0)
+    throw new Error('calls must be "demo" or a non-empty list of { tool, arguments?, expectError? }');
   return list.map((call, index) => {
-    if (!isObject(call) || typeof call.tool !== 'string' || call.tool === '') throw new Error(`calls[${index}] needs a "tool" name`);
+    if (!isObject(call) || typeof call.tool !== 'string' || call.tool === '')
+      throw new Error(`calls[${index}] needs a "tool" name`);
     const args = call.arguments === undefined ? {} : call.arguments;
-    if (args !== 'sample' && !isObject(args)) throw new Error(`calls[${index}].arguments must be an object or "sample"`);
+    if (args !== 'sample' && !isObject(args))
+      throw new Error(`calls[${index}].arguments must be an object or "sample"`);
     return { tool: call.tool, arguments: args, expectError: call.expectError === true };
   });
 }
@@ -91,9 +94,11 @@ export function toolsCalled(longTask, calls) {
 export function normalizeLongTask(steps, stepMs) {
   const n = Number(steps);
   const ms = Number(stepMs);
-  if (!isFinite(n) || Math.floor(n) !== n || n < 0 || n > 50) throw new Error(`LONG_TASK_STEPS must be a whole number 0-50, not "${steps}"`);
+  if (!isFinite(n) || Math.floor(n) !== n || n < 0 || n > 50)
+    throw new Error(`LONG_TASK_STEPS must be a whole number 0-50, not "${steps}"`);
   if (n === 0) return null;
-  if (!isFinite(ms) || Math.floor(ms) !== ms || ms < 0 || ms > 5000) throw new Error(`LONG_TASK_STEP_MS must be a whole number 0-5000, not "${stepMs}"`);
+  if (!isFinite(ms) || Math.floor(ms) !== ms || ms < 0 || ms > 5000)
+    throw new Error(`LONG_TASK_STEP_MS must be a whole number 0-5000, not "${stepMs}"`);
   return { steps: n, stepMs: ms };
 }
 
@@ -151,7 +156,13 @@ export function makeText(bytes) {
   const count = Math.max(1, Math.floor((Number(bytes) || 0) / (sentence.length + 1)));
   const sentences = [];
   for (let i = 0; i < count; i += 1) sentences.push(sentence);
-  return { text: sentences.join(' '), words: count * SENTENCE.length, sentences: count, topWord: 'the', topCount: count * 3 };
+  return {
+    text: sentences.join(' '),
+    words: count * SENTENCE.length,
+    sentences: count,
+    topWord: 'the',
+    topCount: count * 3,
+  };
 }
 
 /** Server-Sent Events: each event's `data:` lines joined by newlines (https://html.spec.whatwg.org/multipage/server-sent-events.html). */
@@ -194,7 +205,8 @@ export function findResponse(contentType, body, id) {
     return { error: `unparseable ${type || 'body'}: ${String(error && error.message ? error.message : error)}` };
   }
   for (const message of candidates) {
-    if (message && typeof message === 'object' && message.id === id && ('result' in message || 'error' in message)) return { message };
+    if (message && typeof message === 'object' && message.id === id && ('result' in message || 'error' in message))
+      return { message };
   }
   return { error: `no JSON-RPC response with id ${id} among ${candidates.length} message(s)` };
 }
@@ -266,7 +278,10 @@ export function createSession(options) {
   const steps = stepsOf(era, longTask, calls);
   /** tools/list's tools by name: generated arguments and output-schema checks read them. */
   const listed = {};
-  const clientInfo = { name: options.clientName || 'stateless-mcp-loadtest', version: options.clientVersion || '1.0.0' };
+  const clientInfo = {
+    name: options.clientName || 'stateless-mcp-loadtest',
+    version: options.clientVersion || '1.0.0',
+  };
   const text = options.text;
   let index = 0;
   let nextId = 1;
@@ -307,7 +322,12 @@ export function createSession(options) {
     if (method === 'initialize') {
       params = { protocolVersion: LEGACY, capabilities: {}, clientInfo };
     } else if (method === 'tools/call') {
-      const demoArgs = toolName === 'text_stats' ? { text: text.text, top: 3 } : toolName === 'long_task' ? { steps: longTask.steps, stepMs: longTask.stepMs } : {};
+      const demoArgs =
+        toolName === 'text_stats'
+          ? { text: text.text, top: 3 }
+          : toolName === 'long_task'
+            ? { steps: longTask.steps, stepMs: longTask.stepMs }
+            : {};
       const args = entry.call && !entry.call.demo ? argumentsOf(entry.call) : demoArgs;
       params = { name: toolName, arguments: args };
     } else if (method === 'tools/list') {
@@ -347,7 +367,8 @@ export function createSession(options) {
     if (response.status === 500 && /Internal server error/i.test(response.body || '')) {
       return ' (API Gateway answers this when Lambda throttles the invocation: the function is at its concurrency limit, mcp_reserved_concurrency)';
     }
-    if (response.status === 429) return ' (API Gateway stage throttling: throttling_rate_limit / throttling_burst_limit)';
+    if (response.status === 429)
+      return ' (API Gateway stage throttling: throttling_rate_limit / throttling_burst_limit)';
     return '';
   }
 
@@ -398,9 +419,11 @@ export function createSession(options) {
       case LONG_TASK_STEP: {
         const out = result.structuredContent;
         if (result.isError) return 'long_task returned isError';
-        if (!isObject(out) || out.stepsCompleted !== longTask.steps) return `long_task completed ${isObject(out) ? out.stepsCompleted : '?'} of ${longTask.steps} steps`;
+        if (!isObject(out) || out.stepsCompleted !== longTask.steps)
+          return `long_task completed ${isObject(out) ? out.stepsCompleted : '?'} of ${longTask.steps} steps`;
         // Timers never fire early by more than a millisecond per step; a shorter elapsedMs means the work was skipped.
-        if (typeof out.elapsedMs !== 'number' || out.elapsedMs < longTask.steps * (longTask.stepMs - 1)) return `long_task took ${out.elapsedMs} ms, expected >= ${longTask.steps * longTask.stepMs}`;
+        if (typeof out.elapsedMs !== 'number' || out.elapsedMs < longTask.steps * (longTask.stepMs - 1))
+          return `long_task took ${out.elapsedMs} ms, expected >= ${longTask.steps * longTask.stepMs}`;
         return undefined;
       }
       default:
@@ -409,10 +432,12 @@ export function createSession(options) {
   }
 
   function judgeCall(call, result) {
-    if (call.expectError) return result.isError === true ? undefined : `${call.tool} answered without isError, expected an error result`;
+    if (call.expectError)
+      return result.isError === true ? undefined : `${call.tool} answered without isError, expected an error result`;
     if (result.isError) return `${call.tool} returned isError: ${snippet(JSON.stringify(result.content))}`;
     const tool = listed[call.tool];
-    if (tool && isObject(tool.outputSchema) && !isObject(result.structuredContent)) return `${call.tool} declares an outputSchema but sent no structuredContent`;
+    if (tool && isObject(tool.outputSchema) && !isObject(result.structuredContent))
+      return `${call.tool} declares an outputSchema but sent no structuredContent`;
     return undefined;
   }
 

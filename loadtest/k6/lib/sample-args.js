@@ -29,8 +29,10 @@ function firstType(schema) {
 }
 
 function generateString(schema) {
-  if (typeof schema.format === 'string' && FORMATS[schema.format] !== undefined) return { ok: true, value: FORMATS[schema.format] };
-  if (typeof schema.pattern === 'string') return { ok: false, reason: `a string matching /${schema.pattern}/ (give the property "examples")` };
+  if (typeof schema.format === 'string' && FORMATS[schema.format] !== undefined)
+    return { ok: true, value: FORMATS[schema.format] };
+  if (typeof schema.pattern === 'string')
+    return { ok: false, reason: `a string matching /${schema.pattern}/ (give the property "examples")` };
   const min = typeof schema.minLength === 'number' ? schema.minLength : 1;
   const max = typeof schema.maxLength === 'number' ? schema.maxLength : Math.max(min, 6);
   return { ok: true, value: 'sample'.padEnd(min, 'x').slice(0, Math.max(max, 0)) };
@@ -38,8 +40,18 @@ function generateString(schema) {
 
 function generateNumber(schema, integer) {
   const step = integer ? 1 : 0.5;
-  const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + step : undefined;
-  const max = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - step : undefined;
+  const min =
+    typeof schema.minimum === 'number'
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === 'number'
+        ? schema.exclusiveMinimum + step
+        : undefined;
+  const max =
+    typeof schema.maximum === 'number'
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === 'number'
+        ? schema.exclusiveMaximum - step
+        : undefined;
   let value = min !== undefined ? min : max !== undefined && max < 1 ? max : 1;
   if (integer) value = Math.ceil(value);
   return { ok: true, value };

@@ -15,7 +15,13 @@ export interface K6SummaryData {
       thresholds?: Record<string, { ok: boolean }>;
     }
   >;
-  root_group: { name: string; path: string; id: string; groups: unknown[]; checks: Array<{ name: string; path: string; id: string; passes: number; fails: number }> };
+  root_group: {
+    name: string;
+    path: string;
+    id: string;
+    groups: unknown[];
+    checks: Array<{ name: string; path: string; id: string; passes: number; fails: number }>;
+  };
   state: { testRunDurationMs: number; isStdOutTTY?: boolean; isStdErrTTY?: boolean };
   options?: Record<string, unknown>;
   setup_data?: { start?: string } | undefined;
@@ -44,17 +50,38 @@ export interface LoadSummary {
   readonly end: string;
   readonly durationSeconds: number;
   readonly plan: Record<string, unknown>;
-  readonly iterations: { readonly count: number; readonly rate: number; readonly dropped: number; readonly durationMs: LatencyStats | null };
+  readonly iterations: {
+    readonly count: number;
+    readonly rate: number;
+    readonly dropped: number;
+    readonly durationMs: LatencyStats | null;
+  };
   readonly vusMax: number | null;
-  readonly http: { readonly requests: number; readonly rate: number; readonly failed: number; readonly failedRate: number; readonly byStatus: Record<string, number> };
+  readonly http: {
+    readonly requests: number;
+    readonly rate: number;
+    readonly failed: number;
+    readonly failedRate: number;
+    readonly byStatus: Record<string, number>;
+  };
   readonly latencyMs: {
     readonly overall: LatencyStats | null;
     readonly byMethod: Record<string, LatencyStats | null>;
     readonly byTool: Record<string, LatencyStats | null>;
     readonly byEra: Record<string, LatencyStats | null>;
   };
-  readonly checks: { readonly passes: number; readonly fails: number; readonly rate: number; readonly byName: Record<string, { passes: number; fails: number }> };
-  readonly thresholds: ReadonlyArray<{ readonly metric: string; readonly expression: string; readonly ok: boolean; readonly noData?: boolean }>;
+  readonly checks: {
+    readonly passes: number;
+    readonly fails: number;
+    readonly rate: number;
+    readonly byName: Record<string, { passes: number; fails: number }>;
+  };
+  readonly thresholds: ReadonlyArray<{
+    readonly metric: string;
+    readonly expression: string;
+    readonly ok: boolean;
+    readonly noData?: boolean;
+  }>;
   readonly ok: boolean;
 }
 
@@ -68,7 +95,10 @@ export declare function parseMetricKey(key: string): { metric: string; tags: Rec
 export declare function latencyStats(values: Record<string, number> | undefined): LatencyStats | null;
 export declare function fileStamp(date: Date): string;
 export declare function summarize(data: K6SummaryData, plan: RunPlan, meta: SummaryMeta): LoadSummary;
-export declare function formatTable(header: ReadonlyArray<string | number>, rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string;
+export declare function formatTable(
+  header: ReadonlyArray<string | number>,
+  rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>,
+): string;
 export declare function textSummary(summary: LoadSummary): string;
 export declare function summaryOutputs(
   data: K6SummaryData,

@@ -56,7 +56,10 @@ function collectChecks(group, into) {
 
 /** A filesystem-friendly UTC stamp: 20261125T094149Z. */
 export function fileStamp(date) {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -69,7 +72,12 @@ export function summarize(data, plan, meta) {
   const end = meta && meta.end ? new Date(meta.end) : new Date();
   const setupStart = data.setup_data && data.setup_data.start;
   const durationMs = data.state && typeof data.state.testRunDurationMs === 'number' ? data.state.testRunDurationMs : 0;
-  const start = meta && meta.start ? new Date(meta.start) : setupStart ? new Date(setupStart) : new Date(end.getTime() - durationMs);
+  const start =
+    meta && meta.start
+      ? new Date(meta.start)
+      : setupStart
+        ? new Date(setupStart)
+        : new Date(end.getTime() - durationMs);
 
   const byStatus = {};
   for (const status of KNOWN_STATUSES) {
@@ -100,7 +108,9 @@ export function summarize(data, plan, meta) {
   }
   // A declared threshold on a metric that never got a sample (k6 leaves it out of data.metrics).
   for (const key of Object.keys(plan.thresholds)) {
-    if (!metrics[key]) for (const source of plan.thresholds[key]) thresholds.push({ metric: key, expression: source, ok: true, noData: true });
+    if (!metrics[key])
+      for (const source of plan.thresholds[key])
+        thresholds.push({ metric: key, expression: source, ok: true, noData: true });
   }
 
   const checksByName = {};
@@ -177,8 +187,17 @@ function pad(text, width, right) {
 /** A plain-text table: first column left-aligned, the others right-aligned. */
 export function formatTable(header, rows) {
   const all = [header].concat(rows);
-  const widths = header.map((_, i) => all.reduce((w, row) => Math.max(w, String(row[i] === undefined ? '' : row[i]).length), 0));
-  return all.map((row) => row.map((cell, i) => pad(cell === undefined || cell === null ? '-' : cell, widths[i], i > 0)).join('  ').replace(/\s+$/, '')).join('\n');
+  const widths = header.map((_, i) =>
+    all.reduce((w, row) => Math.max(w, String(row[i] === undefined ? '' : row[i]).length), 0),
+  );
+  return all
+    .map((row) =>
+      row
+        .map((cell, i) => pad(cell === undefined || cell === null ? '-' : cell, widths[i], i > 0))
+        .join('  ')
+        .replace(/\s+$/, ''),
+    )
+    .join('\n');
 }
 
 function num(value, digits) {
@@ -186,7 +205,9 @@ function num(value, digits) {
 }
 
 function latencyRow(label, s) {
-  return s ? [label, s.count === null ? '-' : s.count, num(s.avg), num(s.p50), num(s.p90), num(s.p95), num(s.p99), num(s.max)] : [label];
+  return s
+    ? [label, s.count === null ? '-' : s.count, num(s.avg), num(s.p50), num(s.p90), num(s.p95), num(s.p99), num(s.max)]
+    : [label];
 }
 
 export function textSummary(s) {
@@ -197,12 +218,18 @@ export function textSummary(s) {
       ? `${plan.vus} VU(s), ${plan.pauseSeconds || 0} s pause`
       : `${plan.rate} req/s target (${num(plan.peakIterationsPerMinute / 60, 2)} iterations/s of ~${plan.requestsPerIteration} requests), max ${plan.maxVUs} VUs`;
   const work = plan.longTask ? `long_task ${plan.longTask.steps} x ${plan.longTask.stepMs} ms` : 'no long_task';
-  lines.push(`MCP load test "${s.scenario}" by ${s.tool === 'k6' ? 'k6' : 'the Node driver'}: ${s.era} era(s) against ${s.url} (${s.target})`);
+  lines.push(
+    `MCP load test "${s.scenario}" by ${s.tool === 'k6' ? 'k6' : 'the Node driver'}: ${s.era} era(s) against ${s.url} (${s.target})`,
+  );
   lines.push(`  window      ${s.start} -> ${s.end} (${num(s.durationSeconds, 1)} s)`);
   lines.push(`  plan        ${plan.executor}, ${plan.durationSeconds} s, ${shape}, ${work}`);
   lines.push(`  iterations  ${s.iterations.count} (${num(s.iterations.rate, 2)}/s), dropped ${s.iterations.dropped}`);
-  const statuses = Object.keys(s.http.byStatus).map((k) => `${k}x${s.http.byStatus[k]}`).join(' ');
-  lines.push(`  requests    ${s.http.requests} (${num(s.http.rate, 2)}/s), failed ${s.http.failed} (${num(s.http.failedRate * 100, 2)}%)  status ${statuses || '-'}`);
+  const statuses = Object.keys(s.http.byStatus)
+    .map((k) => `${k}x${s.http.byStatus[k]}`)
+    .join(' ');
+  lines.push(
+    `  requests    ${s.http.requests} (${num(s.http.rate, 2)}/s), failed ${s.http.failed} (${num(s.http.failedRate * 100, 2)}%)  status ${statuses || '-'}`,
+  );
   lines.push(`  checks      ${num(s.checks.rate * 100, 2)}% (${s.checks.passes} passed, ${s.checks.fails} failed)`);
   lines.push('');
   const rows = [latencyRow('all requests', s.latencyMs.overall)];
@@ -219,13 +246,17 @@ export function textSummary(s) {
   if (failing.length > 0) {
     lines.push('');
     lines.push('  failed checks');
-    for (const n of failing) lines.push(`    x ${n}: ${s.checks.byName[n].fails} of ${s.checks.byName[n].passes + s.checks.byName[n].fails}`);
+    for (const n of failing)
+      lines.push(`    x ${n}: ${s.checks.byName[n].fails} of ${s.checks.byName[n].passes + s.checks.byName[n].fails}`);
   }
   lines.push('');
   lines.push('  thresholds');
-  for (const t of s.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression}${t.noData ? ' (no data)' : ''}`);
+  for (const t of s.thresholds)
+    lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression}${t.noData ? ' (no data)' : ''}`);
   lines.push('');
-  lines.push(`  result: ${s.ok ? 'PASS' : s.http.requests === 0 ? 'FAIL (no requests sent)' : 'FAIL (threshold breached)'}`);
+  lines.push(
+    `  result: ${s.ok ? 'PASS' : s.http.requests === 0 ? 'FAIL (no requests sent)' : 'FAIL (threshold breached)'}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

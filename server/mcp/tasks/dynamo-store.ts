@@ -25,7 +25,12 @@ export interface DynamoTaskStoreOptions {
  */
 export async function createDynamoTaskStore(options: DynamoTaskStoreOptions): Promise<TaskStore> {
   const sdk: DynamoSdk = await import('@aws-sdk/client-dynamodb');
-  return new DynamoTaskStore(sdk, new sdk.DynamoDBClient(options.client ?? {}), options.tableName, options.now ?? Date.now);
+  return new DynamoTaskStore(
+    sdk,
+    new sdk.DynamoDBClient(options.client ?? {}),
+    options.tableName,
+    options.now ?? Date.now,
+  );
 }
 
 /**
@@ -60,7 +65,9 @@ class DynamoTaskStore implements TaskStore {
   async get(taskId: string): Promise<TaskRecord | undefined> {
     // Strongly consistent: a task created by one environment must be visible to the next poll,
     // wherever it lands (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
-    const { Item } = await this.client.send(new this.sdk.GetItemCommand({ TableName: this.tableName, Key: { taskId: { S: taskId } }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new this.sdk.GetItemCommand({ TableName: this.tableName, Key: { taskId: { S: taskId } }, ConsistentRead: true }),
+    );
     const json = Item?.record?.S;
     if (json === undefined) return undefined;
     const record = JSON.parse(json) as TaskRecord;

@@ -129,10 +129,14 @@ export class TaskEngine {
       }
       if (answered === 0) return undefined;
       const stamp = new Date(now).toISOString();
-      if (Object.keys(outstanding).length > 0) return { ...task, inputRequests: outstanding, answers, lastUpdatedAt: stamp };
+      if (Object.keys(outstanding).length > 0)
+        return { ...task, inputRequests: outstanding, answers, lastUpdatedAt: stamp };
       const resumed = { ...task, answers, lastUpdatedAt: stamp };
       const program = this.programs.get(task.tool);
-      const step: TaskStep = program?.resume?.(resumed, answers) ?? { status: 'failed', error: { code: -32603, message: `${task.tool} cannot resume` } };
+      const step: TaskStep = program?.resume?.(resumed, answers) ?? {
+        status: 'failed',
+        error: { code: -32603, message: `${task.tool} cannot resume` },
+      };
       const next = applyStep(resumed, step, now);
       return this.advance(next, now) ?? next;
     });
@@ -143,7 +147,12 @@ export class TaskEngine {
     return this.mutate(owner, taskId, (task, now) => {
       if (isTerminal(task.status)) return undefined;
       const { inputRequests: _dropped, readyAt: _never, ...rest } = task;
-      return { ...rest, status: 'cancelled', statusMessage: 'Cancelled by client', lastUpdatedAt: new Date(now).toISOString() };
+      return {
+        ...rest,
+        status: 'cancelled',
+        statusMessage: 'Cancelled by client',
+        lastUpdatedAt: new Date(now).toISOString(),
+      };
     });
   }
 
@@ -151,7 +160,11 @@ export class TaskEngine {
    * Read, advance what is due, apply `change`, compare-and-set; on a conflict start over from a
    * fresh read, so every decision is made on the latest state.
    */
-  private async mutate(owner: string, taskId: string, change: (task: TaskRecord, now: number) => TaskRecord | undefined): Promise<TaskRecord> {
+  private async mutate(
+    owner: string,
+    taskId: string,
+    change: (task: TaskRecord, now: number) => TaskRecord | undefined,
+  ): Promise<TaskRecord> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const stored = await this.store.get(taskId);
       // Another caller's task is reported exactly like a missing one: ids must not leak.
@@ -174,7 +187,10 @@ export class TaskEngine {
     for (let steps = 0; steps < 16; steps += 1) {
       if (current.status !== 'working' || current.readyAt === undefined || current.readyAt > now) break;
       const program = this.programs.get(current.tool);
-      const step: TaskStep = program?.finish?.(current) ?? { status: 'failed', error: { code: -32603, message: `${current.tool} has no way to finish` } };
+      const step: TaskStep = program?.finish?.(current) ?? {
+        status: 'failed',
+        error: { code: -32603, message: `${current.tool} has no way to finish` },
+      };
       // The work finished at readyAt, whenever it is observed (the virtual clock of advance-on-access).
       current = applyStep(current, step, Math.max(current.readyAt, Date.parse(current.lastUpdatedAt)));
     }
@@ -185,7 +201,12 @@ export class TaskEngine {
 /** The record after `step`, with only the fields that belong to the new status. */
 function applyStep(task: TaskRecord, step: TaskStep, at: number): TaskRecord {
   const { readyAt: _r, inputRequests: _i, result: _res, error: _e, statusMessage: _m, ...rest } = task;
-  const base = { ...rest, status: step.status, lastUpdatedAt: new Date(at).toISOString(), ...(step.statusMessage === undefined ? {} : { statusMessage: step.statusMessage }) };
+  const base = {
+    ...rest,
+    status: step.status,
+    lastUpdatedAt: new Date(at).toISOString(),
+    ...(step.statusMessage === undefined ? {} : { statusMessage: step.statusMessage }),
+  };
   switch (step.status) {
     case 'working':
       return { ...base, readyAt: at + Math.max(0, step.delayMs) };

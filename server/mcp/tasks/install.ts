@@ -1,4 +1,10 @@
-import { MissingRequiredClientCapabilityError, ProtocolError, ProtocolErrorCode, type McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  MissingRequiredClientCapabilityError,
+  ProtocolError,
+  ProtocolErrorCode,
+  type McpServer,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { beforeRequestHandler } from '../../sdk-seams/request-handler-hook.ts';
 import { skipToolOutputValidation } from '../../sdk-seams/tool-output-validation.ts';
@@ -8,7 +14,6 @@ import { declaresTasks } from './opt-in.ts';
 import { ownerOf } from './owner.ts';
 import type { TasksRuntime } from './runtime.ts';
 import { toDetailedTask, type JsonObject, type TaskRecord } from './types.ts';
-
 
 const TaskParams = z.object({ taskId: z.string() });
 
@@ -29,15 +34,23 @@ export function installTasksExtension(server: McpServer, runtime: TasksRuntime):
   gateRequiredTools(server, runtime);
   skipOutputValidationOfTaskHandles(server);
 
-  const run = async (ctx: ServerContext, method: string, action: (owner: string) => Promise<TaskRecord>): Promise<TaskRecord> => {
+  const run = async (
+    ctx: ServerContext,
+    method: string,
+    action: (owner: string) => Promise<TaskRecord>,
+  ): Promise<TaskRecord> => {
     // The capability gate comes before any lookup, so a client without the extension learns
     // nothing about which ids exist.
     if (!declaresTasks(ctx)) throw missingExtension(method);
     try {
       return await action(ownerOf(ctx));
     } catch (error) {
-      if (error instanceof TaskNotFoundError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
-      throw new ProtocolError(ProtocolErrorCode.InternalError, `${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof TaskNotFoundError)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
+      throw new ProtocolError(
+        ProtocolErrorCode.InternalError,
+        `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
   // 3-argument form: tasks/get and tasks/cancel are 2025 spec methods the 2026 codec does not
@@ -48,7 +61,9 @@ export function installTasksExtension(server: McpServer, runtime: TasksRuntime):
   // The SDK lifts `inputResponses` out of the params into ctx.mcpReq.inputResponses. The answers
   // are stored before the acknowledgement returns, so the next tasks/get sees them wherever it lands.
   server.server.setRequestHandler('tasks/update', { params: TaskParams }, async ({ taskId }, ctx) => {
-    await run(ctx, 'tasks/update', (owner) => runtime.engine.provideInput(owner, taskId, ctx.mcpReq.inputResponses ?? {}));
+    await run(ctx, 'tasks/update', (owner) =>
+      runtime.engine.provideInput(owner, taskId, ctx.mcpReq.inputResponses ?? {}),
+    );
     return acknowledgement();
   });
   server.server.setRequestHandler('tasks/cancel', { params: TaskParams }, async ({ taskId }, ctx) => {

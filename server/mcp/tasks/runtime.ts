@@ -19,7 +19,14 @@ export interface TasksRuntime {
   readonly tools: ReadonlyMap<string, TaskTool>;
 }
 
-export function createTasksRuntime(options: { store: TaskStore; tools: ReadonlyMap<string, TaskTool>; now?: Clock }): TasksRuntime {
+export function createTasksRuntime(options: {
+  store: TaskStore;
+  tools: ReadonlyMap<string, TaskTool>;
+  now?: Clock;
+}): TasksRuntime {
   const programs = new Map([...options.tools].map(([name, tool]) => [name, tool.program] as const));
-  return { engine: new TaskEngine({ store: options.store, programs, ...(options.now ? { now: options.now } : {}) }), tools: options.tools };
+  return {
+    engine: new TaskEngine({ store: options.store, programs, ...(options.now ? { now: options.now } : {}) }),
+    tools: options.tools,
+  };
 }

@@ -4,15 +4,19 @@ import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { declaresTasks, startTask, type JsonObject, type TaskTool, type TasksRuntime } from '../tasks/index.ts';
 import { structuredResult, toolError } from './structured-result.ts';
 
-const longTaskInput = withCachedJsonSchema(z.object({
-  steps: z.number().int().min(1).max(50).default(5).describe('Number of steps to run'),
-  stepMs: z.number().int().min(0).max(5_000).default(200).describe('Milliseconds each step takes'),
-}));
+const longTaskInput = withCachedJsonSchema(
+  z.object({
+    steps: z.number().int().min(1).max(50).default(5).describe('Number of steps to run'),
+    stepMs: z.number().int().min(0).max(5_000).default(200).describe('Milliseconds each step takes'),
+  }),
+);
 
-const longTaskOutput = withCachedJsonSchema(z.object({
-  stepsCompleted: z.number().int(),
-  elapsedMs: z.number().int(),
-}));
+const longTaskOutput = withCachedJsonSchema(
+  z.object({
+    stepsCompleted: z.number().int(),
+    elapsedMs: z.number().int(),
+  }),
+);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -55,7 +59,10 @@ export const LONG_TASK_AS_TASK: TaskTool = {
   program: {
     finish: (task) => {
       const steps = Number(task.args.steps);
-      return { status: 'completed', result: finished(steps, steps * Number(task.args.stepMs)) as unknown as JsonObject };
+      return {
+        status: 'completed',
+        result: finished(steps, steps * Number(task.args.stepMs)) as unknown as JsonObject,
+      };
     },
   },
 };
@@ -82,7 +89,8 @@ export function registerLongTask(server: McpServer, tasks?: TasksRuntime): void 
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ steps, stepMs }, ctx) => {
-      if (tasks && declaresTasks(ctx)) return startTask(ctx, tasks, 'long_task', { steps, stepMs }, { status: 'working', delayMs: steps * stepMs });
+      if (tasks && declaresTasks(ctx))
+        return startTask(ctx, tasks, 'long_task', { steps, stepMs }, { status: 'working', delayMs: steps * stepMs });
       const started = Date.now();
       for (let step = 1; step <= steps; step += 1) {
         try {

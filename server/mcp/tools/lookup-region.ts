@@ -4,20 +4,24 @@ import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { AWS_REGIONS, findRegion } from '../aws-regions.ts';
 import { structuredResult, toolError } from './structured-result.ts';
 
-const lookupRegionInput = withCachedJsonSchema(z.object({
-  code: z
-    .string()
-    .regex(/^[a-z]{2}-[a-z]+-\d$/i, 'must look like an AWS region code, e.g. eu-west-1')
-    .describe('AWS region code, e.g. eu-west-1'),
-}));
+const lookupRegionInput = withCachedJsonSchema(
+  z.object({
+    code: z
+      .string()
+      .regex(/^[a-z]{2}-[a-z]+-\d$/i, 'must look like an AWS region code, e.g. eu-west-1')
+      .describe('AWS region code, e.g. eu-west-1'),
+  }),
+);
 
-const lookupRegionOutput = withCachedJsonSchema(z.object({
-  code: z.string(),
-  name: z.string(),
-  geography: z.string(),
-  availabilityZones: z.number().int(),
-  launched: z.number().int(),
-}));
+const lookupRegionOutput = withCachedJsonSchema(
+  z.object({
+    code: z.string(),
+    name: z.string(),
+    geography: z.string(),
+    availabilityZones: z.number().int(),
+    launched: z.number().int(),
+  }),
+);
 
 export function registerLookupRegion(server: McpServer): void {
   server.registerTool(

@@ -5,7 +5,9 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
  * the same JSON as text for clients that predate structured output (spec 2025-06-18, "Structured
  * Content": servers SHOULD also return the serialized JSON in a TextContent block).
  */
-export function structuredResult<T extends Record<string, unknown>>(data: T): CallToolResult & { structuredContent: T } {
+export function structuredResult<T extends Record<string, unknown>>(
+  data: T,
+): CallToolResult & { structuredContent: T } {
   return {
     content: [{ type: 'text', text: JSON.stringify(data) }],
     structuredContent: data,

@@ -5,19 +5,23 @@ import { structuredResult } from './structured-result.ts';
 
 const MAX_TEXT_LENGTH = 200_000;
 
-const textStatsInput = withCachedJsonSchema(z.object({
-  text: z.string().min(1).max(MAX_TEXT_LENGTH).describe('The text to analyse (up to 200,000 characters)'),
-  top: z.number().int().min(1).max(50).default(5).describe('How many of the most frequent words to return'),
-}));
+const textStatsInput = withCachedJsonSchema(
+  z.object({
+    text: z.string().min(1).max(MAX_TEXT_LENGTH).describe('The text to analyse (up to 200,000 characters)'),
+    top: z.number().int().min(1).max(50).default(5).describe('How many of the most frequent words to return'),
+  }),
+);
 
-const textStatsOutput = withCachedJsonSchema(z.object({
-  characters: z.number().int(),
-  words: z.number().int(),
-  lines: z.number().int(),
-  sentences: z.number().int(),
-  averageWordLength: z.number(),
-  topWords: z.array(z.object({ word: z.string(), count: z.number().int() })),
-}));
+const textStatsOutput = withCachedJsonSchema(
+  z.object({
+    characters: z.number().int(),
+    words: z.number().int(),
+    lines: z.number().int(),
+    sentences: z.number().int(),
+    averageWordLength: z.number(),
+    topWords: z.array(z.object({ word: z.string(), count: z.number().int() })),
+  }),
+);
 
 export type TextStats = z.infer<typeof textStatsOutput>;
 

@@ -3,13 +3,15 @@ import * as z from 'zod';
 import { withCachedJsonSchema } from '../cached-json-schema.ts';
 import { structuredResult } from './structured-result.ts';
 
-const whoamiOutput = withCachedJsonSchema(z.object({
-  authenticated: z.boolean(),
-  principal: z.string().nullable(),
-  clientId: z.string().nullable(),
-  scopes: z.array(z.string()),
-  authMode: z.string().nullable(),
-}));
+const whoamiOutput = withCachedJsonSchema(
+  z.object({
+    authenticated: z.boolean(),
+    principal: z.string().nullable(),
+    clientId: z.string().nullable(),
+    scopes: z.array(z.string()),
+    authMode: z.string().nullable(),
+  }),
+);
 
 /** Shows the identity the API Gateway authorizer attached to this request (its policy context). */
 export function registerWhoami(server: McpServer): void {
@@ -17,7 +19,8 @@ export function registerWhoami(server: McpServer): void {
     'whoami',
     {
       title: 'Who am I',
-      description: 'Returns the principal, client id and scopes that the API Gateway authorizer established for this request.',
+      description:
+        'Returns the principal, client id and scopes that the API Gateway authorizer established for this request.',
       outputSchema: whoamiOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },

@@ -12,7 +12,11 @@ export interface BrowserRun {
 
 async function listToolsAndPing(endpoint: string, token: string): Promise<BrowserRun> {
   const client = new Client({ name: 'browser-cors-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(endpoint), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(endpoint), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  );
   const { tools } = await client.listTools();
   const ping = await client.callTool({ name: 'ping', arguments: {} });
   const protocolVersion = client.getNegotiatedProtocolVersion();
@@ -21,13 +25,19 @@ async function listToolsAndPing(endpoint: string, token: string): Promise<Browse
 }
 
 /** A request without a token: what the page's script can read of API Gateway's 401. */
-async function unauthorized(endpoint: string): Promise<{ status: number; wwwAuthenticate: string | null; body: unknown }> {
+async function unauthorized(
+  endpoint: string,
+): Promise<{ status: number; wwwAuthenticate: string | null; body: unknown }> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   });
-  return { status: response.status, wwwAuthenticate: response.headers.get('WWW-Authenticate'), body: await response.json() };
+  return {
+    status: response.status,
+    wwwAuthenticate: response.headers.get('WWW-Authenticate'),
+    body: await response.json(),
+  };
 }
 
 Object.assign(globalThis, { mcpBrowserClient: { listToolsAndPing, unauthorized } });

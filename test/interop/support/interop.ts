@@ -18,7 +18,12 @@ export function expectDefaultTools(names: readonly string[]): void {
 
 /** Checks the structured result of `ping` from any client. */
 export function expectPong(structured: unknown): void {
-  expect(structured).toMatchObject({ message: 'pong', functionName: expect.any(String), logStream: expect.any(String), requestNumber: expect.any(Number) });
+  expect(structured).toMatchObject({
+    message: 'pong',
+    functionName: expect.any(String),
+    logStream: expect.any(String),
+    requestNumber: expect.any(Number),
+  });
 }
 
 const require = createRequire(import.meta.url);

@@ -7,7 +7,11 @@ export interface ProcessResult {
 }
 
 /** Runs a command to completion (killed after `timeoutMs`), capturing its output. */
-export function runProcess(command: string, args: readonly string[], options: SpawnOptions & { timeoutMs: number }): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions & { timeoutMs: number },
+): Promise<ProcessResult> {
   const { timeoutMs, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });

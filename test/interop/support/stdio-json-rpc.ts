@@ -14,7 +14,10 @@ interface JsonRpcResponse {
  */
 export class StdioJsonRpc {
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly pending = new Map<number, { resolve: (response: JsonRpcResponse) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (response: JsonRpcResponse) => void; reject: (error: Error) => void }
+  >();
   private nextId = 1;
   private stderrText = '';
   private exited: string | undefined;
@@ -39,7 +42,8 @@ export class StdioJsonRpc {
     });
     this.child.once('exit', (code, signal) => {
       this.exited = `exited (code ${code}, signal ${signal})`;
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`${command} ${this.exited}; stderr:\n${this.stderrText}`));
+      for (const waiter of this.pending.values())
+        waiter.reject(new Error(`${command} ${this.exited}; stderr:\n${this.stderrText}`));
       this.pending.clear();
     });
   }

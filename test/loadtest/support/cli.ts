@@ -23,9 +23,17 @@ export function childEnv(env: Readonly<Record<string, string>> = {}): NodeJS.Pro
 }
 
 /** Resolves when the process exits; SIGKILLs it after `timeoutMs` (then `signal` is set). */
-export function runCli(file: string, args: readonly string[], options: { timeoutMs: number; env?: Readonly<Record<string, string>> }): Promise<CliResult> {
+export function runCli(
+  file: string,
+  args: readonly string[],
+  options: { timeoutMs: number; env?: Readonly<Record<string, string>> },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: repoRoot, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+      cwd: repoRoot,
+      env: childEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

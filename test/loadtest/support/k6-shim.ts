@@ -55,7 +55,11 @@ export interface K6Response {
 export interface K6Host {
   env: Record<string, string>;
   check(value: unknown, sets: Record<string, (v: unknown) => unknown>, tags?: Record<string, string>): boolean;
-  post(url: string, body: string, params?: { headers?: Record<string, string>; tags?: Record<string, string>; timeout?: string }): K6Response;
+  post(
+    url: string,
+    body: string,
+    params?: { headers?: Record<string, string>; tags?: Record<string, string>; timeout?: string },
+  ): K6Response;
   sleep(seconds: number): void;
   metric(name: string, type: string): void;
   add(name: string, value: number, tags?: Record<string, string>): void;
@@ -63,7 +67,10 @@ export interface K6Host {
 }
 
 export interface K6Module {
-  options: Record<string, unknown> & { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> };
+  options: Record<string, unknown> & {
+    scenarios: Record<string, Record<string, unknown>>;
+    thresholds: Record<string, string[]>;
+  };
   setup?: () => unknown;
   default: (data?: unknown) => void;
   handleSummary: (data: unknown) => Record<string, string>;
@@ -71,7 +78,15 @@ export interface K6Module {
 
 /** Bundles a k6 script with the shim and imports it; `host` stands in for the k6 runtime. */
 export async function loadK6Script(script: string, host: K6Host): Promise<K6Module> {
-  const result = await build({ entryPoints: [script], bundle: true, format: 'esm', platform: 'neutral', write: false, plugins: [k6ShimPlugin], logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [script],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+    plugins: [k6ShimPlugin],
+    logLevel: 'silent',
+  });
   const dir = await mkdtemp(path.join(tmpdir(), 'k6-shim-'));
   const file = path.join(dir, `${path.basename(script, '.js')}.mjs`);
   await writeFile(file, result.outputFiles[0]!.text);
@@ -103,7 +118,10 @@ parentPort.on('message', async ({ port, signal, url, init, timeoutMs }) => {
 });`;
 
 /** A synchronous HTTP POST, as k6's: blocks this thread until a worker thread has the answer. */
-export function createSyncPost(): { post: (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => K6Response; close: () => Promise<number> } {
+export function createSyncPost(): {
+  post: (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => K6Response;
+  close: () => Promise<number>;
+} {
   const worker = new Worker(FETCH_WORKER, { eval: true });
   return {
     post(url, body, headers, timeoutMs) {
@@ -111,10 +129,25 @@ export function createSyncPost(): { post: (url: string, body: string, headers: R
       const { port1, port2 } = new MessageChannel();
       worker.postMessage({ port: port2, signal, url, init: { method: 'POST', body, headers }, timeoutMs }, [port2]);
       Atomics.wait(signal, 0, 0, timeoutMs + 5000);
-      const reply = receiveMessageOnPort(port1)?.message as (Omit<K6Response, 'timings'> & { duration: number }) | undefined;
+      const reply = receiveMessageOnPort(port1)?.message as
+        | (Omit<K6Response, 'timings'> & { duration: number })
+        | undefined;
       port1.close();
-      if (!reply) return { status: 0, body: null, headers: {}, error: 'no reply from the fetch worker', timings: { duration: 0 } };
-      return { status: reply.status, body: reply.body, headers: reply.headers, error: reply.error, timings: { duration: reply.duration } };
+      if (!reply)
+        return {
+          status: 0,
+          body: null,
+          headers: {},
+          error: 'no reply from the fetch worker',
+          timings: { duration: 0 },
+        };
+      return {
+        status: reply.status,
+        body: reply.body,
+        headers: reply.headers,
+        error: reply.error,
+        timings: { duration: reply.duration },
+      };
     },
     close: () => worker.terminate(),
   };

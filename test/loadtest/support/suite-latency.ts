@@ -17,4 +17,7 @@
 export const SUITE_SMOKE_LATENCY_MS = 10_000;
 
 /** As environment overrides for runLoad / the k6 scripts. */
-export const SUITE_SMOKE_LATENCY_ENV = { P95_MS: String(SUITE_SMOKE_LATENCY_MS), P99_MS: String(SUITE_SMOKE_LATENCY_MS) } as const;
+export const SUITE_SMOKE_LATENCY_ENV = {
+  P95_MS: String(SUITE_SMOKE_LATENCY_MS),
+  P99_MS: String(SUITE_SMOKE_LATENCY_MS),
+} as const;

@@ -11,5 +11,9 @@ export { CRASH_TOKEN_PREFIX, HANG_TOKEN_PREFIX } from '../../fixtures/test-serve
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 
 export function startStackWithAuthorizerFaults(options: TestStackOptions): Promise<TestStack> {
-  return startTestStack({ ...options, build: { test: true }, authorizerEnvironment: { ...options.authorizerEnvironment, [FAULT_TOKENS_VARIABLE]: 'on' } });
+  return startTestStack({
+    ...options,
+    build: { test: true },
+    authorizerEnvironment: { ...options.authorizerEnvironment, [FAULT_TOKENS_VARIABLE]: 'on' },
+  });
 }

@@ -85,8 +85,19 @@ export function rawHttp(url: string, request: string | Buffer, timeoutMs = 10_00
 }
 
 /** A request head and body with `Connection: close`; header lines are inserted verbatim. */
-export function httpRequest(options: { method?: string; target: string; host?: string | null; headerLines: readonly string[]; body?: string | Buffer }): Buffer {
-  const body = options.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
+export function httpRequest(options: {
+  method?: string;
+  target: string;
+  host?: string | null;
+  headerLines: readonly string[];
+  body?: string | Buffer;
+}): Buffer {
+  const body =
+    options.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(options.body)
+        ? options.body
+        : Buffer.from(options.body, 'utf8');
   const lines = [
     `${options.method ?? 'POST'} ${options.target} HTTP/1.1`,
     ...(options.host === null ? [] : [`Host: ${options.host ?? '127.0.0.1'}`]),

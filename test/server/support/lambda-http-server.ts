@@ -3,7 +3,11 @@
  * stage and authorizer context (proxy-events.ts).
  */
 import type { AuthorizerContext } from '../../../server/gateway/proxy-event.ts';
-import { serveProxyHandler, type LambdaHttpServer, type ProxyHandler } from '../../../emulator/gateway/in-process-proxy-server.ts';
+import {
+  serveProxyHandler,
+  type LambdaHttpServer,
+  type ProxyHandler,
+} from '../../../emulator/gateway/in-process-proxy-server.ts';
 import { ACCOUNT_ID, API_ID, AUTHORIZER_CONTEXT, STAGE, lambdaContext } from './proxy-events.ts';
 
 export type { LambdaHttpServer, ProxyHandler };

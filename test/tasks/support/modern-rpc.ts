@@ -3,7 +3,11 @@
  * the per-request `_meta` envelope, and the `Mcp-Method` / `Mcp-Name` headers (tasks/* name the
  * task id). Works over any fetch: the embedded stack over HTTP, or the SDK handler in process.
  */
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/client';
 
 export const MODERN = '2026-07-28';
 export const TASKS_EXT = 'io.modelcontextprotocol/tasks';
@@ -62,8 +66,15 @@ export async function rpc(
     .split('\n')
     .filter((line) => line.startsWith('data:'))
     .at(-1);
-  const json = JSON.parse(dataLine ? dataLine.slice(5) : text) as { result?: Record<string, unknown>; error?: RpcAnswer['error'] };
-  return { status: response.status, ...(json.result ? { result: json.result } : {}), ...(json.error ? { error: json.error } : {}) };
+  const json = JSON.parse(dataLine ? dataLine.slice(5) : text) as {
+    result?: Record<string, unknown>;
+    error?: RpcAnswer['error'];
+  };
+  return {
+    status: response.status,
+    ...(json.result ? { result: json.result } : {}),
+    ...(json.error ? { error: json.error } : {}),
+  };
 }
 
 /** The result, or a thrown error naming the JSON-RPC error. */
@@ -73,7 +84,11 @@ export function resultOf(answer: RpcAnswer): Record<string, unknown> {
 }
 
 /** Polls tasks/get until the task is terminal (or `status`), as the suite does (every 100 ms). */
-export async function pollTask(get: () => Promise<RpcAnswer>, until: (status: string) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+export async function pollTask(
+  get: () => Promise<RpcAnswer>,
+  until: (status: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const task = resultOf(await get());
@@ -83,4 +98,5 @@ export async function pollTask(get: () => Promise<RpcAnswer>, until: (status: st
   }
 }
 
-export const isTerminal = (status: string): boolean => status === 'completed' || status === 'failed' || status === 'cancelled';
+export const isTerminal = (status: string): boolean =>
+  status === 'completed' || status === 'failed' || status === 'cancelled';

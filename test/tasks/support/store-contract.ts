@@ -41,7 +41,9 @@ export function describeTaskStoreContract(name: string, factory: StoreFactory): 
 
     it('returns a created task from the very next read, unchanged', async () => {
       const { store } = await open();
-      const task = sampleTask({ inputRequests: { confirm: { method: 'elicitation/create', params: { message: 'ok?' } } } });
+      const task = sampleTask({
+        inputRequests: { confirm: { method: 'elicitation/create', params: { message: 'ok?' } } },
+      });
       await store.create(task);
       expect(await store.get(task.taskId)).toEqual(task);
     });
@@ -76,7 +78,9 @@ export function describeTaskStoreContract(name: string, factory: StoreFactory): 
       const task = sampleTask();
       await store.create(task);
       const outcomes = await Promise.all(
-        Array.from({ length: 8 }, (_, writer) => store.update(task.taskId, 1, { ...task, statusMessage: `writer ${writer}`, version: 2 })),
+        Array.from({ length: 8 }, (_, writer) =>
+          store.update(task.taskId, 1, { ...task, statusMessage: `writer ${writer}`, version: 2 }),
+        ),
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       const winner = outcomes.indexOf(true);
