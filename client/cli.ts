@@ -7,7 +7,7 @@
  *
  * Exit codes: 0 ok, 1 check failures, 2 usage error, 3 cannot connect / wrong URL, 4 auth rejected.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 import { printCall, runCall } from './call.ts';
 import {
   DEFAULT_PROTOCOL,

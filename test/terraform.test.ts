@@ -557,7 +557,7 @@ describe('API Gateway', () => {
     const deployment = resource('aws_api_gateway_deployment', 'this');
     expect(deployment.stage_name).toBeUndefined();
     expect((deployment.lifecycle as Block[])[0]!.create_before_destroy).toBe(true);
-    const trigger = ((deployment.triggers as Record<string, string>) ?? {}).redeployment ?? '';
+    const trigger = (deployment.triggers as Record<string, string>)?.redeployment ?? '';
     expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[/);
     const definitionTypes = [
       'aws_api_gateway_resource',

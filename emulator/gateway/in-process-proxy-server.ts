@@ -97,10 +97,7 @@ export async function serveProxyHandler(
         return;
       }
       const headers = mapped.headers.filter(([name]) => !/^(content-length|transfer-encoding|connection)$/i.test(name));
-      res.writeHead(
-        mapped.statusCode,
-        headers.flatMap(([name, value]) => [name, value]),
-      );
+      res.writeHead(mapped.statusCode, headers.flat());
       res.end(mapped.body);
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(error));

@@ -4,7 +4,6 @@
  */
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthorizerHandler } from '../../server/authorizer/authorizer.ts';
 import { AuthorizerConfigError } from '../../server/authorizer/config.ts';
 import { JwksServer, WHOLE_API, captureOutput, lambdaContext, loadAuthorizerEntry, tokenEvent } from './helpers.ts';
 

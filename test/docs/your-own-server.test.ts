@@ -23,7 +23,7 @@ let stack: ChildProcess | undefined;
 let endpoint = '';
 
 function blocks(language: string): string[] {
-  return [...doc.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]!);
+  return [...doc.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]!);
 }
 
 function command(prefix: string): string {

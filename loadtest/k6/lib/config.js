@@ -81,7 +81,7 @@ export function resolvePlan(file, name, env) {
   const base = file.scenarios ? file.scenarios[name] : undefined;
   if (!base) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(file.scenarios || {}).join(', ')})`);
   const target = pick(env, 'MCP_TARGET') || defaults.target || 'embedded';
-  const override = (base.targets && base.targets[target]) || {};
+  const override = base.targets?.[target] || {};
   const scenario = Object.assign({}, base, override);
   const era = normalizeEra(pick(env, 'ERA') || defaults.era);
   // The long_task call: scenario (or per-target) setting, else the default; env overrides each part.

@@ -202,7 +202,7 @@ export function findResponse(contentType, body, id) {
       else candidates.push(parsed);
     }
   } catch (error) {
-    return { error: `unparseable ${type || 'body'}: ${String(error && error.message ? error.message : error)}` };
+    return { error: `unparseable ${type || 'body'}: ${String(error?.message ? error.message : error)}` };
   }
   for (const message of candidates) {
     if (message && typeof message === 'object' && message.id === id && ('result' in message || 'error' in message))
@@ -285,7 +285,7 @@ export function createSession(options) {
   const text = options.text;
   let index = 0;
   let nextId = 1;
-  let negotiated = undefined;
+  let negotiated;
   let stopped = false;
 
   function headersFor(method, toolName, protocolVersion) {

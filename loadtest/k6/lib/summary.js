@@ -13,7 +13,7 @@ export const SUMMARY_SCHEMA = 'stateless-mcp-on-lambda/loadtest-summary@1';
 
 function round(value, digits) {
   if (typeof value !== 'number' || !isFinite(value)) return null;
-  const f = Math.pow(10, digits === undefined ? 2 : digits);
+  const f = 10 ** (digits === undefined ? 2 : digits);
   return Math.round(value * f) / f;
 }
 
@@ -68,16 +68,15 @@ export function fileStamp(date) {
  */
 export function summarize(data, plan, meta) {
   const metrics = data.metrics || {};
-  const value = (name, field) => (metrics[name] && metrics[name].values ? metrics[name].values[field] : undefined);
-  const end = meta && meta.end ? new Date(meta.end) : new Date();
-  const setupStart = data.setup_data && data.setup_data.start;
+  const value = (name, field) => (metrics[name]?.values ? metrics[name].values[field] : undefined);
+  const end = meta?.end ? new Date(meta.end) : new Date();
+  const setupStart = data.setup_data?.start;
   const durationMs = data.state && typeof data.state.testRunDurationMs === 'number' ? data.state.testRunDurationMs : 0;
-  const start =
-    meta && meta.start
-      ? new Date(meta.start)
-      : setupStart
-        ? new Date(setupStart)
-        : new Date(end.getTime() - durationMs);
+  const start = meta?.start
+    ? new Date(meta.start)
+    : setupStart
+      ? new Date(setupStart)
+      : new Date(end.getTime() - durationMs);
 
   const byStatus = {};
   for (const status of KNOWN_STATUSES) {
@@ -122,7 +121,7 @@ export function summarize(data, plan, meta) {
 
   const summary = {
     schema: SUMMARY_SCHEMA,
-    tool: (meta && meta.tool) || 'k6',
+    tool: meta?.tool || 'k6',
     scenario: plan.scenario,
     description: plan.description,
     era: plan.era,
@@ -148,7 +147,7 @@ export function summarize(data, plan, meta) {
       count: value('iterations', 'count') || 0,
       rate: round(value('iterations', 'rate') || 0, 3),
       dropped: value('dropped_iterations', 'count') || 0,
-      durationMs: latencyStats(metrics.iteration_duration && metrics.iteration_duration.values),
+      durationMs: latencyStats(metrics.iteration_duration?.values),
     },
     vusMax: value('vus_max', 'max') || value('vus_max', 'value') || null,
     http: {
@@ -159,7 +158,7 @@ export function summarize(data, plan, meta) {
       byStatus,
     },
     latencyMs: {
-      overall: latencyStats(metrics.http_req_duration && metrics.http_req_duration.values),
+      overall: latencyStats(metrics.http_req_duration?.values),
       byMethod,
       byTool,
       byEra,
