@@ -70,7 +70,8 @@ async function startStackProcess(root: string, extraVars: string[] = []): Promis
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const deadline = Date.now() + 120_000;
-  while (!/Token\s+\S+/.test(text)) {
+  // Older checkouts print the token; current ones say it is in .local/dev-token.
+  while (!/MCP endpoint\s+\S+/.test(text) || !/Stop\s/.test(text)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the stack did not start:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -79,7 +80,7 @@ async function startStackProcess(root: string, extraVars: string[] = []): Promis
     child,
     endpoint,
     origin: new URL(endpoint).origin,
-    token: /Token\s+(\S+)/.exec(text)![1]!,
+    token: /Token\s+(\S+)/.exec(text)?.[1] ?? readFileSync(path.join(root, '.local', 'dev-token'), 'utf8').trim(),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
