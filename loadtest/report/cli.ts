@@ -80,19 +80,34 @@ const opts = program.opts<{
   concurrencyLimit?: number;
 }>();
 
-/** The limit Terraform sets (mcp_reserved_concurrency), resolved as `terraform plan` would; none if unreadable. */
-async function terraformConcurrencyLimit(): Promise<number | undefined> {
-  try {
-    const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
-    const { repoRoot } = await import('../../shared/lambda-artifacts.ts');
-    const value = (
-      await readTerraformVariables(path.join(repoRoot, 'terraform'), { declarationFiles: ['variables.tf'] })
-    ).mcp_reserved_concurrency;
-    return typeof value === 'number' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/**
+ * terraform/variables.tf resolved as `terraform plan` would (tfvars, TF_VAR_*), read once, and only
+ * when an option leaves something to take from it: the chart's concurrency limit and the cost's
+ * architecture. Started now, so that parsing overlaps the reading of the logs.
+ */
+const terraformVariables =
+  opts.concurrencyLimit !== undefined && opts.architecture !== undefined
+    ? undefined
+    : (async () => {
+        const { readTerraformVariables } = await import('../../emulator/config/terraform-variables.ts');
+        const { repoRoot } = await import('../../shared/lambda-artifacts.ts');
+        return readTerraformVariables(path.join(repoRoot, 'terraform'), { declarationFiles: ['variables.tf'] });
+      })();
+/** mcp_reserved_concurrency; none if unreadable (the chart then draws no limit). */
+const concurrencyLimit = terraformVariables?.then(
+  (vars) => (typeof vars.mcp_reserved_concurrency === 'number' ? vars.mcp_reserved_concurrency : undefined),
+  () => undefined,
+);
+/** lambda_architecture; an unreadable or unknown one fails the report, as the cost cannot be priced. */
+const architecture = terraformVariables?.then((vars) => {
+  if (!isArchitecture(vars.lambda_architecture))
+    throw new Error(
+      `lambda_architecture in terraform/ is ${JSON.stringify(vars.lambda_architecture)}, not x86_64 or arm64`,
+    );
+  return vars.lambda_architecture;
+});
+// Awaited by the report only after the logs are read: never an unhandled rejection meanwhile.
+architecture?.catch(() => undefined);
 
 try {
   const result = await runReport({
@@ -108,9 +123,8 @@ try {
     settleSeconds: opts.settle,
     filterPattern: opts.filterPattern,
     html: opts.html,
-    architecture: opts.architecture,
-    // Read from terraform/ while the logs are read (parsing the .tf files takes a moment).
-    concurrencyLimit: opts.concurrencyLimit ?? terraformConcurrencyLimit(),
+    architecture: opts.architecture ?? architecture,
+    concurrencyLimit: opts.concurrencyLimit ?? concurrencyLimit,
     progress: (line) => console.error(line),
   });
   process.stdout.write(result.table);

@@ -38,8 +38,11 @@ export interface ReportOptions {
   readonly html?: boolean | undefined;
   readonly progress?: ((line: string) => void) | undefined;
   readonly client?: Pick<CloudWatchLogsClient, 'send'> | undefined;
-  /** The function's architecture, for the cost; default: `lambda_architecture` of terraform/. */
-  readonly architecture?: Architecture | undefined;
+  /**
+   * The function's architecture, for the cost; default: `lambda_architecture` of terraform/. A
+   * promise is awaited after the logs are read, as `concurrencyLimit` is.
+   */
+  readonly architecture?: Architecture | Promise<Architecture> | undefined;
   /**
    * The function's concurrency limit, drawn on the chart; undefined or < 0: none (unreserved). A
    * promise is awaited after the logs are read, so a slow lookup overlaps the reading.
@@ -183,7 +186,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   };
   const filterPattern = options.filterPattern ?? PLATFORM_FILTER_PATTERN;
   const cost = computeRunCost({
-    architecture: options.architecture ?? (await terraformArchitecture()),
+    architecture: await (options.architecture ?? terraformArchitecture()),
     invocations: report.invocations,
     billedGbSeconds: report.billedGbSeconds,
     apiRequests: summary ? summary.http.requests : report.invocations,
