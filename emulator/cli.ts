@@ -160,12 +160,13 @@ async function main(): Promise<void> {
   );
   // Ctrl+C or `kill`: stop accepting, let requests in flight finish (bounded), then stop every
   // process of the stack. A second signal stops at once.
-  // Ctrl+C reaches npm, tsx and this process at once, and each launcher relays it: copies that
-  // arrive within a second are one signal.
+  // Ctrl+C reaches npm, tsx and this process at once, and each launcher relays it, late when the
+  // machine is busy: copies that arrive within three seconds are one signal.
+  const RELAYED_SIGNAL_WINDOW_MS = 3000;
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
-      if (performance.now() - stoppingSince < 1000) return;
+      if (performance.now() - stoppingSince < RELAYED_SIGNAL_WINDOW_MS) return;
       console.log(`${signal} again: stopping now`);
       void stack!.stop().then(() => process.exit(130));
       return;

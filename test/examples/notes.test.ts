@@ -49,6 +49,11 @@ function startNotesStack(env: NodeJS.ProcessEnv): Promise<string> {
       `mcp_environment={"NOTES_TABLE":"${TABLE}"}`,
       '--var',
       `static_tokens=["${token}"]`,
+      // The load test below sends back to back (no pause): the stage's 100 req/s must not answer 429.
+      '--var',
+      'throttling_rate_limit=10000',
+      '--var',
+      'throttling_burst_limit=10000',
     ],
     { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
