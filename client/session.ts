@@ -59,10 +59,11 @@ export interface PromptResult {
   readonly messages: ReadonlyArray<{ readonly role: string; readonly content: unknown }>;
 }
 
+/** As the SDKs parse a progress notification: an absent field may be present as `undefined`. */
 export interface ProgressUpdate {
   readonly progress: number;
-  readonly total?: number;
-  readonly message?: string;
+  readonly total?: number | undefined;
+  readonly message?: string | undefined;
 }
 
 export interface CallOptions {

@@ -157,7 +157,7 @@ async function main(): Promise<number> {
       signal: controller.signal,
       // loadtest/results of this repository, wherever we run from, unless RESULTS_DIR says otherwise.
       cwd: env.RESULTS_DIR ? process.cwd() : path.dirname(LOADTEST_DIR),
-      onProgress: opts.quiet ? undefined : (p) => console.error(formatProgress(p)),
+      ...(opts.quiet ? {} : { onProgress: (p: Progress) => console.error(formatProgress(p)) }),
       onCheckFailure: (check, reason) => console.error(`check failed: ${check}: ${reason}`),
     });
     process.stdout.write(result.text);

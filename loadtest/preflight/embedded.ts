@@ -15,7 +15,10 @@ export async function readEmbeddedLimits(
   options: { terraformDir?: string; varFiles?: readonly string[]; overrides?: TerraformVariables } = {},
 ): Promise<Limits> {
   const dir = options.terraformDir ?? TERRAFORM_DIR;
-  const vars = await readTerraformVariables(dir, { varFiles: options.varFiles, overrides: options.overrides });
+  const vars = await readTerraformVariables(dir, {
+    ...(options.varFiles ? { varFiles: options.varFiles } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
   // Bundle paths and the task directory only matter to a running stack.
   const config = stackConfigFromTerraform(vars, {
     mcpBundlePath: '',

@@ -272,7 +272,7 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
     expect(plan.longTask).toBeNull();
     const recorder = new MetricsRecorder();
     const sync = createSyncPost();
-    const sent: Array<{ name?: string; arguments?: unknown }> = [];
+    const sent: Array<{ name: string | undefined; arguments: unknown }> = [];
     let iteration = 0;
     const host: K6Host = {
       env,

@@ -13,10 +13,11 @@ import { LAMBDA_ENV, loadMcpHandler } from './support/load-handler.ts';
 import type { ProxyEvent } from '../../server/gateway/proxy-event.ts';
 import { AUTHORIZER_CONTEXT } from './support/proxy-events.ts';
 
+/** As the SDKs parse a notification (zod): an absent optional field may be present as `undefined`. */
 interface Progress {
   readonly progress: number;
-  readonly total?: number;
-  readonly message?: string;
+  readonly total?: number | undefined;
+  readonly message?: string | undefined;
 }
 
 interface ToolResult {
@@ -37,10 +38,12 @@ interface McpSession {
   readonly serverName: () => string | undefined;
   listTools(): Promise<{ tools: Array<{ name: string; inputSchema: unknown; outputSchema?: unknown }> }>;
   callTool(name: string, args: Record<string, unknown>, onprogress?: (progress: Progress) => void): Promise<ToolResult>;
-  listResources(): Promise<{ resources: Array<{ uri: string; name: string; title?: string }> }>;
+  listResources(): Promise<{ resources: Array<{ uri: string; name: string; title?: string | undefined }> }>;
   readResource(uri: string): Promise<{ contents: TextContents[] }>;
   listResourceTemplates(): Promise<{ resourceTemplates: Array<{ uriTemplate: string; name: string }> }>;
-  listPrompts(): Promise<{ prompts: Array<{ name: string; arguments?: Array<{ name: string; required?: boolean }> }> }>;
+  listPrompts(): Promise<{
+    prompts: Array<{ name: string; arguments?: Array<{ name: string; required?: boolean | undefined }> | undefined }>;
+  }>;
   getPrompt(
     name: string,
     args: Record<string, string>,
