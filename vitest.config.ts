@@ -12,6 +12,7 @@ const UNIT = [
   'test/client/units.test.ts',
   'test/emulator/event-builder.test.ts',
   'test/emulator/stage-throttle.test.ts',
+  'test/emulator/terraform-functions.test.ts',
   'test/emulator/terraform-gateway-responses.test.ts',
   'test/gateway/**/*.test.ts',
   'test/loadtest/report.test.ts',

@@ -8,7 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseReportLine } from '../shared/lambda-log-lines.ts';
-import { stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
+import { readStackConfig } from '../emulator/config/stack-config.ts';
 import { readTerraformVariables } from '../emulator/config/terraform-variables.ts';
 import { resolveNodeRuntime } from '../emulator/lambda/node-runtime.ts';
 import { startStack } from '../emulator/stack.ts';
@@ -78,7 +78,7 @@ async function coldStartSection(): Promise<void> {
   console.log(
     `\n6. Cold start: spawn of a fresh process → first tools/list answered (median [min–max] of ${opts.coldStarts}, Lambda's node flags for ${memorySizeMb} MB)`,
   );
-  const config = stackConfigFromTerraform(terraformVariables, {
+  const config = await readStackConfig(path.join(repoRoot, 'terraform'), terraformVariables, {
     mcpBundlePath: mcpBundle,
     authorizerBundlePath: distPaths('authorizer').bundle,
     fallbackTokens: ['bench-token'],

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distPaths, EMULATOR_RUNTIME, repoRoot } from '../shared/lambda-artifacts.ts';
-import { stackConfigFromTerraform, type StackConfig } from './config/stack-config.ts';
+import { readStackConfig, type StackConfig } from './config/stack-config.ts';
 import { readTerraformVariables, type TerraformVariables } from './config/terraform-variables.ts';
 import { gatewayResponse } from './gateway/gateway-responses.ts';
 import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
@@ -151,7 +151,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   };
   let baseConfig: StackConfig;
   try {
-    baseConfig = stackConfigFromTerraform(variables, {
+    baseConfig = await readStackConfig(terraformDir, variables, {
       mcpBundlePath: distPaths('mcp-server', options.distDir).bundle,
       authorizerBundlePath: distPaths('authorizer', options.distDir).bundle,
       fallbackTokens: options.fallbackTokens ?? [],
@@ -175,7 +175,17 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     integrationTimeoutMs: options.integrationTimeoutMs ?? baseConfig.integrationTimeoutMs,
   };
 
-  const runtime: NodeRuntime = resolveNodeRuntime(String(variables.lambda_runtime));
+  // Each function runs on the Node.js major of its own `runtime` (terraform/lambda.tf).
+  const runtime: NodeRuntime = resolveNodeRuntime(config.mcp.runtime);
+  const authorizerRuntime: NodeRuntime =
+    config.authorizerFunction.runtime === config.mcp.runtime
+      ? runtime
+      : resolveNodeRuntime(config.authorizerFunction.runtime);
+  const onRuntime = (node: NodeRuntime) => ({
+    nodePath: node.nodePath,
+    nodeVersion: node.nodeVersion,
+    lambdaRuntime: node.lambdaRuntime,
+  });
   const logs = new LogStore({
     ...(options.logDir ? { mirrorDir: options.logDir } : {}),
     ...(options.maxLogEventsPerGroup ? { maxEventsPerGroup: options.maxLogEventsPerGroup } : {}),
@@ -188,14 +198,15 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     accountId: config.accountId,
     logs,
     runtimePath: EMULATOR_RUNTIME.bundle,
-    nodePath: runtime.nodePath,
-    nodeVersion: runtime.nodeVersion,
-    lambdaRuntime: runtime.lambdaRuntime,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     ...(retention === undefined ? {} : { logRetentionDays: retention }),
   };
-  const mcp = new FunctionPool({ ...poolOptions, fn: config.mcp });
-  const authorizerFunction = new FunctionPool({ ...poolOptions, fn: config.authorizerFunction });
+  const mcp = new FunctionPool({ ...poolOptions, ...onRuntime(runtime), fn: config.mcp });
+  const authorizerFunction = new FunctionPool({
+    ...poolOptions,
+    ...onRuntime(authorizerRuntime),
+    fn: config.authorizerFunction,
+  });
   const authorizer = new LambdaAuthorizer(config.authorizer, (event) => authorizerFunction.invoke(event));
   const logsApi = createLogsApi(logs, config.region, config.accountId);
   // terraform/gateway_responses.tf itself: 401 and 403 point clients at the RFC 9728 metadata.

@@ -195,9 +195,9 @@ fi
 
 # b. The functions: accepted, then Failed without Docker.
 log "b. Lambda functions (CreateFunction; no Docker to start them in)"
-apply phase-b -target=aws_lambda_function.mcp -target=aws_lambda_function.authorizer || true
+apply phase-b -target='aws_lambda_function.this["mcp"]' -target='aws_lambda_function.this["authorizer"]' || true
 for fn in mcp authorizer; do
-  address="aws_lambda_function.$fn"
+  address="aws_lambda_function.this[\"$fn\"]"
   if ! in_state "$address"; then
     errors_of phase-b >&2
     record REFUSED "$address: $(errors_of phase-b | head -1)"

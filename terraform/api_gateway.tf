@@ -63,8 +63,8 @@ locals {
   # answer a buffered invocation.
   mcp_integration_uri = (
     var.streaming_enabled
-    ? "arn:${data.aws_partition.current.partition}:apigateway:${var.region}:lambda:path/2021-11-15/functions/${aws_lambda_function.mcp.arn}/response-streaming-invocations"
-    : aws_lambda_function.mcp.invoke_arn
+    ? "arn:${data.aws_partition.current.partition}:apigateway:${var.region}:lambda:path/2021-11-15/functions/${aws_lambda_function.this["mcp"].arn}/response-streaming-invocations"
+    : aws_lambda_function.this["mcp"].invoke_arn
   )
   mcp_response_transfer_mode = var.streaming_enabled ? "STREAM" : "BUFFERED"
   # 29 s is API Gateway's default (and, without a quota increase, maximum) for
@@ -99,7 +99,7 @@ resource "aws_api_gateway_authorizer" "this" {
   name            = "${var.name}-authorizer"
   rest_api_id     = aws_api_gateway_rest_api.this.id
   type            = var.authorizer_type
-  authorizer_uri  = aws_lambda_function.authorizer.invoke_arn
+  authorizer_uri  = aws_lambda_function.this["authorizer"].invoke_arn
   identity_source = var.authorizer_identity_source
   # Checked by API Gateway before invoking a TOKEN authorizer: a mismatch is a
   # 401 without an invocation. REQUEST authorizers do not support it.

@@ -15,12 +15,12 @@ output "stage_name" {
 
 output "mcp_function_name" {
   description = "Name of the MCP server Lambda function."
-  value       = aws_lambda_function.mcp.function_name
+  value       = aws_lambda_function.this["mcp"].function_name
 }
 
 output "authorizer_function_name" {
   description = "Name of the authorizer Lambda function."
-  value       = aws_lambda_function.authorizer.function_name
+  value       = aws_lambda_function.this["authorizer"].function_name
 }
 
 output "mcp_log_group_name" {

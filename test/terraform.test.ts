@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HARNESS_MCP_VARIABLES, stackConfigFromTerraform } from '../emulator/config/stack-config.ts';
+import { readStackConfig } from '../emulator/config/stack-config.ts';
 import { readTerraformVariables } from '../emulator/config/terraform-variables.ts';
 import { SUPPORTED_ALGORITHMS } from '../server/authorizer/algorithms.ts';
 import { IDENTITY_VALIDATION_EXPRESSION } from '../server/authorizer/bearer.ts';
@@ -27,6 +27,7 @@ type Hcl = {
   variable?: Record<string, Block[]>;
   output?: Record<string, Block[]>;
   locals?: Block[];
+  moved?: Block[];
   resource?: Record<string, Record<string, Block[]>>;
   data?: Record<string, Record<string, Block[]>>;
 };
@@ -59,12 +60,19 @@ function locals(): Record<string, unknown> {
   return Object.assign({}, ...Object.values(parsed).flatMap((hcl) => hcl.locals ?? [])) as Record<string, unknown>;
 }
 
+/** The settings of one function in `local.lambda_functions` (lambda.tf), the map aws_lambda_function.this is over. */
+function functionOf(name: 'mcp' | 'authorizer'): Block {
+  const fn = (locals().lambda_functions as Record<string, Block> | undefined)?.[name];
+  if (!fn) throw new Error(`local.lambda_functions.${name} is not declared`);
+  return fn;
+}
+
 /**
  * A function's environment variables. The MCP function's are the harness's (a local), merged
  * over the server module's own `mcp_environment`, which the harness's win against.
  */
 function environmentOf(name: 'mcp' | 'authorizer'): Record<string, string> {
-  const variables = (resource('aws_lambda_function', name).environment as Block[])[0]!.variables;
+  const variables = functionOf(name).environment;
   if (name === 'authorizer') return variables as Record<string, string>;
   expect(variables).toBe('${merge(var.mcp_environment, local.mcp_harness_environment)}');
   return locals().mcp_harness_environment as Record<string, string>;
@@ -244,7 +252,7 @@ describe('variables: the contract shared with the embedded emulator', () => {
     const copy = path.join(mkdtempSync(path.join(tmpdir(), 'tfvars-')), 'example.tfvars');
     writeFileSync(copy, readFileSync(example, 'utf8'));
     const values = await readTerraformVariables(TF_DIR, { varFiles: [copy], env: {} });
-    const config = stackConfigFromTerraform(values, {
+    const config = await readStackConfig(TF_DIR, values, {
       mcpBundlePath: 'mcp.mjs',
       authorizerBundlePath: 'authorizer.mjs',
       fallbackTokens: ['fallback-token-for-the-test'],
@@ -257,130 +265,98 @@ describe('variables: the contract shared with the embedded emulator', () => {
 });
 
 describe('Lambda functions', () => {
-  it('deploys both bundles with index.handler, a content hash, and the shared runtime settings', () => {
-    for (const [name, zipVar] of [
-      ['mcp', 'mcp_zip_path'],
-      ['authorizer', 'authorizer_zip_path'],
-    ] as const) {
-      const fn = resource('aws_lambda_function', name);
-      expect(fn.handler).toBe('index.handler');
-      expect(fn.filename).toBe(`\${var.${zipVar}}`);
-      expect(fn.source_code_hash).toBe(`\${filebase64sha256(var.${zipVar})}`);
-      expect(fn.runtime).toBe('${var.lambda_runtime}');
-      expect(fn.architectures).toEqual(['${var.lambda_architecture}']);
-      // Log group (with retention) first, so Lambda never creates it without one.
-      expect(JSON.stringify(fn.depends_on)).toContain(`aws_cloudwatch_log_group.${name}`);
-    }
-    const mcp = resource('aws_lambda_function', 'mcp');
-    expect(mcp.memory_size).toBe('${var.mcp_memory_size}');
-    expect(mcp.timeout).toBe('${var.mcp_timeout_seconds}');
-    expect(mcp.reserved_concurrent_executions).toBe('${var.mcp_reserved_concurrency}');
-    const authorizer = resource('aws_lambda_function', 'authorizer');
-    expect(authorizer.memory_size).toBe('${var.authorizer_memory_size}');
-    expect(authorizer.timeout).toBe('${var.authorizer_timeout_seconds}');
-    expect(authorizer.reserved_concurrent_executions).toBe('${var.authorizer_reserved_concurrency}');
+  it('declares both functions once, over a map (as terraform-aws-modules/lambda), keeping the state of the two former resources', () => {
+    const fn = resource('aws_lambda_function', 'this');
+    expect(Object.keys(resources('aws_lambda_function'))).toEqual(['this']);
+    expect(fn.for_each).toBe('${local.lambda_functions}');
+    expect(Object.keys(locals().lambda_functions as Block).sort()).toEqual(['authorizer', 'mcp']);
+    expect(parsed['lambda.tf']!.moved).toEqual([
+      { from: '${aws_lambda_function.mcp}', to: '${aws_lambda_function.this["mcp"]}' },
+      { from: '${aws_lambda_function.authorizer}', to: '${aws_lambda_function.this["authorizer"]}' },
+    ]);
   });
 
-  it('names functions and log groups as the emulator does, and sets the same environment variables', async () => {
+  it('deploys both bundles with index.handler, a content hash, and the shared runtime settings', () => {
+    const fn = resource('aws_lambda_function', 'this');
+    expect(fn.handler).toBe('index.handler');
+    expect(fn.filename).toBe('${each.value.zip_path}');
+    expect(fn.source_code_hash).toBe('${filebase64sha256(each.value.zip_path)}');
+    expect(fn.runtime).toBe('${var.lambda_runtime}');
+    expect(fn.architectures).toEqual(['${var.lambda_architecture}']);
+    expect(fn.memory_size).toBe('${each.value.memory_size}');
+    expect(fn.timeout).toBe('${each.value.timeout}');
+    expect(fn.reserved_concurrent_executions).toBe('${each.value.reserved_concurrency}');
+    expect(fn.role).toBe('${each.value.role_arn}');
+    expect((fn.environment as Block[])[0]!.variables).toBe('${each.value.environment}');
+    // Log groups (with retention) first, so Lambda never creates one without it.
+    expect(JSON.stringify(fn.depends_on)).toContain('aws_cloudwatch_log_group.mcp');
+    expect(JSON.stringify(fn.depends_on)).toContain('aws_cloudwatch_log_group.authorizer');
+    for (const [name, prefix] of [
+      ['mcp', 'mcp'],
+      ['authorizer', 'authorizer'],
+    ] as const) {
+      expect(functionOf(name)).toMatchObject({
+        zip_path: `\${var.${prefix}_zip_path}`,
+        role_arn: `\${aws_iam_role.${prefix}.arn}`,
+        memory_size: `\${var.${prefix}_memory_size}`,
+        timeout: `\${var.${prefix}_timeout_seconds}`,
+        reserved_concurrency: `\${var.${prefix}_reserved_concurrency}`,
+      });
+    }
+  });
+
+  it('names the log groups after the functions', () => {
     const loc = locals();
     expect(loc.mcp_function_name).toBe('${var.name}-mcp-server');
     expect(loc.authorizer_function_name).toBe('${var.name}-authorizer');
+    expect(functionOf('mcp').function_name).toBe('${local.mcp_function_name}');
+    expect(functionOf('authorizer').function_name).toBe('${local.authorizer_function_name}');
     expect(resource('aws_cloudwatch_log_group', 'mcp').name).toBe('/aws/lambda/${local.mcp_function_name}');
     expect(resource('aws_cloudwatch_log_group', 'authorizer').name).toBe(
       '/aws/lambda/${local.authorizer_function_name}',
     );
+  });
 
-    const envOf = (name: 'mcp' | 'authorizer'): string[] => Object.keys(environmentOf(name)).sort();
-    const config = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), {
-      mcpBundlePath: 'mcp.mjs',
-      authorizerBundlePath: 'authorizer.mjs',
-      fallbackTokens: ['fallback-token-for-the-test'],
-      mcpEndpointUrl: 'http://127.0.0.1:3000/dev/mcp',
-      taskStoreDir: '/tmp/tasks',
-    });
-    // The one deliberate difference: the task table is a shared directory in the emulator.
-    const emulated = Object.keys(config.mcp.environment).map((name) =>
-      name === 'MCP_TASK_STORE_DIR' ? 'MCP_TASKS_TABLE' : name,
-    );
-    expect(envOf('mcp')).toEqual(emulated.sort());
-    expect(config.mcp.environment.MCP_TASK_STORE_DIR).toBe('/tmp/tasks');
-    // mcp_environment may not name the harness's variables: Terraform's validation and the emulator agree.
-    expect([...HARNESS_MCP_VARIABLES].sort()).toEqual(envOf('mcp'));
+  it("keeps mcp_environment off the harness's variables: its validation names every one", async () => {
+    const harness = Object.keys(environmentOf('mcp')).sort();
+    expect(harness).toEqual([
+      'AUTHORIZATION_SERVERS',
+      'LOG_LEVEL',
+      'MCP_CORS_ALLOWED_ORIGINS',
+      'MCP_TASKS_TABLE',
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'SCOPES_SUPPORTED',
+      'STAGE_NAME',
+      'STREAMING_ENABLED',
+    ]);
     const validation = JSON.stringify(variables().mcp_environment!.validation);
-    for (const name of envOf('mcp')) expect(validation).toContain(`\\"${name}\\"`);
-    const withModuleEnv = stackConfigFromTerraform(
-      await readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { NOTES_TABLE: 'notes' } } }),
-      {
-        mcpBundlePath: 'm',
-        authorizerBundlePath: 'a',
-        fallbackTokens: ['t-123456789'],
-        mcpEndpointUrl: 'http://x/dev/mcp',
-        taskStoreDir: '/tmp/t',
-      },
-    );
-    expect(withModuleEnv.mcp.environment.NOTES_TABLE).toBe('notes');
+    for (const name of harness) expect(validation).toContain(`\\"${name}\\"`);
     // Refused by the variable's own validation block, as `terraform plan` refuses it.
     await expect(
       readTerraformVariables(TF_DIR, { env: {}, overrides: { mcp_environment: { LOG_LEVEL: 'x' } } }),
     ).rejects.toThrow(/var\.mcp_environment.*LOG_LEVEL/);
-    expect(envOf('authorizer')).toEqual(Object.keys(config.authorizerFunction.environment).sort());
-    expect(envOf('authorizer')).toEqual([
-      'AUTH_MODE',
-      'JWT_ALLOWED_ALGORITHMS',
-      'JWT_AUDIENCE',
-      'JWT_AUDIENCE_CLAIM',
-      'JWT_ISSUER',
-      'JWT_JWKS_URL',
-      'JWT_REQUIRED_SCOPES',
-      'LOG_LEVEL',
-      'NODE_OPTIONS',
-      'POWERTOOLS_SERVICE_NAME',
-      'STATIC_TOKENS',
-    ]);
   });
 
-  it('lists the JWT issuer as the RFC 9728 authorization server when none is given, as the emulator does', async () => {
+  it('lists the JWT issuer as the RFC 9728 authorization server when none is given', () => {
     expect(locals().authorization_servers).toMatch(
       /length\(var\.authorization_servers\) > 0 \? var\.authorization_servers : \(var\.auth_mode == "jwt" && var\.jwt_issuer != "" \? \[var\.jwt_issuer\] : \[\]\)/,
     );
-    const environment = environmentOf('mcp');
-    expect(environment.AUTHORIZATION_SERVERS).toBe('${join(",", local.authorization_servers)}');
-    const settings = {
-      mcpBundlePath: 'm',
-      authorizerBundlePath: 'a',
-      fallbackTokens: ['t-123456789'],
-      mcpEndpointUrl: 'http://x/dev/mcp',
-      taskStoreDir: '/tmp/t',
-    };
-    const jwt = {
-      auth_mode: 'jwt',
-      jwt_issuer: 'https://issuer.example/',
-      jwt_jwks_url: 'https://issuer.example/jwks',
-    };
-    const derived = stackConfigFromTerraform(
-      await readTerraformVariables(TF_DIR, { env: {}, overrides: jwt }),
-      settings,
-    );
-    expect(derived.mcp.environment.AUTHORIZATION_SERVERS).toBe('https://issuer.example/');
-    const listed = stackConfigFromTerraform(
-      await readTerraformVariables(TF_DIR, {
-        env: {},
-        overrides: { ...jwt, authorization_servers: ['https://as.example/'] },
-      }),
-      settings,
-    );
-    expect(listed.mcp.environment.AUTHORIZATION_SERVERS).toBe('https://as.example/');
-    const staticMode = stackConfigFromTerraform(await readTerraformVariables(TF_DIR, { env: {} }), settings);
-    expect(staticMode.mcp.environment.AUTHORIZATION_SERVERS).toBe('');
+    expect(environmentOf('mcp').AUTHORIZATION_SERVERS).toBe('${join(",", local.authorization_servers)}');
   });
 
   it('passes the static tokens as a JSON array and defaults the JWT audience to the MCP endpoint', () => {
-    const environment = (resource('aws_lambda_function', 'authorizer').environment as Block[])[0]!.variables as Record<
-      string,
-      string
-    >;
+    const environment = environmentOf('authorizer');
     expect(environment.STATIC_TOKENS).toBe('${jsonencode(var.static_tokens)}');
     expect(environment.JWT_AUDIENCE).toMatch(/var\.jwt_audience.*local\.mcp_url/);
+  });
+
+  it('checks the auth mode settings on the authorizer only', () => {
+    const conditions = ((resource('aws_lambda_function', 'this').lifecycle as Block[])[0]!.precondition as Block[]).map(
+      (rule) => rule.condition,
+    );
+    expect(conditions).toHaveLength(2);
+    for (const condition of conditions) expect(condition).toMatch(/^\$\{each\.key != "authorizer" \|\| /);
   });
 
   it('lets only this REST API invoke the functions', () => {
@@ -445,7 +421,7 @@ describe('tasks table (tasks_enabled)', () => {
   it('tells the MCP function the table name (empty when tasks are off) and outputs it', () => {
     const environment = environmentOf('mcp');
     expect(environment.MCP_TASKS_TABLE).toBe('${var.tasks_enabled ? aws_dynamodb_table.tasks[0].name : ""}');
-    expect(JSON.stringify(resource('aws_lambda_function', 'mcp').depends_on)).toContain(
+    expect(JSON.stringify(resource('aws_lambda_function', 'this').depends_on)).toContain(
       'aws_iam_role_policy.mcp_tasks',
     );
     const output = parsed['outputs.tf']!.output!.tasks_table_name![0]!;
@@ -464,7 +440,7 @@ describe('API Gateway', () => {
     expect(authorizer.type).toBe('${var.authorizer_type}');
     expect(authorizer.identity_source).toBe('${var.authorizer_identity_source}');
     expect(authorizer.authorizer_result_ttl_in_seconds).toBe('${var.authorizer_result_ttl_seconds}');
-    expect(authorizer.authorizer_uri).toBe('${aws_lambda_function.authorizer.invoke_arn}');
+    expect(authorizer.authorizer_uri).toBe('${aws_lambda_function.this["authorizer"].invoke_arn}');
     expect(String(authorizer.identity_validation_expression)).toMatch(/var\.authorizer_type == "TOKEN"/);
   });
 
@@ -498,7 +474,7 @@ describe('API Gateway', () => {
     const loc = locals();
     expect(loc.mcp_response_transfer_mode).toBe('${var.streaming_enabled ? "STREAM" : "BUFFERED"}');
     expect(String(loc.mcp_integration_uri)).toMatch(
-      /var\.streaming_enabled[\s\S]*2021-11-15\/functions\/\$\{aws_lambda_function\.mcp\.arn\}\/response-streaming-invocations[\s\S]*aws_lambda_function\.mcp\.invoke_arn/,
+      /var\.streaming_enabled[\s\S]*2021-11-15\/functions\/\$\{aws_lambda_function\.this\["mcp"\]\.arn\}\/response-streaming-invocations[\s\S]*aws_lambda_function\.this\["mcp"\]\.invoke_arn/,
     );
   });
 

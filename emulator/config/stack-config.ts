@@ -2,6 +2,8 @@
  * The embedded stack's settings, derived from the Terraform variables (the single source of
  * truth) plus the few things only the emulator has (port, idle reaping, bundle locations).
  */
+import { Unknown } from './terraform-expressions.ts';
+import { readLambdaFunctions, type TerraformFunction } from './terraform-functions.ts';
 import type { TerraformValue, TerraformVariables } from './terraform-variables.ts';
 
 export type AuthorizerType = 'TOKEN' | 'REQUEST';
@@ -9,6 +11,10 @@ export type AuthorizerType = 'TOKEN' | 'REQUEST';
 export interface FunctionSettings {
   readonly functionName: string;
   readonly bundlePath: string;
+  /** `<file>.<export>` in the bundle's directory, as Lambda's `handler` setting. */
+  readonly handler: string;
+  /** The Lambda runtime identifier, e.g. `nodejs22.x`. */
+  readonly runtime: string;
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
   /** Concurrent execution environments allowed; reserved concurrency, or the account default. */
@@ -100,40 +106,6 @@ const str = (vars: TerraformVariables, name: string): string => read(vars, name,
 const num = (vars: TerraformVariables, name: string): number => read(vars, name, isNumber, 'a number');
 const strings = (vars: TerraformVariables, name: string): string[] =>
   read(vars, name, isStringList, 'a list of strings');
-const isStringMap = (v: TerraformValue | undefined): v is Record<string, string> =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Array.isArray(v) &&
-  Object.values(v).every((item) => typeof item === 'string');
-
-/** The variables terraform/lambda.tf sets itself; `mcp_environment` may not name them (its validation block). */
-export const HARNESS_MCP_VARIABLES = [
-  'STAGE_NAME',
-  'AUTHORIZATION_SERVERS',
-  'SCOPES_SUPPORTED',
-  'STREAMING_ENABLED',
-  'POWERTOOLS_SERVICE_NAME',
-  'NODE_OPTIONS',
-  'LOG_LEVEL',
-  'MCP_TASKS_TABLE',
-  'MCP_CORS_ALLOWED_ORIGINS',
-];
-
-/** A `map(string)` variable, checked as the validation block of `mcp_environment` checks it. */
-function stringMap(vars: TerraformVariables, name: string): Record<string, string> {
-  const value = vars[name] ?? {};
-  if (!isStringMap(value))
-    throw new ConfigError(`Terraform variable "${name}" must be a map of strings; got ${JSON.stringify(value)}`);
-  for (const key of Object.keys(value)) {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || key.startsWith('AWS_') || HARNESS_MCP_VARIABLES.includes(key)) {
-      throw new ConfigError(
-        `Terraform variable "${name}": "${key}" is not allowed (letters, digits, '_'; no AWS_ prefix; not one the harness sets)`,
-      );
-    }
-  }
-  return value;
-}
-
 /**
  * The identity sources of `authorizer_identity_source`. Request headers and query strings (single-
  * or multi-value) are emulated; stage variables and context values, which Terraform also accepts
@@ -154,22 +126,62 @@ function identitySourcesOf(identitySource: string): IdentitySource[] {
   });
 }
 
-/** As `local.authorization_servers` in terraform/main.tf: the listed ones, else the JWT issuer. */
-function authorizationServers(vars: TerraformVariables): string[] {
-  const listed = strings(vars, 'authorization_servers');
-  if (listed.length > 0) return listed;
-  const issuer = str(vars, 'jwt_issuer');
-  return str(vars, 'auth_mode') === 'jwt' && issuer !== '' ? [issuer] : [];
+/** Reserved concurrency as the function's limit; -1 (unreserved) means the account's. */
+function concurrencyLimitOf(fn: TerraformFunction): number {
+  return fn.reservedConcurrency < 0 ? ACCOUNT_CONCURRENCY_LIMIT : fn.reservedConcurrency;
 }
 
-/** Reserved concurrency as the function's limit; -1 (unreserved) or unset means the account's. */
-function concurrencyLimitOf(vars: TerraformVariables, name: string): number {
-  const reserved = typeof vars[name] === 'number' ? (vars[name] as number) : -1;
-  return reserved < 0 ? ACCOUNT_CONCURRENCY_LIMIT : reserved;
+/** The function the stack needs under `key` (its for_each key or label in terraform/lambda.tf). */
+function required(functions: ReadonlyMap<string, TerraformFunction>, key: string, dir: string): TerraformFunction {
+  const fn = functions.get(key);
+  if (!fn)
+    throw new ConfigError(
+      `${dir} declares no aws_lambda_function "${key}" (a for_each key or label); it declares: ${[...functions.keys()].join(', ') || 'none'}`,
+    );
+  return fn;
 }
 
-export function stackConfigFromTerraform(vars: TerraformVariables, emulator: EmulatorSettings): StackConfig {
-  const name = str(vars, 'name');
+/** An environment the stack can pass on: every value known before apply. */
+function knownEnvironment(fn: TerraformFunction): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fn.environment)) {
+    if (value instanceof Unknown)
+      throw new ConfigError(
+        `${fn.address}.environment.variables.${name}: ${value.reference} is known only after apply, and the embedded stack has no stand-in for it`,
+      );
+    out[name] = value;
+  }
+  return out;
+}
+
+function functionSettings(
+  fn: TerraformFunction,
+  bundlePath: string,
+  environment: Record<string, string>,
+): FunctionSettings {
+  return {
+    functionName: fn.functionName,
+    bundlePath,
+    handler: fn.handler,
+    runtime: fn.runtime,
+    memorySizeMb: fn.memorySizeMb,
+    timeoutSeconds: fn.timeoutSeconds,
+    concurrencyLimit: concurrencyLimitOf(fn),
+    environment,
+  };
+}
+
+/**
+ * The stack's configuration from the Terraform variables and the functions of `terraformDir`
+ * (terraform/lambda.tf: names, handler, runtime, memory, timeout, reserved concurrency,
+ * environment). Two values differ from a deployment on purpose: the static tokens (the CLI's
+ * fallback when `static_tokens` is empty) and the task table, which is a directory here.
+ */
+export async function readStackConfig(
+  terraformDir: string,
+  vars: TerraformVariables,
+  emulator: EmulatorSettings,
+): Promise<StackConfig> {
   const region = str(vars, 'region');
   const stageName = str(vars, 'stage_name');
   const authorizerType = str(vars, 'authorizer_type');
@@ -178,42 +190,32 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
   const configuredTokens = strings(vars, 'static_tokens');
   const staticTokens = configuredTokens.length > 0 ? configuredTokens : [...emulator.fallbackTokens];
   const validation = authorizerType === 'TOKEN' ? str(vars, 'authorizer_identity_validation_expression') : '';
-  const logLevel = typeof vars.log_level === 'string' ? vars.log_level : 'INFO';
 
   const streamingEnabled = vars.streaming_enabled === true;
   const tasksEnabled = vars.tasks_enabled === true;
   if (tasksEnabled && !emulator.taskStoreDir)
     throw new ConfigError('tasks_enabled needs a task store directory shared by the execution environments');
-  const mcpFunctionName = `${name}-mcp-server`;
-  const authorizerFunctionName = `${name}-authorizer`;
-  // The same variables terraform/lambda.tf sets, except that the task table (MCP_TASKS_TABLE)
-  // is a directory here (MCP_TASK_STORE_DIR); both are empty when tasks are off.
+  // The stage URL on AWS contains the API id; here it is the stack's own (local.mcp_url, the
+  // JWT audience when jwt_audience is empty).
+  const functions = await readLambdaFunctions(
+    terraformDir,
+    { ...vars, static_tokens: staticTokens },
+    { mcp_url: emulator.mcpEndpointUrl },
+  );
+  const mcp = required(functions, 'mcp', terraformDir);
+  const authorizerFunction = required(functions, 'authorizer', terraformDir);
+  // The task table (MCP_TASKS_TABLE, empty when tasks are off) is a directory every execution
+  // environment of the stack shares (MCP_TASK_STORE_DIR), as they would share the table.
+  const { MCP_TASKS_TABLE: taskTable, ...mcpDeclared } = mcp.environment;
+  if (taskTable !== undefined && taskTable !== '' && !(taskTable instanceof Unknown))
+    throw new ConfigError(`${mcp.address}: MCP_TASKS_TABLE must be the task table's name or empty`);
   const mcpEnvironment: Record<string, string> = {
-    // The server module's own variables (Terraform's mcp_environment); the harness's win, as merge() in lambda.tf.
-    ...stringMap(vars, 'mcp_environment'),
-    STAGE_NAME: stageName,
-    AUTHORIZATION_SERVERS: authorizationServers(vars).join(','),
-    SCOPES_SUPPORTED: strings(vars, 'scopes_supported').join(','),
-    STREAMING_ENABLED: String(streamingEnabled),
-    POWERTOOLS_SERVICE_NAME: mcpFunctionName,
-    NODE_OPTIONS: '--enable-source-maps',
-    LOG_LEVEL: logLevel,
-    MCP_TASK_STORE_DIR: tasksEnabled ? (emulator.taskStoreDir ?? '') : '',
-    MCP_CORS_ALLOWED_ORIGINS: (Array.isArray(vars.cors_allowed_origins) ? vars.cors_allowed_origins : []).join(','),
+    ...knownEnvironment({ ...mcp, environment: mcpDeclared }),
+    ...(taskTable === undefined ? {} : { MCP_TASK_STORE_DIR: tasksEnabled ? (emulator.taskStoreDir ?? '') : '' }),
     ...emulator.extraMcpEnvironment,
   };
   const authorizerEnvironment: Record<string, string> = {
-    AUTH_MODE: str(vars, 'auth_mode'),
-    STATIC_TOKENS: JSON.stringify(staticTokens),
-    JWT_ISSUER: str(vars, 'jwt_issuer'),
-    JWT_JWKS_URL: str(vars, 'jwt_jwks_url'),
-    JWT_AUDIENCE: str(vars, 'jwt_audience') || emulator.mcpEndpointUrl,
-    JWT_AUDIENCE_CLAIM: str(vars, 'jwt_audience_claim'),
-    JWT_REQUIRED_SCOPES: strings(vars, 'jwt_required_scopes').join(','),
-    JWT_ALLOWED_ALGORITHMS: strings(vars, 'jwt_allowed_algorithms').join(','),
-    POWERTOOLS_SERVICE_NAME: authorizerFunctionName,
-    NODE_OPTIONS: '--enable-source-maps',
-    LOG_LEVEL: logLevel,
+    ...knownEnvironment(authorizerFunction),
     ...emulator.extraAuthorizerEnvironment,
   };
 
@@ -223,22 +225,8 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     apiId: LOCAL_API_ID,
     stageName,
     staticTokens,
-    mcp: {
-      functionName: mcpFunctionName,
-      bundlePath: emulator.mcpBundlePath,
-      memorySizeMb: num(vars, 'mcp_memory_size'),
-      timeoutSeconds: num(vars, 'mcp_timeout_seconds'),
-      concurrencyLimit: concurrencyLimitOf(vars, 'mcp_reserved_concurrency'),
-      environment: mcpEnvironment,
-    },
-    authorizerFunction: {
-      functionName: authorizerFunctionName,
-      bundlePath: emulator.authorizerBundlePath,
-      memorySizeMb: num(vars, 'authorizer_memory_size'),
-      timeoutSeconds: num(vars, 'authorizer_timeout_seconds'),
-      concurrencyLimit: concurrencyLimitOf(vars, 'authorizer_reserved_concurrency'),
-      environment: authorizerEnvironment,
-    },
+    mcp: functionSettings(mcp, emulator.mcpBundlePath, mcpEnvironment),
+    authorizerFunction: functionSettings(authorizerFunction, emulator.authorizerBundlePath, authorizerEnvironment),
     authorizer: {
       type: authorizerType,
       identitySources: identitySourcesOf(str(vars, 'authorizer_identity_source')),
@@ -247,10 +235,7 @@ export function stackConfigFromTerraform(vars: TerraformVariables, emulator: Emu
     },
     throttling: { rateLimit: num(vars, 'throttling_rate_limit'), burstLimit: num(vars, 'throttling_burst_limit') },
     integrationTimeoutMs: streamingEnabled
-      ? Math.min(
-          STREAMING_INTEGRATION_TIMEOUT_MAX_MS,
-          Math.max(INTEGRATION_TIMEOUT_MS, num(vars, 'mcp_timeout_seconds') * 1000),
-        )
+      ? Math.min(STREAMING_INTEGRATION_TIMEOUT_MAX_MS, Math.max(INTEGRATION_TIMEOUT_MS, mcp.timeoutSeconds * 1000))
       : INTEGRATION_TIMEOUT_MS,
     streamingEnabled,
   };

@@ -7,7 +7,7 @@
  * against the variable's `validation` blocks; every problem is reported at once.
  */
 import { parse } from '@cdktf/hcl2json';
-import { evaluateCondition, UnsupportedExpressionError } from './hcl-expression.ts';
+import { evaluateCondition, UnsupportedTerraformError } from './terraform-expressions.ts';
 import { convertToType, describeType, parseTypeConstraint } from './terraform-types.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -113,7 +113,7 @@ function checkVariables(declared: ReadonlyMap<string, VariableBlock>, values: Te
         ok = evaluateCondition(rule.condition, converted);
       } catch (error) {
         const reason =
-          error instanceof UnsupportedExpressionError
+          error instanceof UnsupportedTerraformError
             ? `the embedded stack cannot evaluate its condition (${error.message})`
             : (error as Error).message;
         problems.push(`var.${name} = ${shown(converted[name]!, block)}: ${reason}`);

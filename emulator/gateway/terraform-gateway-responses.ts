@@ -8,9 +8,6 @@
  * Header values are API Gateway mapping expressions: a static value is quoted with single quotes
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
  */
-import { parse } from '@cdktf/hcl2json';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   UnsupportedTerraformError,
   forEachInstances,
@@ -18,6 +15,7 @@ import {
   stringMap,
   type Scope,
 } from '../config/terraform-expressions.ts';
+import { localsOf, readTerraformFiles } from '../config/terraform-files.ts';
 import type { TerraformVariables } from '../config/terraform-variables.ts';
 import type { GatewayResponseType } from './gateway-responses.ts';
 
@@ -59,19 +57,9 @@ export async function readGatewayResponses(
   locals: Readonly<Record<string, string>>,
   variables: TerraformVariables = {},
 ): Promise<GatewayResponseCustomisations> {
-  const files = (await readdir(terraformDir)).filter((name) => name.endsWith('.tf')).sort();
-  const parsed = await Promise.all(
-    files.map(async (name) => ({
-      name,
-      hcl: (await parse(name, await readFile(path.join(terraformDir, name), 'utf8'))) as Record<string, unknown>,
-    })),
-  );
+  const parsed = await readTerraformFiles(terraformDir);
   // The stack's own values win over the .tf locals (which reference the deployed API's id).
-  const allLocals: Record<string, unknown> = Object.assign(
-    {},
-    ...parsed.flatMap(({ hcl }) => (hcl.locals ?? []) as Array<Record<string, unknown>>),
-    locals,
-  );
+  const allLocals: Record<string, unknown> = { ...localsOf(parsed), ...locals };
 
   const customisations: GatewayResponseCustomisations = {};
   for (const { name, hcl } of parsed) {

@@ -6,9 +6,6 @@
  * answers itself (MOCK). Expressions are evaluated by emulator/config/terraform-expressions.ts;
  * anything else is refused loudly.
  */
-import { parse } from '@cdktf/hcl2json';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   ResourceId,
   UnsupportedTerraformError,
@@ -18,6 +15,7 @@ import {
   type Scope,
   type Value,
 } from '../config/terraform-expressions.ts';
+import { type Block, localsOf, readTerraformFiles, type Resources } from '../config/terraform-files.ts';
 import type { TerraformVariables } from '../config/terraform-variables.ts';
 
 /** The answer of a MOCK integration's (default) integration response. */
@@ -39,9 +37,6 @@ export interface RouteDefinition {
   readonly authorized: boolean;
   readonly integration: Integration;
 }
-
-type Block = Record<string, unknown>;
-type Resources = Record<string, Record<string, Block[]>>;
 
 /**
  * The mapping-template prefix terraform/cors.tf writes (`local.cors_allow_origin_template`):
@@ -125,14 +120,9 @@ function mockResponse(
 
 /** Every method of the REST API in terraform/, with its resource path, authorization and integration. */
 export async function readRoutes(terraformDir: string, variables: TerraformVariables): Promise<RouteDefinition[]> {
-  const files = (await readdir(terraformDir)).filter((name) => name.endsWith('.tf')).sort();
-  const parsed = await Promise.all(
-    files.map(
-      async (name) =>
-        (await parse(name, await readFile(path.join(terraformDir, name), 'utf8'))) as Record<string, unknown>,
-    ),
-  );
-  const locals: Record<string, unknown> = Object.assign({}, ...parsed.flatMap((hcl) => (hcl.locals ?? []) as Block[]));
+  const files = await readTerraformFiles(terraformDir);
+  const parsed = files.map(({ hcl }) => hcl);
+  const locals = localsOf(files);
   const resources: Resources = {};
   for (const hcl of parsed) {
     for (const [type, byLabel] of Object.entries((hcl.resource ?? {}) as Resources))

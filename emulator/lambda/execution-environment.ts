@@ -142,7 +142,7 @@ export class ExecutionEnvironment {
       PATH: process.env.PATH,
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
-      _HANDLER: 'index.handler',
+      _HANDLER: fn.handler,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_EXECUTION_ENV: `AWS_Lambda_${this.ctx.lambdaRuntime}`,

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACCOUNT_CONCURRENCY_LIMIT, stackConfigFromTerraform } from '../../emulator/config/stack-config.ts';
+import { ACCOUNT_CONCURRENCY_LIMIT, readStackConfig } from '../../emulator/config/stack-config.ts';
 import { readTerraformVariables, type TerraformVariables } from '../../emulator/config/terraform-variables.ts';
 import type { Limits } from './check.ts';
 
@@ -20,7 +20,7 @@ export async function readEmbeddedLimits(
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
   // Bundle paths and the task directory only matter to a running stack.
-  const config = stackConfigFromTerraform(vars, {
+  const config = await readStackConfig(dir, vars, {
     mcpBundlePath: '',
     authorizerBundlePath: '',
     fallbackTokens: ['preflight'],

@@ -63,6 +63,8 @@ describe('a runtime process that cannot be spawned', () => {
     const fn = {
       functionName: 'spawn-fault',
       bundlePath: distPaths('authorizer').bundle,
+      handler: 'index.handler',
+      runtime: 'nodejs22.x',
       memorySizeMb: 128,
       timeoutSeconds: 5,
       concurrencyLimit: 1,

@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, parseExpression, unwrapInterpolation } from '../../emulator/config/hcl-expression.ts';
+import {
+  evaluateCondition,
+  parseExpression,
+  unwrapInterpolation,
+} from '../../emulator/config/terraform-expressions.ts';
 import {
   InvalidVariablesError,
   readTerraformVariables,

@@ -39,8 +39,12 @@ async function terraformMcpLogGroup(): Promise<string> {
     resource: { aws_cloudwatch_log_group: Record<string, Array<{ name: string }>> };
   };
   const lambda = (await hcl('lambda.tf')) as {
-    resource: { aws_lambda_function: Record<string, Array<{ function_name: string }>> };
+    locals: Array<{ lambda_functions?: Record<string, { function_name: string }> }>;
   };
+  const functions = Object.assign({}, ...lambda.locals.map((block) => block.lambda_functions ?? {})) as Record<
+    string,
+    { function_name: string }
+  >;
   const locals = Object.assign({}, ...((await hcl('main.tf')).locals as Array<Record<string, string>>)) as Record<
     string,
     string
@@ -54,7 +58,7 @@ async function terraformMcpLogGroup(): Promise<string> {
     });
   // The log group Lambda writes to is /aws/lambda/<function name>: both must name the same function.
   const name = logs.resource.aws_cloudwatch_log_group.mcp![0]!.name;
-  expect(name).toBe(`/aws/lambda/${lambda.resource.aws_lambda_function.mcp![0]!.function_name}`);
+  expect(name).toBe(`/aws/lambda/${functions.mcp!.function_name}`);
   return resolve(name);
 }
 
