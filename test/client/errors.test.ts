@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { closedPort, parseJsonStdout, runCli, type SmokeJson } from './cli-runner.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 // Each test starts the CLI in a child process (tsx compiles it first): allow for a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -36,7 +37,7 @@ describe('smoke failures: exit codes and hints', () => {
       '--token',
       'not-the-token',
       '--protocol',
-      '2026-07-28',
+      MODERN_PROTOCOL,
       '--json',
     ]);
     expect(run.code).toBe(4);
@@ -99,7 +100,7 @@ describe('smoke failures: exit codes and hints', () => {
 
   it('a server that is down exits 3 with connection refused, in both eras', async () => {
     const port = await closedPort();
-    const protocols = ['2025-11-25', '2026-07-28'];
+    const protocols = [LEGACY_PROTOCOL, MODERN_PROTOCOL];
     const runs = await Promise.all(
       protocols.map((protocol) =>
         runCli(['--url', `http://127.0.0.1:${port}/dev/mcp`, '--token', 't', '--protocol', protocol]),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { parseJsonStdout, runCli } from './cli-runner.ts';
+import { MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 // Each test starts the CLI in a child process (tsx compiles it first): allow for a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -101,7 +102,7 @@ describe('npm run client -- call', () => {
       '--args',
       '{"steps":2,"stepMs":10}',
       '--protocol',
-      '2026-07-28',
+      MODERN_PROTOCOL,
       '--json',
       '--url',
       stack.endpoint,

@@ -11,6 +11,7 @@ import { buildCli } from '../../client/build.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 import { parseJsonStdout, runCli, type SmokeJson } from './cli-runner.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL, PROTOCOL_2025_03_26 } from '../support/mcp-protocol.ts';
 
 const SERVER_TOOLS = ['ping', 'text_stats', 'lookup_region', 'whoami', 'long_task'];
 
@@ -32,7 +33,7 @@ describe('npm run client -- smoke', () => {
     const run = await runCli(['smoke', '--url', stack.endpoint, '--token', stack.token, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const report = parseJsonStdout<SmokeJson>(run);
-    expect(report.protocol).toMatchObject({ requested: '2025-11-25', negotiated: '2025-11-25' });
+    expect(report.protocol).toMatchObject({ requested: LEGACY_PROTOCOL, negotiated: LEGACY_PROTOCOL });
     expect(report.protocol.client).toContain('@modelcontextprotocol/sdk');
     expect(report.summary).toMatchObject({ ok: true, exitCode: 0, failed: 0 });
     expect(report.error).toBeNull();
@@ -59,12 +60,12 @@ describe('npm run client -- smoke', () => {
   }, 60_000);
 
   it('passes with --protocol 2026-07-28 on the v2 client (server/discover, no initialize)', async () => {
-    const run = await runCli(['--url', stack.endpoint, '--protocol', '2026-07-28', '--json'], {
+    const run = await runCli(['--url', stack.endpoint, '--protocol', MODERN_PROTOCOL, '--json'], {
       env: { MCP_TOKEN: stack.token },
     });
     expect(run.code, run.stderr).toBe(0);
     const report = parseJsonStdout<SmokeJson>(run);
-    expect(report.protocol).toMatchObject({ requested: '2026-07-28', negotiated: '2026-07-28' });
+    expect(report.protocol).toMatchObject({ requested: MODERN_PROTOCOL, negotiated: MODERN_PROTOCOL });
     expect(report.protocol.client).toContain('@modelcontextprotocol/client');
     const checks = byName(report);
     expect(checks.get('connect: server/discover (2026-07-28)')).toMatchObject({ status: 'pass' });
@@ -73,7 +74,7 @@ describe('npm run client -- smoke', () => {
   }, 60_000);
 
   it('prints a readable table for an older 2025 revision, URL from MCP_SERVER_ENDPOINT', async () => {
-    const run = await runCli(['--protocol', '2025-03-26'], {
+    const run = await runCli(['--protocol', PROTOCOL_2025_03_26], {
       env: { MCP_SERVER_ENDPOINT: stack.endpoint, MCP_TOKEN: stack.token },
     });
     expect(run.code, run.stderr).toBe(0);

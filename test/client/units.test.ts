@@ -8,6 +8,7 @@ import { table } from '../../client/report.ts';
 import { planArguments, TOOL_SAMPLES } from '../../client/sample-args.ts';
 import { percentile, latencyStats } from '../../client/scale.ts';
 import { validate } from '../../client/schema-validator.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const url = new URL('http://127.0.0.1:3000/dev/mcp');
 const ctx = { url, tokenGiven: true, timeoutMs: 1000, phase: 'connect' as const };
@@ -171,7 +172,7 @@ describe('options', () => {
       {},
       { MCP_SERVER_ENDPOINT: 'https://abc.execute-api.eu-west-1.amazonaws.com/dev/mcp', MCP_TOKEN: 't' },
     );
-    expect(config).toMatchObject({ protocol: '2025-11-25', expectAuth: true, token: 't', timeoutMs: 30_000 });
+    expect(config).toMatchObject({ protocol: LEGACY_PROTOCOL, expectAuth: true, token: 't', timeoutMs: 30_000 });
     expect(resolveConfig({ url: url.href }, {}).expectAuth).toBe(false);
     expect(resolveConfig({ url: url.href, token: 't', expectAuth: 'off' }, {}).expectAuth).toBe(false);
     expect(() => resolveConfig({}, {})).toThrow(UsageError);

@@ -16,6 +16,7 @@ import {
   type InstalledTools,
   type RevisionReport,
 } from '../../scripts/conformance.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const SUITE_BUDGET_MS = 4 * 60_000;
 
@@ -45,14 +46,14 @@ describe('MCP conformance suite through the embedded stack', () => {
       );
 
   it('2026-07-28: every required scenario passes', () => {
-    const item = revision('2026-07-28');
+    const item = revision(MODERN_PROTOCOL);
     expect(failing(item).join('\n'), `failing scenarios; see ${item.logFile}`).toBe('');
     expect(item.scored.length).toBeGreaterThanOrEqual(37);
     expect(item.exitCode).toBe(0);
   });
 
   it('2026-07-28: every tasks-* scenario (run, not scored) passes, except the one the suite itself skips', () => {
-    const tasks = revision('2026-07-28').unscored.filter((outcome) => outcome.scenario.startsWith('tasks-'));
+    const tasks = revision(MODERN_PROTOCOL).unscored.filter((outcome) => outcome.scenario.startsWith('tasks-'));
     const failures = tasks
       .filter((outcome) => !outcome.passed)
       .map((outcome) => `${outcome.scenario}: ${outcome.failedChecks.join(', ')}`);
@@ -64,7 +65,7 @@ describe('MCP conformance suite through the embedded stack', () => {
   });
 
   it('2025-11-25: every required scenario passes except the recorded stateless limits', () => {
-    const item = revision('2025-11-25');
+    const item = revision(LEGACY_PROTOCOL);
     expect(item.unexpected.join('\n'), `unexpected failures; see ${item.logFile}`).toBe('');
     expect(item.stale.join('\n'), 'baseline entries that now pass must be removed').toBe('');
     const expected = new Set(item.expectedFailures.map((failure) => failure.entry.split(':')[0]));

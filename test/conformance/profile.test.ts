@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverFactoryFor } from '../fixtures/test-server/in-process.ts';
+import { MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const KEY = 'conformance-profile-test-key-0123456789abcdef';
 const URL_ = new URL('http://127.0.0.1/dev/mcp');
@@ -87,7 +88,7 @@ async function modernClient(profile: Profile): Promise<ModernClient> {
   const { handler, fetch } = handlerFor(profile);
   const client = new ModernClient(
     { name: 'profile-test', version: '1.0.0' },
-    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } },
   );
   await client.connect(new ModernTransport(URL_, { fetch }));
   closers.push(async () => {

@@ -7,11 +7,17 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../support/stack.ts';
+import {
+  LEGACY_PROTOCOL,
+  LEGACY_PROTOCOLS,
+  MODERN_PROTOCOL as MODERN,
+  PROTOCOL_2025_03_26,
+  PROTOCOL_2025_06_18,
+} from '../support/mcp-protocol.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
-const MODERN = '2026-07-28';
-const LEGACY_REVISIONS = ['2025-03-26', '2025-06-18', '2025-11-25'] as const;
+const LEGACY_REVISIONS = LEGACY_PROTOCOLS;
 
 interface Answer {
   readonly status: number;
@@ -121,7 +127,7 @@ describe('JSON-RPC batches', () => {
   // 2025-03-26 (and a client that sends no MCP-Protocol-Version header, which the server must
   // take as 2025-03-26): implementations MUST support receiving batches.
   it.each([
-    ['2025-03-26', { 'mcp-protocol-version': '2025-03-26' }],
+    [PROTOCOL_2025_03_26, { 'mcp-protocol-version': PROTOCOL_2025_03_26 }],
     ['no header (taken as 2025-03-26)', {}],
   ])('%s: a batch is answered with an array of responses', async (_case, headers) => {
     const answer = await post([ping(1), listTools(2)], headers);
@@ -133,7 +139,7 @@ describe('JSON-RPC batches', () => {
   });
 
   // 2025-06-18 removed batching; 2025-11-25 and 2026-07-28 keep it removed.
-  it.each(['2025-06-18', '2025-11-25'])('%s: a batch is rejected with 400 and -32600', async (version) => {
+  it.each([PROTOCOL_2025_06_18, LEGACY_PROTOCOL])('%s: a batch is rejected with 400 and -32600', async (version) => {
     const answer = await post([ping(1), listTools(2)], { 'mcp-protocol-version': version });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: { code: -32600 } });
@@ -149,7 +155,7 @@ describe('JSON-RPC batches', () => {
 
 describe('Host and Origin allow-list (DNS rebinding)', () => {
   const request = () => ({ ...listTools(1) });
-  const legacy = { 'mcp-protocol-version': '2025-11-25' };
+  const legacy = { 'mcp-protocol-version': LEGACY_PROTOCOL };
 
   it('serves a loopback Host and Origin', async () => {
     const port = new URL(stack.endpoint).port;

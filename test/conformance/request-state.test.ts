@@ -7,6 +7,7 @@
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { serverFactoryFor } from '../fixtures/test-server/in-process.ts';
+import { MODERN_PROTOCOL, nextRequestId } from '../support/mcp-protocol.ts';
 
 const KEY = 'request-state-test-key-0123456789abcdef0123';
 const TOOL = 'test_input_required_result_request_state';
@@ -17,7 +18,6 @@ function environment(key: string) {
 
 const caller = (principal: string): AuthInfo => ({ token: '', clientId: principal, scopes: [], extra: { principal } });
 
-let nextId = 1;
 async function callTool(
   handler: ReturnType<typeof environment>,
   authInfo: AuthInfo,
@@ -25,14 +25,14 @@ async function callTool(
 ): Promise<{ status: number; body: { result?: Record<string, unknown>; error?: { code: number; message: string } } }> {
   const body = {
     jsonrpc: '2.0',
-    id: nextId++,
+    id: nextRequestId(),
     method: 'tools/call',
     params: {
       name: TOOL,
       arguments: {},
       ...extra,
       _meta: {
-        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL,
         'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
       },
     },
@@ -43,7 +43,7 @@ async function callTool(
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
+        'mcp-protocol-version': MODERN_PROTOCOL,
         'mcp-method': 'tools/call',
         'mcp-name': TOOL,
       },

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const ALLOWED = 'https://app.example';
 const OTHER = 'https://evil.example';
@@ -72,7 +73,7 @@ describe('CORS with cors_allowed_origins set', () => {
           Authorization: `Bearer ${stack.token}`,
           'Content-Type': 'application/json',
           Accept: 'application/json, text/event-stream',
-          'MCP-Protocol-Version': '2025-11-25',
+          'MCP-Protocol-Version': LEGACY_PROTOCOL,
         },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
       });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLogEntry } from '../../emulator/gateway/rest-api.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 let stack: RunningStack & { token: string };
 const access: AccessLogEntry[] = [];
@@ -93,10 +94,10 @@ describe('function invocations per session', () => {
     const { invocations, requests } = await measure(async () => {
       const client = new ClientV2(
         { name: 'count-v2', version: '1.0.0' },
-        { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+        { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } },
       );
       await client.connect(new TransportV2(new URL(stack.endpoint), { requestInit: { headers: headers() } }));
-      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      expect(client.getNegotiatedProtocolVersion()).toBe(MODERN_PROTOCOL);
       await client.callTool({ name: 'ping', arguments: {} });
       await client.close();
     });
@@ -120,7 +121,7 @@ async function rawPing(): Promise<number> {
       ...headers(),
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
-      'MCP-Protocol-Version': '2025-11-25',
+      'MCP-Protocol-Version': LEGACY_PROTOCOL,
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping', arguments: {} } }),
   });

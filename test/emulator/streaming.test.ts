@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
-import { LEGACY_PROTOCOL } from '../support/mcp-http.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 import { startTestStack } from '../support/stack.ts';
 
 interface TimedEvent {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../support/stack.ts';
 import { INTEROP_TIMEOUT_MS, expectDefaultTools, expectPong, resolveNpmCli } from './support/interop.ts';
 import { StdioJsonRpc } from './support/stdio-json-rpc.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -46,7 +47,7 @@ describe('mcp-remote (stdio bridge) through the embedded stack', { timeout: INTE
     initialized = await bridge.request(
       'initialize',
       {
-        protocolVersion: '2025-11-25',
+        protocolVersion: LEGACY_PROTOCOL,
         capabilities: {},
         clientInfo: { name: 'interop-desktop', version: '1.0.0' },
       },
@@ -63,7 +64,7 @@ describe('mcp-remote (stdio bridge) through the embedded stack', { timeout: INTE
   it('initializes through the bridge', () => {
     expect(initialized.error).toBeUndefined();
     expect(initialized.result).toMatchObject({
-      protocolVersion: '2025-11-25',
+      protocolVersion: LEGACY_PROTOCOL,
       serverInfo: { name: 'stateless-mcp-on-lambda' },
     });
   });

@@ -11,6 +11,7 @@ import { locateTools, type InstalledTools } from '../../scripts/conformance.ts';
 import { startTestStack } from '../support/stack.ts';
 import { INTEROP_TIMEOUT_MS, expectDefaultTools, expectPong } from './support/interop.ts';
 import { runProcess } from './support/run-process.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -47,8 +48,8 @@ describe('Python mcp SDK Streamable HTTP client through the embedded stack', { t
   }
 
   it.each([
-    ['auto', '2026-07-28'],
-    ['legacy', '2025-11-25'],
+    ['auto', MODERN_PROTOCOL],
+    ['legacy', LEGACY_PROTOCOL],
   ] as const)('mode %s negotiates %s, lists the default tools and calls ping', async (mode, version) => {
     const report = await runClient(mode);
     expect(report.protocolVersion).toBe(version);

@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../support/stack.ts';
 import { INTEROP_TIMEOUT_MS, expectDefaultTools, expectPong } from './support/interop.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -30,7 +31,7 @@ describe('v1 TypeScript Client at 2025-11-25 through the embedded stack', { time
   });
 
   it('negotiates 2025-11-25 without a session', () => {
-    expect(transport.protocolVersion).toBe('2025-11-25');
+    expect(transport.protocolVersion).toBe(LEGACY_PROTOCOL);
     expect(transport.sessionId).toBeUndefined();
     expect(client.getServerVersion()?.name).toBe('stateless-mcp-on-lambda');
   });

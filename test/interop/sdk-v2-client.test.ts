@@ -7,6 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../support/stack.ts';
 import { INTEROP_TIMEOUT_MS, expectDefaultTools, expectPong } from './support/interop.ts';
+import { MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -18,7 +19,7 @@ describe('v2 TypeScript Client at 2026-07-28 through the embedded stack', { time
     stack = await startTestStack();
     client = new Client(
       { name: 'interop-v2', version: '1.0.0' },
-      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+      { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } },
     );
     await client.connect(
       new StreamableHTTPClientTransport(new URL(stack.endpoint), { authProvider: { token: async () => stack.token } }),
@@ -31,7 +32,7 @@ describe('v2 TypeScript Client at 2026-07-28 through the embedded stack', { time
 
   it('negotiates 2026-07-28 (the modern era)', () => {
     expect(client.getProtocolEra()).toBe('modern');
-    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect(client.getNegotiatedProtocolVersion()).toBe(MODERN_PROTOCOL);
   });
 
   it('lists the default tools', async () => {

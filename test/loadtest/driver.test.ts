@@ -25,6 +25,7 @@ import { arrivalSegments, iterationsDue, rateAt, runLoad } from '../../loadtest/
 import { evaluateThreshold, MetricsRecorder, percentile, trendValues } from '../../loadtest/local/metrics.ts';
 import { readScenarioFile } from '../../loadtest/local/scenario-file.ts';
 import { readTerraformVariables } from '../../emulator/config/terraform-variables.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL, PROTOCOL_2025_06_18 } from '../support/mcp-protocol.ts';
 
 const scenarios = await readScenarioFile();
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,7 +36,7 @@ function drain(session: ReturnType<typeof createSession>): PlannedRequest[] {
   const initialized = {
     jsonrpc: '2.0',
     id: 1,
-    result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } },
+    result: { protocolVersion: LEGACY_PROTOCOL, capabilities: {}, serverInfo: { name: 's', version: '1' } },
   };
   for (let r = session.next(); r; r = session.next()) {
     out.push(r);
@@ -53,12 +54,12 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
   const text = makeText(200);
 
   it('a 2026-07-28 client sends no handshake; every request has the envelope and Mcp-Method (and Mcp-Name for tools/call)', () => {
-    const requests = drain(createSession({ era: '2026-07-28', token: 'tok', text }));
+    const requests = drain(createSession({ era: MODERN_PROTOCOL, token: 'tok', text }));
     expect(requests.map((r) => r.step)).toEqual(['tools/list', 'tools/call ping', 'tools/call text_stats']);
     for (const r of requests) {
       const body = JSON.parse(r.body) as { params: { _meta: Record<string, unknown> } };
       expect(body.params._meta).toEqual({
-        [META_KEYS.protocolVersion]: '2026-07-28',
+        [META_KEYS.protocolVersion]: MODERN_PROTOCOL,
         [META_KEYS.clientInfo]: { name: 'stateless-mcp-loadtest', version: '1.0.0' },
         [META_KEYS.clientCapabilities]: {},
       });
@@ -66,14 +67,14 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
         'Content-Type': 'application/json',
         Accept: 'application/json, text/event-stream',
         Authorization: 'Bearer tok',
-        'MCP-Protocol-Version': '2026-07-28',
+        'MCP-Protocol-Version': MODERN_PROTOCOL,
         'Mcp-Method': r.method,
       });
     }
     expect(requests[0]!.headers['Mcp-Name']).toBeUndefined();
     expect(requests[1]!.headers['Mcp-Name']).toBe('ping');
     expect(requests[2]!.tags).toEqual({
-      mcp_era: '2026-07-28',
+      mcp_era: MODERN_PROTOCOL,
       mcp_method: 'tools/call',
       mcp_name: 'text_stats',
       name: 'mcp tools/call text_stats',
@@ -82,17 +83,17 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
 
   it('with a long task, both eras end with a bounded long_task call whose completion is checked', () => {
     const longTask = { steps: 3, stepMs: 20 };
-    for (const era of ['2026-07-28', '2025-11-25'] as const) {
+    for (const era of [MODERN_PROTOCOL, LEGACY_PROTOCOL] as const) {
       const requests = drain(createSession({ era, text, longTask }));
       const last = requests.at(-1)!;
       expect(last.step).toBe('tools/call long_task');
-      expect(requests).toHaveLength(era === '2026-07-28' ? 4 : 6);
+      expect(requests).toHaveLength(era === MODERN_PROTOCOL ? 4 : 6);
       expect((JSON.parse(last.body) as { params: Record<string, unknown> }).params).toMatchObject({
         name: 'long_task',
         arguments: { steps: 3, stepMs: 20 },
       });
     }
-    const session = createSession({ era: '2026-07-28', text, longTask });
+    const session = createSession({ era: MODERN_PROTOCOL, text, longTask });
     const list = session.next()!;
     const tools = (names: string[]) =>
       JSON.stringify({
@@ -124,7 +125,7 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
   });
 
   it('a 2025-era client initializes, notifies, then sends the negotiated version; no 2026 headers', () => {
-    const session = createSession({ era: '2025-11-25', text });
+    const session = createSession({ era: LEGACY_PROTOCOL, text });
     const init = session.next()!;
     expect(init.headers['MCP-Protocol-Version']).toBeUndefined();
     expect(JSON.parse(init.body)).toEqual({
@@ -132,7 +133,7 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
       id: 1,
       method: 'initialize',
       params: {
-        protocolVersion: '2025-11-25',
+        protocolVersion: LEGACY_PROTOCOL,
         capabilities: {},
         clientInfo: { name: 'stateless-mcp-loadtest', version: '1.0.0' },
       },
@@ -140,14 +141,14 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
     const negotiated = {
       jsonrpc: '2.0',
       id: 1,
-      result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 's', version: '1' } },
+      result: { protocolVersion: PROTOCOL_2025_06_18, capabilities: {}, serverInfo: { name: 's', version: '1' } },
     };
     expect(
       session.record(init, { status: 200, contentType: 'application/json', body: JSON.stringify(negotiated) }).ok,
     ).toBe(true);
     const note = session.next()!;
     expect(JSON.parse(note.body)).toEqual({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    expect(note.headers['MCP-Protocol-Version']).toBe('2025-06-18');
+    expect(note.headers['MCP-Protocol-Version']).toBe(PROTOCOL_2025_06_18);
     expect(session.record(note, { status: 202, contentType: null, body: '' })).toEqual({
       ok: true,
       check: '[2025-11-25] notifications/initialized -> 202 Accepted, no body',
@@ -158,7 +159,7 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
   });
 
   it('names a gateway 500 "Internal server error" as Lambda throttling, and a 429 as the stage throttle', () => {
-    const throttled = createSession({ era: '2025-11-25', text });
+    const throttled = createSession({ era: LEGACY_PROTOCOL, text });
     expect(
       throttled.record(throttled.next()!, {
         status: 500,
@@ -169,7 +170,7 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
       'HTTP 500: {"message":"Internal server error"} (API Gateway answers this when Lambda throttles the invocation: ' +
         'the function is at its concurrency limit, mcp_reserved_concurrency)',
     );
-    const limited = createSession({ era: '2025-11-25', text });
+    const limited = createSession({ era: LEGACY_PROTOCOL, text });
     expect(
       limited.record(limited.next()!, {
         status: 429,
@@ -180,7 +181,7 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
   });
 
   it('a failed initialize ends the session, as a real client would stop', () => {
-    const session = createSession({ era: '2025-11-25', text });
+    const session = createSession({ era: LEGACY_PROTOCOL, text });
     const init = session.next()!;
     expect(
       session.record(init, { status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' }),
@@ -192,7 +193,7 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
   });
 
   it('judges JSON-RPC results, not only status 200: errors, wrong ids, wrong counts, missing resultType', () => {
-    const session = createSession({ era: '2026-07-28', text });
+    const session = createSession({ era: MODERN_PROTOCOL, text });
     const list = session.next()!;
     const ok = (body: unknown, type = 'application/json') =>
       session.record(list, { status: 200, contentType: type, body: JSON.stringify(body) });
@@ -242,8 +243,8 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
     const t = makeText(8192);
     expect(t.text.length).toBeLessThanOrEqual(8192);
     expect(t.text.split(' ').length).toBe(t.words);
-    expect(normalizeEra('2026')).toBe('2026-07-28');
-    expect(normalizeEra('legacy')).toBe('2025-11-25');
+    expect(normalizeEra('2026')).toBe(MODERN_PROTOCOL);
+    expect(normalizeEra('legacy')).toBe(LEGACY_PROTOCOL);
     expect(normalizeEra(undefined)).toBe('mixed');
     expect(() => normalizeEra('2024')).toThrow(/ERA must be/);
     expect(checkNames('mixed')).toHaveLength(8);
@@ -254,8 +255,8 @@ describe('MCP sessions (loadtest/k6/lib/mcp.js)', () => {
 describe('scenario resolution (loadtest/k6/lib/config.js)', () => {
   it('turns RATE (requests/s) into iterations per minute for the era mix, counting the long_task call', () => {
     // 4, 6 and 5 requests per iteration with the default long_task call.
-    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2026-07-28' }).peakIterationsPerMinute).toBe(450);
-    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: '2025-11-25' }).peakIterationsPerMinute).toBe(300);
+    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: MODERN_PROTOCOL }).peakIterationsPerMinute).toBe(450);
+    expect(resolvePlan(scenarios, 'load', { RATE: '30', ERA: LEGACY_PROTOCOL }).peakIterationsPerMinute).toBe(300);
     expect(resolvePlan(scenarios, 'load', { RATE: '30' }).peakIterationsPerMinute).toBe(360);
     // Without it, 3, 5 and 4.
     expect(resolvePlan(scenarios, 'load', { RATE: '30', LONG_TASK_STEPS: '0' }).peakIterationsPerMinute).toBe(450);
@@ -349,9 +350,9 @@ describe('k6 semantics in the Node driver', () => {
   it('builds the same summary shape from Node samples as from k6 handleSummary data', () => {
     const plan = resolvePlan(scenarios, 'load', { RATE: '8', DURATION: '4s' });
     const recorder = new MetricsRecorder();
-    recorder.recordHttp(12, 200, { mcp_era: '2026-07-28', mcp_method: 'tools/list', name: 'mcp tools/list' });
+    recorder.recordHttp(12, 200, { mcp_era: MODERN_PROTOCOL, mcp_method: 'tools/list', name: 'mcp tools/list' });
     recorder.recordHttp(30, 500, {
-      mcp_era: '2026-07-28',
+      mcp_era: MODERN_PROTOCOL,
       mcp_method: 'tools/call',
       mcp_name: 'ping',
       name: 'mcp tools/call ping',

@@ -20,6 +20,7 @@ import { buildIfStale } from '../../shared/build-if-stale.ts';
 import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import { createSyncPost, loadK6Script, type K6Host } from './support/k6-shim.ts';
 import { SUITE_SMOKE_LATENCY_ENV } from './support/suite-latency.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const K6_DIR = path.join(repoRoot, 'loadtest', 'k6');
 const SCRIPTS = ['smoke', 'load', 'spike', 'soak'] as const;
@@ -239,7 +240,7 @@ describe('k6 smoke iterations, through the k6 shim, against a running embedded s
       expect(summary.latencyMs.byTool.long_task!.min).toBeGreaterThanOrEqual(
         plan.longTask!.steps * plan.longTask!.stepMs,
       );
-      expect(summary.latencyMs.byEra['2025-11-25']!.count).toBe(12);
+      expect(summary.latencyMs.byEra[LEGACY_PROTOCOL]!.count).toBe(12);
       expect(files.stdout).toContain('result: PASS');
       expect(summary.start).toBe((setupData as { start: string }).start);
       // The files the test did not write itself do not exist: handleSummary only returns them.

@@ -36,9 +36,14 @@ import type { RunningStack } from '../../emulator/stack.ts';
 import { callTool, pingResult } from '../support/mcp-http.ts';
 import { startTestStack } from '../support/stack.ts';
 import { httpRequest, rawHttp } from './support/raw-http.ts';
+import {
+  LEGACY_PROTOCOL,
+  MODERN_PROTOCOL as MODERN,
+  PROTOCOL_2025_03_26 as BATCH_ERA,
+  nextRequestId,
+} from '../support/mcp-protocol.ts';
 
 const ACCEPT_BOTH = 'application/json, text/event-stream';
-const BATCH_ERA = '2025-03-26';
 const TEN_MB = 10 * 1024 * 1024;
 
 interface Answer {
@@ -162,11 +167,14 @@ function methodNotAllowed(answer: Answer): void {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-let nextId = 1000;
-function request(method: string, params?: Record<string, unknown>, id: unknown = nextId++): Record<string, unknown> {
+function request(
+  method: string,
+  params?: Record<string, unknown>,
+  id: unknown = nextRequestId(),
+): Record<string, unknown> {
   return { jsonrpc: '2.0', id, method, ...(params ? { params } : {}) };
 }
-function toolCall(name: string, args: unknown, id: unknown = nextId++): Record<string, unknown> {
+function toolCall(name: string, args: unknown, id: unknown = nextRequestId()): Record<string, unknown> {
   return request('tools/call', { name, arguments: args }, id);
 }
 function post(payload: unknown, headers: Readonly<Record<string, string | undefined>> = {}): Send {
@@ -199,7 +207,6 @@ const standardLines = (target: Target): string[] => [
   'MCP-Protocol-Version: 2025-11-25',
 ];
 
-const MODERN = '2026-07-28';
 const ENVELOPE_2026 = {
   [PROTOCOL_VERSION_META_KEY]: MODERN,
   [CLIENT_INFO_META_KEY]: { name: 'bad-input', version: '1.0.0' },
@@ -559,7 +566,7 @@ const ROWS: Row[] = [
   {
     name: 'batch under 2025-11-25 (batches were removed in 2025-06-18)',
     send: post([request('ping', undefined, 1), request('ping', undefined, 2)], {
-      'mcp-protocol-version': '2025-11-25',
+      'mcp-protocol-version': LEGACY_PROTOCOL,
     }),
     status: 400,
     summary: '-32600',
@@ -1122,7 +1129,7 @@ async function send(row: Row): Promise<Answer> {
     authorization: `Bearer ${stack.token}`,
     'content-type': 'application/json',
     accept: ACCEPT_BOTH,
-    'mcp-protocol-version': '2025-11-25',
+    'mcp-protocol-version': LEGACY_PROTOCOL,
     ...row.send.headers,
   };
   for (const [name, value] of Object.entries(defaults)) if (value !== undefined) headers[name] = value;

@@ -34,6 +34,7 @@ import { logGroupName } from '../../emulator/lambda/execution-environment.ts';
 import { JwksServer } from '../authorizer/helpers.ts';
 import { callTool, type RawResponse } from '../support/mcp-http.ts';
 import { CRASH_TOKEN_PREFIX, HANG_TOKEN_PREFIX, startStackWithAuthorizerFaults } from './support/authorizer-faults.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const ISSUER = 'https://issuer.reliability.test/';
 const AUDIENCE = 'https://mcp.reliability.test/dev/mcp';
@@ -270,7 +271,7 @@ describe('faults injected under load', () => {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json, text/event-stream',
-            'mcp-protocol-version': '2025-11-25',
+            'mcp-protocol-version': LEGACY_PROTOCOL,
           },
           body: PING_BODY,
           setupRequest: (request) => ({

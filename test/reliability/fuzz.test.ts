@@ -38,14 +38,19 @@ import {
   type EventOptions,
   type HttpAnswer,
 } from '../server/support/proxy-events.ts';
+import {
+  LEGACY_PROTOCOL,
+  MODERN_PROTOCOL as MODERN,
+  PROTOCOL_2025_03_26,
+  PROTOCOL_2025_06_18,
+} from '../support/mcp-protocol.ts';
 
 const CALL_BOUND_MS = 5_000;
 /** 10,000 cases in all; about 3–8 ms each on a 2-core machine. */
 const RUNS = { requests: 4_500, envelopes: 4_000, batches: 1_500 } as const;
 
 const ACCEPT_BOTH = 'application/json, text/event-stream';
-const MODERN = '2026-07-28';
-const VERSIONS = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25', MODERN, '1999-01-01', ''];
+const VERSIONS = ['2024-11-05', PROTOCOL_2025_03_26, PROTOCOL_2025_06_18, LEGACY_PROTOCOL, MODERN, '1999-01-01', ''];
 const META = {
   version: 'io.modelcontextprotocol/protocolVersion',
   clientInfo: 'io.modelcontextprotocol/clientInfo',
@@ -222,7 +227,7 @@ const headers: fc.Arbitrary<HeaderChoice> = fc.record({
     { weight: 1, arbitrary: fieldValue },
   ),
   protocolVersion: fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom('2025-11-25', MODERN) },
+    { weight: 6, arbitrary: fc.constantFrom(LEGACY_PROTOCOL, MODERN) },
     { weight: 2, arbitrary: fc.constantFrom(undefined, ...VERSIONS) },
     { weight: 1, arbitrary: fieldValue },
   ),
@@ -422,7 +427,7 @@ describe('fuzzing the Lambda handler with generated JSON-RPC and HTTP envelopes'
   // Coherent requests in each era (the headers a conforming client sends, and for 2026-07-28 a valid
   // `_meta` envelope), so most cases get past the transport into the method and tool handlers;
   // one case in five takes arbitrary headers instead.
-  const era = fc.constantFrom('2025-03-26', '2025-06-18', '2025-11-25', MODERN, 'arbitrary-headers');
+  const era = fc.constantFrom(PROTOCOL_2025_03_26, PROTOCOL_2025_06_18, LEGACY_PROTOCOL, MODERN, 'arbitrary-headers');
 
   it(`requests with arbitrary methods, ids and params (${RUNS.requests} cases)`, async () => {
     phase = 'requests';
@@ -490,7 +495,7 @@ describe('fuzzing the Lambda handler with generated JSON-RPC and HTTP envelopes'
   const conformingHeaders: fc.Arbitrary<HeaderChoice> = fc.record({
     contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8'),
     accept: fc.constantFrom(ACCEPT_BOTH, 'text/event-stream, application/json'),
-    protocolVersion: fc.constantFrom('2025-03-26', '2025-06-18', '2025-11-25', MODERN),
+    protocolVersion: fc.constantFrom(PROTOCOL_2025_03_26, PROTOCOL_2025_06_18, LEGACY_PROTOCOL, MODERN),
     standardHeaders: fc.constant(true),
     extra: fc.array(fc.tuple(fieldName, fieldValue), { maxLength: 3 }),
   });
@@ -572,7 +577,7 @@ describe('fuzzing the Lambda handler with generated JSON-RPC and HTTP envelopes'
     await fc.assert(
       fc.asyncProperty(
         batch,
-        fc.constantFrom('2025-03-26', '2025-03-26', '2025-11-25', MODERN),
+        fc.constantFrom(PROTOCOL_2025_03_26, PROTOCOL_2025_03_26, LEGACY_PROTOCOL, MODERN),
         async (messages, version) => {
           const answer = await invokeWithin({
             headers: [

@@ -22,6 +22,7 @@ import { beforeRequestHandler } from '../../server/sdk-seams/request-handler-hoo
 import { SdkSeamError } from '../../server/sdk-seams/seam-error.ts';
 import { skipToolOutputValidation } from '../../server/sdk-seams/tool-output-validation.ts';
 import { withCachedJsonSchema } from '../../server/sdk-seams/zod-json-schema.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const URL_ = 'http://127.0.0.1/dev/mcp';
 const closers: Array<() => Promise<void>> = [];
@@ -33,7 +34,7 @@ async function clientFor(factory: McpServerFactory): Promise<Client> {
   const handler = createMcpHandler(factory, { legacy: 'reject' });
   const client = new Client(
     { name: 'seams-test', version: '1.0.0' },
-    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } },
   );
   await client.connect(
     new StreamableHTTPClientTransport(new URL(URL_), {
@@ -173,7 +174,11 @@ describe("the SDK's legacyStatelessFallback (legacy-stateless.ts re-implements i
     jsonrpc: '2.0',
     id: 1,
     method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'seams-test', version: '1.0.0' } },
+    params: {
+      protocolVersion: LEGACY_PROTOCOL,
+      capabilities: {},
+      clientInfo: { name: 'seams-test', version: '1.0.0' },
+    },
   };
   const post = () =>
     new Request(URL_, {
@@ -188,7 +193,7 @@ describe("the SDK's legacyStatelessFallback (legacy-stateless.ts re-implements i
     const response = await sdk.fetch(post());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-    expect(await response.text()).toMatch(/"protocolVersion":"2025-11-25"/);
+    expect(await response.text()).toContain(`"protocolVersion":"${LEGACY_PROTOCOL}"`);
   });
 
   it('is mirrored by ours with a JSON answer and the same result', async () => {
@@ -208,7 +213,7 @@ describe("the SDK's legacyStatelessFallback (legacy-stateless.ts re-implements i
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     expect(await response.json()).toMatchObject({
       id: 1,
-      result: { protocolVersion: '2025-11-25', serverInfo: { name: 'seams' } },
+      result: { protocolVersion: LEGACY_PROTOCOL, serverInfo: { name: 'seams' } },
     });
   });
 });

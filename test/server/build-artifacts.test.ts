@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_FUNCTIONS, distPaths, repoRoot } from '../../shared/lambda-artifacts.ts';
 import { proxyEvent } from './support/proxy-events.ts';
+import { LEGACY_PROTOCOL } from '../support/mcp-protocol.ts';
 
 const run = promisify(execFile);
 const BUILD_TIMEOUT_MS = 60_000;
@@ -99,7 +100,7 @@ describe('bundles in dist/', () => {
     const accept: Array<[string, string]> = [
       ['Content-Type', 'application/json'],
       ['Accept', 'application/json, text/event-stream'],
-      ['MCP-Protocol-Version', '2025-11-25'],
+      ['MCP-Protocol-Version', LEGACY_PROTOCOL],
     ];
     const { exports, handlerType, results } = await invokeBundle(
       distPaths('mcp-server').bundle,

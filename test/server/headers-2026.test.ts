@@ -6,7 +6,6 @@
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
-  CLIENT_INFO_META_KEY,
   Client,
   PROTOCOL_VERSION_META_KEY,
   StreamableHTTPClientTransport,
@@ -14,8 +13,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveLambda, type LambdaHttpServer } from './support/lambda-http-server.ts';
 import { loadMcpHandler } from './support/load-handler.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL as MODERN, modernMeta, nextRequestId } from '../support/mcp-protocol.ts';
 
-const MODERN = '2026-07-28';
 const HEADER_MISMATCH = -32020;
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
@@ -27,13 +26,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const ENVELOPE = {
-  [PROTOCOL_VERSION_META_KEY]: MODERN,
-  [CLIENT_INFO_META_KEY]: { name: 'raw-http-test', version: '1.0.0' },
-  [CLIENT_CAPABILITIES_META_KEY]: {},
-};
+const ENVELOPE = modernMeta('raw-http-test');
 
-let nextId = 1;
 interface ModernRequest {
   readonly body: { jsonrpc: '2.0'; id?: number; method: string; params: Record<string, unknown> };
   readonly headers: Record<string, string>;
@@ -42,7 +36,7 @@ interface ModernRequest {
 /** A 2026-07-28 request with the headers a conforming client sends for it. */
 function modern(method: string, params: Record<string, unknown> = {}, name?: string): ModernRequest {
   return {
-    body: { jsonrpc: '2.0', id: nextId++, method, params: { ...params, _meta: ENVELOPE } },
+    body: { jsonrpc: '2.0', id: nextRequestId(), method, params: { ...params, _meta: ENVELOPE } },
     headers: {
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
@@ -211,7 +205,7 @@ const MISMATCHES: Mismatch[] = [
   {
     name: 'MCP-Protocol-Version naming a 2025 revision while the envelope names 2026-07-28',
     request: () => modern('tools/list'),
-    headers: { 'MCP-Protocol-Version': '2025-11-25' },
+    headers: { 'MCP-Protocol-Version': LEGACY_PROTOCOL },
     mentions: /MCP-Protocol-Version header names 2025-11-25/,
   },
 ];

@@ -16,6 +16,7 @@ import {
   type EventOptions,
   type HttpAnswer,
 } from './support/proxy-events.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL, modernMeta, nextRequestId } from '../support/mcp-protocol.ts';
 
 let handler: ProxyHandler;
 beforeAll(async () => {
@@ -26,20 +27,15 @@ async function invoke(options: EventOptions): Promise<HttpAnswer> {
   return httpAnswer(await handler(proxyEvent(options), lambdaContext()));
 }
 
-const MODERN_META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'input-handling-test', version: '1.0.0' },
-  'io.modelcontextprotocol/clientCapabilities': {},
-};
+const MODERN_META = modernMeta('input-handling-test');
 
-let nextId = 1;
 async function rpc(
-  era: '2025-11-25' | '2026-07-28',
+  era: typeof LEGACY_PROTOCOL | typeof MODERN_PROTOCOL,
   method: string,
   params: Record<string, unknown>,
   name?: string,
 ): Promise<{ answer: HttpAnswer; body: { result?: any; error?: { code: number; message: string; data?: unknown } } }> {
-  const modern = era === '2026-07-28';
+  const modern = era === MODERN_PROTOCOL;
   const answer = await invoke({
     headers: [
       ['Content-Type', 'application/json'],
@@ -48,7 +44,7 @@ async function rpc(
       ...(modern ? ([['Mcp-Method', method]] as Array<[string, string]>) : []),
       ...(modern && name ? ([['Mcp-Name', name]] as Array<[string, string]>) : []),
     ],
-    body: { jsonrpc: '2.0', id: nextId++, method, params: modern ? { ...params, _meta: MODERN_META } : params },
+    body: { jsonrpc: '2.0', id: nextRequestId(), method, params: modern ? { ...params, _meta: MODERN_META } : params },
   });
   return { answer, body: answer.json as never };
 }
@@ -56,7 +52,7 @@ async function rpc(
 describe('text_stats is linear in its input', () => {
   it('counts sentences of a 200,000-character run of "!" not followed by a space (quadratic before)', async () => {
     const started = performance.now();
-    const { answer, body } = await rpc('2025-11-25', 'tools/call', {
+    const { answer, body } = await rpc(LEGACY_PROTOCOL, 'tools/call', {
       name: 'text_stats',
       arguments: { text: `${'!'.repeat(199_999)}x`, top: 5 },
     });
@@ -101,7 +97,7 @@ describe('RFC 9728 metadata as API Gateway presents the request', () => {
     });
     expect(metadata.status).toBe(400);
     expect(metadata.json).toEqual({ message: 'Bad Request: malformed Host header' });
-    const mcp = await rpc('2025-11-25', 'tools/list', {}).then(() =>
+    const mcp = await rpc(LEGACY_PROTOCOL, 'tools/list', {}).then(() =>
       invoke({
         host: 'user@evil.example',
         headers: [
@@ -132,22 +128,22 @@ describe('RFC 9728 metadata as API Gateway presents the request', () => {
 
 describe('invalid params answer -32602 with a readable message', () => {
   const cases = [
-    { era: '2025-11-25', method: 'logging/setLevel', params: { level: 'loud' }, mentions: /level/ },
+    { era: LEGACY_PROTOCOL, method: 'logging/setLevel', params: { level: 'loud' }, mentions: /level/ },
     {
-      era: '2025-11-25',
+      era: LEGACY_PROTOCOL,
       method: 'prompts/get',
       params: { name: 'plan_region_rollout', arguments: { service: 5 } },
       mentions: /arguments\.service/,
     },
     {
-      era: '2026-07-28',
+      era: MODERN_PROTOCOL,
       method: 'prompts/get',
       params: { name: 'plan_region_rollout', arguments: { service: 5 } },
       mentions: /arguments\.service/,
       name: 'plan_region_rollout',
     },
-    { era: '2025-11-25', method: 'tools/list', params: { cursor: 5 }, mentions: /cursor/ },
-    { era: '2026-07-28', method: 'tools/list', params: { cursor: 5 }, mentions: /cursor/ },
+    { era: LEGACY_PROTOCOL, method: 'tools/list', params: { cursor: 5 }, mentions: /cursor/ },
+    { era: MODERN_PROTOCOL, method: 'tools/list', params: { cursor: 5 }, mentions: /cursor/ },
   ] as const;
   for (const c of cases) {
     it(`${c.method} on ${c.era}`, async () => {
@@ -162,21 +158,21 @@ describe('invalid params answer -32602 with a readable message', () => {
 
   it('finds no params schema for methods named like Object.prototype members (method not found, not 500)', async () => {
     for (const method of ['__proto__', 'valueOf', 'constructor']) {
-      const { answer, body } = await rpc('2025-11-25', method, {});
+      const { answer, body } = await rpc(LEGACY_PROTOCOL, method, {});
       expect(answer.status).toBe(200);
       expect(body.error?.code).toBe(-32601);
     }
   });
 
   it('leaves valid params to the SDK (a valid level is accepted)', async () => {
-    const { body } = await rpc('2025-11-25', 'logging/setLevel', { level: 'warning' });
+    const { body } = await rpc(LEGACY_PROTOCOL, 'logging/setLevel', { level: 'warning' });
     expect(body.error).toBeUndefined();
     expect(body.result).toEqual({});
   });
 });
 
 describe('resources/read of an unknown aws-region:// code', () => {
-  for (const era of ['2025-11-25', '2026-07-28'] as const) {
+  for (const era of [LEGACY_PROTOCOL, MODERN_PROTOCOL] as const) {
     it(`is the resource-not-found error (-32602 with the URI, SEP-2164) on ${era}`, async () => {
       const uri = 'aws-region://xx-nowhere-9';
       const { body } = await rpc(era, 'resources/read', { uri }, uri);
@@ -188,7 +184,7 @@ describe('resources/read of an unknown aws-region:// code', () => {
   }
 
   it('still reads a known code', async () => {
-    const { body } = await rpc('2025-11-25', 'resources/read', { uri: 'aws-region://eu-west-1' });
+    const { body } = await rpc(LEGACY_PROTOCOL, 'resources/read', { uri: 'aws-region://eu-west-1' });
     expect(JSON.parse(body.result.contents[0].text)).toMatchObject({ code: 'eu-west-1' });
   });
 });

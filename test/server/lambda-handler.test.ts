@@ -18,8 +18,15 @@ import {
   type EventOptions,
   type HttpAnswer,
 } from './support/proxy-events.ts';
+import {
+  jsonRpcRequest,
+  LEGACY_PROTOCOL,
+  LEGACY_PROTOCOLS,
+  PROTOCOL_2025_03_26,
+  PROTOCOL_2025_06_18,
+} from '../support/mcp-protocol.ts';
 
-const ERAS_2025 = ['2025-03-26', '2025-06-18', '2025-11-25'] as const;
+const ERAS_2025 = LEGACY_PROTOCOLS;
 const ACCEPT_BOTH = 'application/json, text/event-stream';
 const TOOL_NAMES = ['ping', 'text_stats', 'lookup_region', 'whoami', 'long_task'];
 
@@ -45,13 +52,8 @@ function mcpHeaders(
   ];
 }
 
-let nextId = 1;
-function request(method: string, params?: Record<string, unknown>): Record<string, unknown> {
-  return { jsonrpc: '2.0', id: nextId++, method, ...(params ? { params } : {}) };
-}
-
 function initialize(protocolVersion: string): Record<string, unknown> {
-  return request('initialize', {
+  return jsonRpcRequest('initialize', {
     protocolVersion,
     capabilities: {},
     clientInfo: { name: 'raw-event-client', version: '1.0.0' },
@@ -60,7 +62,7 @@ function initialize(protocolVersion: string): Record<string, unknown> {
 
 async function rpc(
   body: unknown,
-  version: string | undefined = '2025-11-25',
+  version: string | undefined = LEGACY_PROTOCOL,
   options: Omit<EventOptions, 'body'> = {},
 ): Promise<HttpAnswer> {
   return invoke({ headers: mcpHeaders(version), ...options, body: body as object });
@@ -85,10 +87,10 @@ function jsonRpc(answer: HttpAnswer): JsonRpcAnswer {
 async function callTool(
   name: string,
   args: Record<string, unknown>,
-  version = '2025-11-25',
+  version = LEGACY_PROTOCOL,
   options: Omit<EventOptions, 'body'> = {},
 ): Promise<JsonRpcAnswer> {
-  const answer = await rpc(request('tools/call', { name, arguments: args }), version, options);
+  const answer = await rpc(jsonRpcRequest('tools/call', { name, arguments: args }), version, options);
   expect(answer.status).toBe(200);
   return jsonRpc(answer);
 }
@@ -105,7 +107,7 @@ async function expectHealthyEnvironment(): Promise<void> {
 
 describe('proxy event fixtures', () => {
   it('carry a base64 body, multi-value headers and the authorizer context, as API Gateway REST sends them', () => {
-    const body = initialize('2025-06-18');
+    const body = initialize(PROTOCOL_2025_06_18);
     const event = proxyEvent({
       headers: [...mcpHeaders(undefined), ['Accept-Language', 'en'], ['Accept-Language', 'de']],
       body,
@@ -150,29 +152,29 @@ describe('2025-era lifecycle over proxy events', () => {
   );
 
   it('answers in the documented proxy output format: statusCode, headers, multiValueHeaders, text body, isBase64Encoded false', async () => {
-    const { result } = await rpc(initialize('2025-11-25'), undefined);
+    const { result } = await rpc(initialize(LEGACY_PROTOCOL), undefined);
     expect(result).toMatchObject({
       statusCode: 200,
       isBase64Encoded: false,
       headers: { 'content-type': 'application/json' },
     });
     expect(result.multiValueHeaders).toBeTypeOf('object');
-    expect(JSON.parse(result.body)).toMatchObject({ jsonrpc: '2.0', result: { protocolVersion: '2025-11-25' } });
+    expect(JSON.parse(result.body)).toMatchObject({ jsonrpc: '2.0', result: { protocolVersion: LEGACY_PROTOCOL } });
   });
 
   it('initialize with an unknown protocol version is answered with the latest 2025 version the server speaks', async () => {
     const { result } = jsonRpc(await rpc(initialize('1999-01-01'), undefined));
-    expect(result?.protocolVersion).toBe('2025-11-25');
+    expect(result?.protocolVersion).toBe(LEGACY_PROTOCOL);
   });
 
   it('accepts a body that API Gateway passed as plain text (isBase64Encoded false)', async () => {
-    const answer = await rpc(initialize('2025-06-18'), undefined, { base64: false });
+    const answer = await rpc(initialize(PROTOCOL_2025_06_18), undefined, { base64: false });
     expect(answer.status).toBe(200);
-    expect(jsonRpc(answer).result?.protocolVersion).toBe('2025-06-18');
+    expect(jsonRpc(answer).result?.protocolVersion).toBe(PROTOCOL_2025_06_18);
   });
 
   it.each(ERAS_2025)('tools/list under %s lists the five tools with input and output schemas', async (version) => {
-    const answer = await rpc(request('tools/list'), version);
+    const answer = await rpc(jsonRpcRequest('tools/list'), version);
     expect(answer.status).toBe(200);
     const tools = jsonRpc(answer).result?.tools as Array<{
       name: string;
@@ -199,7 +201,7 @@ describe('2025-era lifecycle over proxy events', () => {
   });
 
   it('resources/list reaches the catalogue through the template, non-ASCII names intact', async () => {
-    const { result } = jsonRpc(await rpc(request('resources/list')));
+    const { result } = jsonRpc(await rpc(jsonRpcRequest('resources/list')));
     const resources = result?.resources as Array<{ uri: string; title?: string }>;
     expect(resources.map((r) => r.uri)).toContain('info://server');
     expect(resources.find((r) => r.uri === 'aws-region://sa-east-1')?.title).toBe('South America (São Paulo)');
@@ -220,7 +222,7 @@ describe('tools over proxy events', () => {
   });
 
   it('whoami reports an anonymous caller when the event carries no authorizer context', async () => {
-    const { result } = await callTool('whoami', {}, '2025-11-25', { authorizer: null });
+    const { result } = await callTool('whoami', {}, LEGACY_PROTOCOL, { authorizer: null });
     expect(result?.structuredContent).toMatchObject({
       authenticated: false,
       principal: null,
@@ -257,7 +259,7 @@ describe('tools over proxy events', () => {
 
   it('long_task with a progress token answers over SSE: progress notifications in order, then the result', async () => {
     const answer = await rpc(
-      request('tools/call', {
+      jsonRpcRequest('tools/call', {
         name: 'long_task',
         arguments: { steps: 3, stepMs: 1 },
         _meta: { progressToken: 'tok-1' },
@@ -282,7 +284,7 @@ describe('tools over proxy events', () => {
   });
 
   it('long_task without a progress token answers plain JSON', async () => {
-    const answer = await rpc(request('tools/call', { name: 'long_task', arguments: { steps: 1, stepMs: 1 } }));
+    const answer = await rpc(jsonRpcRequest('tools/call', { name: 'long_task', arguments: { steps: 1, stepMs: 1 } }));
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(jsonRpc(answer).result?.structuredContent).toMatchObject({ stepsCompleted: 1 });
   });
@@ -358,7 +360,7 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'DELETE /mcp → 405, Allow: POST, JSON-RPC error body',
-    event: () => ({ method: 'DELETE', headers: mcpHeaders('2025-11-25') }),
+    event: () => ({ method: 'DELETE', headers: mcpHeaders(LEGACY_PROTOCOL) }),
     status: 405,
     check: (answer) => {
       expect(answer.headers.allow).toBe('POST');
@@ -367,32 +369,32 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'malformed JSON → 400 -32700',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: '{"jsonrpc": "2.0", "id": ' }),
+    event: () => ({ headers: mcpHeaders(LEGACY_PROTOCOL), body: '{"jsonrpc": "2.0", "id": ' }),
     status: 400,
     check: expectJsonRpcError(-32700, /Parse error/),
   },
   {
     name: 'empty body → 400 -32700',
-    event: () => ({ headers: mcpHeaders('2025-11-25') }),
+    event: () => ({ headers: mcpHeaders(LEGACY_PROTOCOL) }),
     status: 400,
     check: expectJsonRpcError(-32700),
   },
   {
     name: 'valid JSON that is not JSON-RPC → 400 -32600',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: { hello: 'world' } }),
+    event: () => ({ headers: mcpHeaders(LEGACY_PROTOCOL), body: { hello: 'world' } }),
     status: 400,
     check: expectJsonRpcError(-32600, /not a valid JSON-RPC message/),
   },
   {
     name: 'JSON-RPC 1.0 envelope → 400 -32600',
-    event: () => ({ headers: mcpHeaders('2025-11-25'), body: { jsonrpc: '1.0', id: 1, method: 'tools/list' } }),
+    event: () => ({ headers: mcpHeaders(LEGACY_PROTOCOL), body: { jsonrpc: '1.0', id: 1, method: 'tools/list' } }),
     status: 400,
     check: expectJsonRpcError(-32600),
   },
   {
     name: 'unknown method → -32601 with the request id',
     event: () => ({
-      headers: mcpHeaders('2025-11-25'),
+      headers: mcpHeaders(LEGACY_PROTOCOL),
       body: { jsonrpc: '2.0', id: 'unknown-1', method: 'tools/explode' },
     }),
     status: 200,
@@ -404,8 +406,8 @@ const BAD_INPUTS: BadInput[] = [
   {
     name: 'unknown tool → -32602 (a protocol error, not an isError result)',
     event: () => ({
-      headers: mcpHeaders('2025-11-25'),
-      body: request('tools/call', { name: 'no_such_tool', arguments: {} }),
+      headers: mcpHeaders(LEGACY_PROTOCOL),
+      body: jsonRpcRequest('tools/call', { name: 'no_such_tool', arguments: {} }),
     }),
     status: 200,
     check: expectJsonRpcError(-32602, /no_such_tool/),
@@ -417,7 +419,7 @@ const BAD_INPUTS: BadInput[] = [
       name: `bad tool argument type under ${version} → isError result naming the field`,
       event: () => ({
         headers: mcpHeaders(version),
-        body: request('tools/call', { name: 'text_stats', arguments: { text: 42 } }),
+        body: jsonRpcRequest('tools/call', { name: 'text_stats', arguments: { text: 42 } }),
       }),
       status: 200,
       check: expectToolError('text'),
@@ -426,8 +428,8 @@ const BAD_INPUTS: BadInput[] = [
   {
     name: 'tool argument failing its pattern → isError result naming the field and the rule',
     event: () => ({
-      headers: mcpHeaders('2025-11-25'),
-      body: request('tools/call', { name: 'lookup_region', arguments: { code: 'Ireland' } }),
+      headers: mcpHeaders(LEGACY_PROTOCOL),
+      body: jsonRpcRequest('tools/call', { name: 'lookup_region', arguments: { code: 'Ireland' } }),
     }),
     status: 200,
     check: (answer) => {
@@ -438,8 +440,8 @@ const BAD_INPUTS: BadInput[] = [
   {
     name: 'missing required tool argument → isError result naming the field',
     event: () => ({
-      headers: mcpHeaders('2025-06-18'),
-      body: request('tools/call', { name: 'lookup_region', arguments: {} }),
+      headers: mcpHeaders(PROTOCOL_2025_06_18),
+      body: jsonRpcRequest('tools/call', { name: 'lookup_region', arguments: {} }),
     }),
     status: 200,
     check: expectToolError('code'),
@@ -451,7 +453,7 @@ const BAD_INPUTS: BadInput[] = [
         ['Content-Type', 'application/json'],
         ['Accept', 'application/json'],
       ],
-      body: initialize('2025-06-18'),
+      body: initialize(PROTOCOL_2025_06_18),
     }),
     status: 406,
     check: expectJsonRpcError(-32000, /Not Acceptable/),
@@ -463,7 +465,7 @@ const BAD_INPUTS: BadInput[] = [
         ['Content-Type', 'application/json'],
         ['Accept', 'text/html'],
       ],
-      body: initialize('2025-03-26'),
+      body: initialize(PROTOCOL_2025_03_26),
     }),
     status: 406,
     check: expectJsonRpcError(-32000, /Not Acceptable/),
@@ -475,29 +477,32 @@ const BAD_INPUTS: BadInput[] = [
         ['Content-Type', 'text/plain'],
         ['Accept', ACCEPT_BOTH],
       ],
-      body: initialize('2025-06-18'),
+      body: initialize(PROTOCOL_2025_06_18),
     }),
     status: 415,
     check: expectJsonRpcError(-32000, /Unsupported Media Type/),
   },
   {
     name: 'unsupported MCP-Protocol-Version header → 400 naming the version',
-    event: () => ({ headers: mcpHeaders('1999-01-01'), body: request('tools/list') }),
+    event: () => ({ headers: mcpHeaders('1999-01-01'), body: jsonRpcRequest('tools/list') }),
     status: 400,
     check: expectJsonRpcError(-32000, /Unsupported protocol version: 1999-01-01/),
   },
   {
     name: 'body over the 6 MB Lambda payload quota → 413 JSON-RPC error',
     event: () => ({
-      headers: mcpHeaders('2025-11-25'),
-      body: request('tools/call', { name: 'text_stats', arguments: { text: 'a '.repeat(3 * 1024 * 1024 + 16) } }),
+      headers: mcpHeaders(LEGACY_PROTOCOL),
+      body: jsonRpcRequest('tools/call', {
+        name: 'text_stats',
+        arguments: { text: 'a '.repeat(3 * 1024 * 1024 + 16) },
+      }),
     }),
     status: 413,
     check: expectJsonRpcError(-32600, /too large/),
   },
   {
     name: 'POST to an unknown path → 404 JSON',
-    event: () => ({ path: '/nope', headers: mcpHeaders('2025-11-25'), body: request('tools/list') }),
+    event: () => ({ path: '/nope', headers: mcpHeaders(LEGACY_PROTOCOL), body: jsonRpcRequest('tools/list') }),
     status: 404,
     check: (answer) => expect(answer.json).toEqual({ message: 'Not Found' }),
   },
@@ -524,7 +529,7 @@ describe('repeated headers', () => {
         ['Accept', 'application/json'],
         ['Accept', 'text/event-stream'],
       ],
-      body: initialize('2025-06-18'),
+      body: initialize(PROTOCOL_2025_06_18),
     });
     expect(answer.status).toBe(200);
   });

@@ -12,6 +12,7 @@ import { serveLambda, type LambdaHttpServer } from './support/lambda-http-server
 import { LAMBDA_ENV, loadMcpHandler } from './support/load-handler.ts';
 import type { ProxyEvent } from '../../server/gateway/proxy-event.ts';
 import { AUTHORIZER_CONTEXT } from './support/proxy-events.ts';
+import { LEGACY_PROTOCOLS, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 /** As the SDKs parse a notification (zod): an absent optional field may be present as `undefined`. */
 interface Progress {
@@ -54,7 +55,7 @@ interface McpSession {
 const CLIENT_INFO = { name: 'sdk-interop-test', version: '1.0.0' };
 
 async function connectModern(url: URL): Promise<McpSession> {
-  const client = new ModernClient(CLIENT_INFO, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const client = new ModernClient(CLIENT_INFO, { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } } });
   await client.connect(new ModernTransport(url));
   return {
     negotiatedVersion: () => (client.getProtocolEra() === 'modern' ? client.getNegotiatedProtocolVersion() : undefined),
@@ -119,9 +120,9 @@ interface ClientCase {
 const CASES: Array<[string, ClientCase]> = [
   [
     'v2 Client (@modelcontextprotocol/client) at 2026-07-28',
-    { version: '2026-07-28', handshake: 'server/discover', connect: connectModern },
+    { version: MODERN_PROTOCOL, handshake: 'server/discover', connect: connectModern },
   ],
-  ...(['2025-03-26', '2025-06-18', '2025-11-25'] as const).map((version): [string, ClientCase] => [
+  ...LEGACY_PROTOCOLS.map((version): [string, ClientCase] => [
     `v1 Client (@modelcontextprotocol/sdk) negotiating ${version}`,
     { version, handshake: 'initialize', connect: (url) => connectLegacy(url, version) },
   ]),

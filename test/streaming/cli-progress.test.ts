@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
 import { CLI_SOURCE, repoRoot } from '../client/cli-runner.ts';
 import { startStreamingStack } from './support.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 // The CLI is compiled by tsx in a child process first: allow for a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -72,7 +73,7 @@ afterAll(async () => {
 });
 
 describe('npm run client -- call long_task against a streaming stack', () => {
-  it.each(['2025-11-25', '2026-07-28'])(
+  it.each([LEGACY_PROTOCOL, MODERN_PROTOCOL])(
     '--protocol %s: progress lines arrive one step apart, before the result',
     async (protocol) => {
       const run = await runCliTimed([

@@ -29,15 +29,9 @@ import { repoRoot } from '../../shared/lambda-artifacts.ts';
 import path from 'node:path';
 import type { StreamLimits } from '../../emulator/gateway/streamed-integration.ts';
 import type { RunningStack } from '../../emulator/stack.ts';
-import { LEGACY_PROTOCOL, postJson } from '../support/mcp-http.ts';
-import {
-  MODERN_PROTOCOL,
-  progressOf,
-  resultOf,
-  startStreamingStack,
-  streamLongTask,
-  waitForReport,
-} from './support.ts';
+import { postJson } from '../support/mcp-http.ts';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
+import { progressOf, resultOf, startStreamingStack, streamLongTask, waitForReport } from './support.ts';
 
 let stack: RunningStack & { token: string };
 const access: AccessLogEntry[] = [];

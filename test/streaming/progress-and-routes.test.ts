@@ -14,7 +14,8 @@ import {
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStack } from '../../emulator/stack.ts';
-import { MODERN_PROTOCOL, progressOf, resultOf, streamLongTask, startStreamingStack } from './support.ts';
+import { MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
+import { progressOf, resultOf, streamLongTask, startStreamingStack } from './support.ts';
 
 let stack: RunningStack & { token: string };
 

@@ -20,6 +20,7 @@ import { createMcpEndpoint, type McpEndpoint, type McpHttpRequest } from '../../
 import { createStreamingHandler } from '../../server/lambda/streaming-handler.ts';
 import { registerLongTask } from '../../server/mcp/tools/long-task.ts';
 import { lambdaContext, proxyEvent } from '../server/support/proxy-events.ts';
+import { LEGACY_PROTOCOL as LEGACY, MODERN_PROTOCOL as MODERN } from '../support/mcp-protocol.ts';
 
 type StreamingHandler = (
   event: ProxyEvent,
@@ -28,8 +29,6 @@ type StreamingHandler = (
 ) => Promise<void>;
 
 const PRELUDE_DELIMITER = Buffer.alloc(8);
-const MODERN = '2026-07-28';
-const LEGACY = '2025-11-25';
 
 /** What the Node.js runtime provides (https://docs.aws.amazon.com/lambda/latest/dg/config-rs-write-functions.html). */
 const fakeAwsLambda = {

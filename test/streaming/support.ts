@@ -10,9 +10,7 @@ import {
 import { parseReportLine, type ParsedReport } from '../../shared/lambda-log-lines.ts';
 import type { RunningStack, StartStackOptions } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
-import { LEGACY_PROTOCOL } from '../support/mcp-http.ts';
-
-export const MODERN_PROTOCOL = '2026-07-28';
+import { LEGACY_PROTOCOL, MODERN_PROTOCOL } from '../support/mcp-protocol.ts';
 
 export interface SseMessage {
   readonly atMs: number;

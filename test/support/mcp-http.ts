@@ -2,7 +2,7 @@
  * Raw Streamable HTTP calls as a 2025-era stateless client sends them, for tests that need to see
  * status codes and headers the SDK clients hide.
  */
-export const LEGACY_PROTOCOL = '2025-11-25';
+import { jsonRpcRequest, LEGACY_PROTOCOL } from './mcp-protocol.ts';
 
 export interface RawResponse {
   readonly status: number;
@@ -32,8 +32,6 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: response.status, headers: response.headers, text, json };
 }
 
-let nextId = 1;
-
 export async function callTool(
   url: string,
   token: string | undefined,
@@ -42,7 +40,7 @@ export async function callTool(
 ): Promise<RawResponse> {
   return postJson(
     url,
-    { jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args } },
+    jsonRpcRequest('tools/call', { name, arguments: args }),
     token === undefined ? {} : { authorization: `Bearer ${token}` },
   );
 }

@@ -8,8 +8,8 @@ import {
   CLIENT_INFO_META_KEY,
   PROTOCOL_VERSION_META_KEY,
 } from '@modelcontextprotocol/client';
+import { MODERN_PROTOCOL as MODERN, nextRequestId } from '../../support/mcp-protocol.ts';
 
-export const MODERN = '2026-07-28';
 export const TASKS_EXT = 'io.modelcontextprotocol/tasks';
 /** What a client that opts in to tasks declares (plus elicitation, for the input fixtures). */
 export const WITH_TASKS = { elicitation: {}, extensions: { [TASKS_EXT]: {} } } as const;
@@ -23,8 +23,6 @@ export interface RpcAnswer {
   readonly error?: { code: number; message: string; data?: unknown };
 }
 
-let nextId = 1;
-
 export async function rpc(
   fetchLike: FetchLike,
   url: string,
@@ -35,7 +33,7 @@ export async function rpc(
   const name = method === 'tools/call' ? params.name : method.startsWith('tasks/') ? params.taskId : undefined;
   const body = {
     jsonrpc: '2.0',
-    id: nextId++,
+    id: nextRequestId(),
     method,
     params: {
       ...params,
