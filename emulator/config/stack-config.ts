@@ -1,6 +1,7 @@
 /**
- * The embedded stack's settings, derived from the Terraform variables (the single source of
- * truth) plus the few things only the emulator has (port, idle reaping, bundle locations).
+ * The embedded stack's settings, derived from terraform/ (the single source of truth: the
+ * variables, and the functions as terraform/lambda.tf declares them) plus the few things only the
+ * emulator has (port, idle reaping, bundle locations).
  */
 import { Unknown } from './terraform-expressions.ts';
 import { readLambdaFunctions, type TerraformFunction } from './terraform-functions.ts';
