@@ -14,6 +14,7 @@ export default {
     'emulator/gateway/gateway-responses.ts',
     // Both sides of the REST proxy mapping: the gateway's event builder and the function's reader.
     'emulator/gateway/proxy-event-builder.ts',
+    'emulator/gateway/authorizer-event.ts',
     'server/gateway/proxy-event.ts',
     'server/gateway/authorizer-context.ts',
     'server/mcp/tasks/owner.ts',

@@ -12,6 +12,9 @@ export default defineConfig({
       'test/authorizer/**/*.test.ts',
       'test/gateway/**/*.test.ts',
       'test/tasks/owner-binding.test.ts',
+      // The AWS-documented events (test/fixtures/aws-events/) against both sides of the proxy mapping.
+      'test/emulator/event-builder.test.ts',
+      'test/server/proxy-event-fixtures.test.ts',
       'test/conformance/request-state.test.ts',
     ],
     pool: 'forks',

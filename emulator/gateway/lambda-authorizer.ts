@@ -47,13 +47,20 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-/** Compiled ARN patterns, shared by every policy; bounded, as policies come from the function. */
-const arnPatterns = new Map<string, RegExp>();
-const MAX_ARN_PATTERNS = 10_000;
+/** Compiled IAM patterns, shared by every policy; bounded, as policies come from the function. */
+const iamPatterns = new Map<string, RegExp>();
+const MAX_IAM_PATTERNS = 10_000;
 
-/** IAM ARN patterns: `*` matches any run of characters, `?` any one character. */
-function arnMatches(pattern: string, arn: string): boolean {
-  let regex = arnPatterns.get(pattern);
+/**
+ * IAM wildcards: `*` matches any run of characters, `?` any one character, everything else is
+ * literal. Resource ARNs compare case-sensitively (IAM JSON policy elements: Resource,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html);
+ * actions compare case-insensitively ("The prefix and the action name are case insensitive", IAM
+ * JSON policy elements: Action,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+ */
+function iamPatternMatches(pattern: string, value: string): boolean {
+  let regex = iamPatterns.get(pattern);
   if (!regex) {
     regex = new RegExp(
       `^${pattern
@@ -61,18 +68,26 @@ function arnMatches(pattern: string, arn: string): boolean {
         .replace(/\*/g, '.*')
         .replace(/\?/g, '.')}$`,
     );
-    if (arnPatterns.size >= MAX_ARN_PATTERNS) arnPatterns.clear();
-    arnPatterns.set(pattern, regex);
+    if (iamPatterns.size >= MAX_IAM_PATTERNS) iamPatterns.clear();
+    iamPatterns.set(pattern, regex);
   }
-  return regex.test(arn);
+  return regex.test(value);
 }
 
+/**
+ * The action a caller needs on the method ARN ("Control access to an API with IAM permissions",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html).
+ * A statement's Action may name it in any letter case and with `*`/`?` wildcards (`*`,
+ * `execute-api:*`, `execute-api:Inv*`), as the IAM Action element documents: both sides are
+ * compared in lower case.
+ */
+const INVOKE_ACTION_LOWER_CASE = 'execute-api:invoke';
+
 function statementMatches(statement: PolicyStatement, methodArn: string): boolean {
-  const actions = asArray(statement.Action).map(String);
-  const actionOk = actions.some(
-    (action) => action === '*' || action === 'execute-api:*' || action === 'execute-api:Invoke',
+  const actionOk = asArray(statement.Action).some((action) =>
+    iamPatternMatches(String(action).toLowerCase(), INVOKE_ACTION_LOWER_CASE),
   );
-  return actionOk && asArray(statement.Resource).some((resource) => arnMatches(String(resource), methodArn));
+  return actionOk && asArray(statement.Resource).some((resource) => iamPatternMatches(String(resource), methodArn));
 }
 
 /** An explicit Deny wins; otherwise an Allow is needed (IAM policy evaluation). */

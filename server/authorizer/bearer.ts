@@ -23,7 +23,8 @@ export type BearerResult =
   | { readonly ok: false; readonly reason: BearerRejection };
 
 export function isBearerTokenSyntax(token: string): boolean {
-  return token.length > 0 && Buffer.byteLength(token, 'utf8') <= MAX_AUTHORIZATION_BYTES && B64TOKEN.test(token);
+  // B64TOKEN needs at least one character, so an empty token is refused too.
+  return Buffer.byteLength(token, 'utf8') <= MAX_AUTHORIZATION_BYTES && B64TOKEN.test(token);
 }
 
 export function parseBearer(headerValue: string | undefined): BearerResult {

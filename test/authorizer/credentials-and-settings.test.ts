@@ -10,7 +10,12 @@
  *   (Ed25519); SHA-256 fingerprints (FIPS 180-4 test vector "abc").
  */
 import { describe, expect, it } from 'vitest';
-import { isBearerTokenSyntax, MAX_AUTHORIZATION_BYTES, parseBearer } from '../../server/authorizer/bearer.ts';
+import {
+  IDENTITY_VALIDATION_EXPRESSION,
+  isBearerTokenSyntax,
+  MAX_AUTHORIZATION_BYTES,
+  parseBearer,
+} from '../../server/authorizer/bearer.ts';
 import {
   AuthorizerConfigError,
   readAuthorizerConfig,
@@ -45,6 +50,30 @@ describe('bearer credentials (RFC 6750 section 2.1)', () => {
     ['Bearer abc\tdef', 'malformed'],
   ])('refuses %j as %s', (header, reason) => {
     expect(parseBearer(header)).toEqual({ ok: false, reason });
+  });
+
+  // The TOKEN authorizer's identity validation expression (Terraform's default): API Gateway answers
+  // 401 without invoking the authorizer when the header does not match it ("Input to an API Gateway
+  // Lambda authorizer"), so it must accept exactly the RFC 6750 headers the authorizer accepts.
+  it.each([
+    ['Bearer abc', true],
+    ['bearer abc', true],
+    ['bEaReR x', true],
+    ['BEARER   A-Z.a_z~0+9/==', true],
+    ['Basic dXNlcjpwYXNz', false],
+    ['Bearerabc', false],
+    ['Bearer', false],
+    ['Bearer ', false],
+    ['Bearer\tabc', false],
+    ['Bearer a b', false],
+    ['Bearer ab=c', false],
+    ['Bearer =abc', false],
+    ['Bearer ab,c', false],
+    ['Bearer abc!', false],
+    ['xBearer abc', false],
+  ])('the identity validation expression judges %j as the parser does (%s)', (header, accepted) => {
+    expect(new RegExp(IDENTITY_VALIDATION_EXPRESSION).test(header)).toBe(accepted);
+    expect(parseBearer(header).ok).toBe(accepted);
   });
 
   it('measures the 8 KiB limit in bytes, not characters', () => {

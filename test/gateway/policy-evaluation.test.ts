@@ -9,6 +9,10 @@
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-iam-policy-examples-for-api-execution.html
  * - `execute-api:Invoke` as the action, `execute-api:*` for every execution action:
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
+ * - Action: "The prefix and the action name are case insensitive" (`iam:ListAccessKeys` is
+ *   `IAM:listaccesskeys`); `*` and `?` wildcards in the whole value or in part of the action name
+ *   (`s3:*`, `iam:*AccessKey*`):
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
  * - `*` matches any run of characters, `?` exactly one, literally everything else:
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
  * - An applicable Deny beats any Allow; no applicable Allow is an (implicit) deny:
@@ -71,6 +75,32 @@ const CASES: readonly Case[] = [
   ["Allow of another service's action on the right resource", [allow(METHOD_ARN, 's3:GetObject')], 'denied'],
   ['Allow of a lookalike action (execute-api:Invoke2)', [allow(METHOD_ARN, 'execute-api:Invoke2')], 'denied'],
   ['Allow with no Action at all', [{ Effect: 'Allow', Resource: METHOD_ARN }], 'denied'],
+  // Action: letter case and wildcards (IAM JSON policy elements: Action)
+  ['Allow EXECUTE-API:INVOKE (action names ignore case)', [allow(METHOD_ARN, 'EXECUTE-API:INVOKE')], 'allow'],
+  ['Allow execute-api:invoke (all lower case)', [allow(METHOD_ARN, 'execute-api:invoke')], 'allow'],
+  ['Allow Execute-Api:iNVOKE (mixed case)', [allow(METHOD_ARN, 'Execute-Api:iNVOKE')], 'allow'],
+  ['Allow EXECUTE-API:* (prefix in upper case, wildcard name)', [allow(METHOD_ARN, 'EXECUTE-API:*')], 'allow'],
+  ['Allow execute-api:Inv* (wildcard for the end of the name)', [allow(METHOD_ARN, 'execute-api:Inv*')], 'allow'],
+  ['Allow execute-api:*oke (wildcard for the start of the name)', [allow(METHOD_ARN, 'execute-api:*oke')], 'allow'],
+  ['Allow execute-api:*Invoke* (wildcards matching nothing)', [allow(METHOD_ARN, 'execute-api:*Invoke*')], 'allow'],
+  ['Allow execute-api:Invok? (? for the last character)', [allow(METHOD_ARN, 'execute-api:Invok?')], 'allow'],
+  ['Allow execute-api:?NVOKE (? and another case)', [allow(METHOD_ARN, 'execute-api:?NVOKE')], 'allow'],
+  ['Allow execute-api:Invoke? (? needs one more character)', [allow(METHOD_ARN, 'execute-api:Invoke?')], 'denied'],
+  ['Allow execute-api:Inv (a prefix, no wildcard)', [allow(METHOD_ARN, 'execute-api:Inv')], 'denied'],
+  ['Allow execute-api:M* (wildcard over other actions only)', [allow(METHOD_ARN, 'execute-api:M*')], 'denied'],
+  ['Allow s3:* (wildcard over another service)', [allow(METHOD_ARN, 's3:*')], 'denied'],
+  ['Allow execute-api.Invoke ("." is literal in an action)', [allow(METHOD_ARN, 'execute-api.Invoke')], 'denied'],
+  ['Allow execute-api:In.+ (regex characters are literal)', [allow(METHOD_ARN, 'execute-api:In.+')], 'denied'],
+  [
+    'Allow on the right action whose Resource differs only in letter case (ARNs keep case)',
+    [allow(`${API}/dev/post/mcp`, 'EXECUTE-API:INVOKE')],
+    'denied',
+  ],
+  [
+    'Deny EXECUTE-API:* beside an Allow: the Deny applies whatever the case',
+    [allow(METHOD_ARN), deny(METHOD_ARN, 'EXECUTE-API:*')],
+    'denied',
+  ],
   // Resource
   ['Allow on the whole stage (apiId/stage/*/*)', [allow(`${API}/dev/*/*`)], 'allow'],
   ['Allow on the whole API (apiId/*)', [allow(`${API}/*`)], 'allow'],

@@ -20,6 +20,7 @@ import {
   headerValue,
   toProxyResult,
   type ProxyEvent,
+  urlFromProxyEvent,
 } from '../../server/gateway/proxy-event.ts';
 import { gateRequest, gateRoute } from './support.ts';
 
@@ -141,10 +142,100 @@ describe('HTTP request → proxy event', () => {
     ['another type family under a wildcard', 'text/plain', ['image/*']],
     ['a type that only starts like the wildcard family', 'imagex/png', ['image/*']],
     ['no content type', undefined, ['application/octet-stream']],
+    ['a type that shares all but its last character with a configured one', 'image/pnm', ['image/png']],
   ])('passes the body as text for %s', (_name, contentType, binaryMediaTypes) => {
     const headers: Record<string, string> = contentType === undefined ? {} : { 'content-type': contentType };
     const event = toProxyEvent(gateRequest(headers, { body: Buffer.from('héllo') }), gateRoute({ binaryMediaTypes }));
     expect([event.isBase64Encoded, event.body]).toEqual([false, 'héllo']);
+  });
+});
+
+describe('requestTime, in Common Log Format (the documented example: "09/Apr/2015:12:34:56 +0000")', () => {
+  // CLF: dd/Mon/yyyy:HH:mm:ss +0000, English month abbreviations, two-digit fields.
+  it.each([
+    [Date.UTC(2024, 0, 5, 3, 4, 7), '05/Jan/2024:03:04:07 +0000'],
+    [Date.UTC(2024, 1, 29, 23, 59, 59), '29/Feb/2024:23:59:59 +0000'],
+    [Date.UTC(2024, 2, 1, 0, 0, 0), '01/Mar/2024:00:00:00 +0000'],
+    [Date.UTC(2024, 3, 10, 10, 10, 10), '10/Apr/2024:10:10:10 +0000'],
+    [Date.UTC(2024, 4, 11, 11, 11, 11), '11/May/2024:11:11:11 +0000'],
+    [Date.UTC(2024, 5, 12, 12, 12, 12), '12/Jun/2024:12:12:12 +0000'],
+    [Date.UTC(2024, 6, 13, 13, 13, 13), '13/Jul/2024:13:13:13 +0000'],
+    [Date.UTC(2024, 7, 14, 14, 14, 14), '14/Aug/2024:14:14:14 +0000'],
+    [Date.UTC(2024, 8, 15, 15, 15, 15), '15/Sep/2024:15:15:15 +0000'],
+    [Date.UTC(2024, 9, 16, 16, 16, 16), '16/Oct/2024:16:16:16 +0000'],
+    [Date.UTC(2024, 10, 17, 17, 17, 17), '17/Nov/2024:17:17:17 +0000'],
+    [Date.UTC(2024, 11, 31, 9, 8, 6), '31/Dec/2024:09:08:06 +0000'],
+  ])('epoch %d is %s', (requestTimeEpoch, requestTime) => {
+    const event = toProxyEvent(gateRequest(), gateRoute({ requestTimeEpoch }));
+    expect(event.requestContext.requestTime).toBe(requestTime);
+    expect(event.requestContext.requestTimeEpoch).toBe(requestTimeEpoch);
+  });
+});
+
+describe('proxy event → the URL the client called (the Lambda side)', () => {
+  const base = toProxyEvent(gateRequest(), gateRoute());
+  const withHeaders = (headers: Record<string, string>): ProxyEvent => ({
+    ...base,
+    path: '/mcp',
+    headers,
+    multiValueHeaders: {},
+  });
+
+  // API Gateway reports the scheme the client used in X-Forwarded-Proto (the documented input
+  // example carries "X-Forwarded-Proto": "https"); a scheme is case-insensitive (RFC 3986 section
+  // 3.1); in a comma-separated chain the first value is the client's.
+  it.each([
+    ['https', 'https://api.example.test/mcp'],
+    ['http', 'http://api.example.test/mcp'],
+    ['HTTP', 'http://api.example.test/mcp'],
+    [' Http ', 'http://api.example.test/mcp'],
+    ['http, https', 'http://api.example.test/mcp'],
+    ['https, http', 'https://api.example.test/mcp'],
+    ['ws', 'https://api.example.test/mcp'],
+  ])('X-Forwarded-Proto %j gives %s', (proto, url) => {
+    expect(urlFromProxyEvent(withHeaders({ Host: 'api.example.test', 'X-Forwarded-Proto': proto })).href).toBe(url);
+  });
+
+  it('is https when no X-Forwarded-Proto is present (execute-api endpoints are HTTPS only)', () => {
+    expect(urlFromProxyEvent(withHeaders({ Host: 'api.example.test' })).href).toBe('https://api.example.test/mcp');
+  });
+
+  it('takes the host from the Host header, and still maps an event without one (a hand-written test event)', () => {
+    expect(urlFromProxyEvent(withHeaders({ host: 'Other.Example.test:8443' })).host).toBe('other.example.test:8443');
+    expect(urlFromProxyEvent(withHeaders({})).href).toBe('https://localhost/mcp');
+  });
+
+  it('rebuilds the query from every value of multiValueQueryStringParameters, in order, encoded', () => {
+    const event: ProxyEvent = {
+      ...withHeaders({ Host: 'h.test' }),
+      queryStringParameters: { a: '3', b: 'x y' },
+      multiValueQueryStringParameters: { a: ['1', '3'], b: ['x y'] },
+    };
+    expect(urlFromProxyEvent(event).search).toBe('?a=1&a=3&b=x+y');
+  });
+
+  it('falls back to queryStringParameters without the multi-value map, skipping absent values', () => {
+    const event = {
+      ...withHeaders({ Host: 'h.test' }),
+      queryStringParameters: { a: '1', gone: undefined, c: '' },
+      multiValueQueryStringParameters: null,
+    } as unknown as ProxyEvent;
+    expect(urlFromProxyEvent(event).search).toBe('?a=1&c=');
+  });
+
+  it('skips a multi-value entry without values, and has no query when both maps are null', () => {
+    const skipped = {
+      ...withHeaders({ Host: 'h.test' }),
+      queryStringParameters: { a: '1' },
+      multiValueQueryStringParameters: { gone: undefined, a: ['1'] },
+    } as unknown as ProxyEvent;
+    expect(urlFromProxyEvent(skipped).search).toBe('?a=1');
+    const none: ProxyEvent = {
+      ...withHeaders({ Host: 'h.test' }),
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+    };
+    expect(urlFromProxyEvent(none).href).toBe('https://h.test/mcp');
   });
 });
 
@@ -227,6 +318,21 @@ describe('proxy result → HTTP response (the gateway side)', () => {
       ['x-a', '2'],
       ['x-b', '3'],
       ['x-b', '9'],
+    ]);
+  });
+
+  it('keeps a value sent in both maps under one name when it differs, even if another name has it', () => {
+    // "If the same key-value pair is specified in both, only the values from multiValueHeaders will
+    // appear in the merged list": only the same name AND value is a duplicate.
+    const response = fromProxyResult({
+      statusCode: 200,
+      headers: { 'X-Two': '1' },
+      multiValueHeaders: { 'x-one': ['1'], 'x-two': ['2'] },
+    });
+    expect(response.headers).toEqual([
+      ['x-one', '1'],
+      ['x-two', '2'],
+      ['X-Two', '1'],
     ]);
   });
 
