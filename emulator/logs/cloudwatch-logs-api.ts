@@ -6,7 +6,13 @@
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { lowerBound, type LogEvent, type LogGroup, type LogStore, type LogStream } from './log-store.ts';
+import { compileFilterPattern } from './filter-pattern.ts';
+import { EVENT_OVERHEAD_BYTES, type LogGroup, type LogStream } from './log-group.ts';
+import { SEGMENT_EVENTS } from './log-segment.ts';
+import type { LogStore } from './log-store.ts';
+import { PageTokens } from './page-token.ts';
+
+export { compileFilterPattern, matchesFilterPattern } from './filter-pattern.ts';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 /** FilterLogEvents and GetLogEvents: `limit` is 1 to 10,000 (API_FilterLogEvents.html, API_GetLogEvents.html). */
@@ -21,6 +27,11 @@ export const MAX_FILTER_PATTERN_LENGTH = 1024;
  * the read operations served here take a few hundred bytes.
  */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
+/**
+ * Bytes of events in one page: "Each page returned can contain up to 1 MB of log events or up to
+ * 10,000 log events" (API_FilterLogEvents.html; GetLogEvents likewise), counted as eventBytes counts.
+ */
+const MAX_RESPONSE_BYTES = 1_048_576;
 /**
  * Events one FilterLogEvents call examines at most. AWS may answer with fewer events than `limit`,
  * even none, and a nextToken to go on ("This operation can return empty results while there are
@@ -71,49 +82,62 @@ function page(request: Json, maxLimit: number): { offset: number; limit: number 
   return { offset, limit: limitOf(request, maxLimit) };
 }
 
+function lastTimestamp(g: LogGroup, s: LogStream): number | undefined {
+  return s.positions.length > 0 ? g.timestampAt(s.positions.at(s.positions.length - 1)) : undefined;
+}
+
 function streamSummary(g: LogGroup, s: LogStream, region: string, accountId: string): Json {
-  const first = s.events[0];
-  const last = s.events[s.events.length - 1];
+  const count = s.positions.length;
+  const first = count > 0 ? g.timestampAt(s.positions.at(0)) : undefined;
+  const last = lastTimestamp(g, s);
   return {
     logStreamName: s.logStreamName,
     creationTime: s.creationTime,
-    ...(first ? { firstEventTimestamp: first.timestamp } : {}),
-    ...(last ? { lastEventTimestamp: last.timestamp, lastIngestionTime: last.ingestionTime } : {}),
-    uploadSequenceToken: String(s.events.length),
+    ...(first === undefined ? {} : { firstEventTimestamp: first }),
+    ...(last === undefined ? {} : { lastEventTimestamp: last, lastIngestionTime: last }),
+    uploadSequenceToken: String(count),
     arn: `arn:aws:logs:${region}:${accountId}:log-group:${g.logGroupName}:log-stream:${s.logStreamName}`,
+    // Deprecated for streams and always 0 on AWS (API_LogStream.html, "storedBytes").
     storedBytes: 0,
   };
 }
 
-/**
- * filterPattern: space-separated terms that must all occur, a quoted term matching exactly, or
- * `?term` alternatives, the unstructured-text subset of the pattern syntax
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
- */
-export function compileFilterPattern(pattern: string | undefined): (message: string) => boolean {
-  if (!pattern || pattern.trim() === '') return () => true;
-  const terms = pattern.match(/\?"[^"]*"|\?\S+|"[^"]*"|\S+/g) ?? [];
-  const unquote = (term: string): string => term.replace(/^\?/, '').replace(/^"(.*)"$/, '$1');
-  const optional = terms.filter((t) => t.startsWith('?')).map(unquote);
-  const required = terms.filter((t) => !t.startsWith('?')).map(unquote);
-  if (optional.length > 0) return (message) => optional.some((term) => message.includes(term));
-  return (message) => required.every((term) => message.includes(term));
+/** The fields of a FilteredLogEvent (API_FilteredLogEvent.html) or, without the stream, an OutputLogEvent. */
+function eventJson(g: LogGroup, position: number, message: string, logStreamName: string | undefined): Json {
+  const timestamp = g.timestampAt(position);
+  return logStreamName === undefined
+    ? { timestamp, message, ingestionTime: timestamp }
+    : { logStreamName, timestamp, message, ingestionTime: timestamp, eventId: String(position).padStart(20, '0') };
 }
 
-export function matchesFilterPattern(message: string, pattern: string | undefined): boolean {
-  return compileFilterPattern(pattern)(message);
+function invalidToken(): ApiError {
+  return new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
 }
 
-function eventJson(e: LogEvent, withStream: boolean): Json {
-  return {
-    ...(withStream ? { logStreamName: e.logStreamName, eventId: String(e.sequence).padStart(20, '0') } : {}),
-    timestamp: e.timestamp,
-    message: e.message,
-    ingestionTime: e.ingestionTime,
-  };
+function optionalNumber(request: Json, name: string): number | undefined {
+  const value = request[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ApiError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${String(value)}' at '${name}' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+    );
+  }
+  return value;
+}
+
+/** First index in [lo, hi) of a stream's events whose timestamp is >= time. */
+function streamLowerBound(g: LogGroup, s: LogStream, time: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (g.timestampAt(s.positions.at(mid)) < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function createLogsApi(store: LogStore, region: string, accountId: string) {
+  const tokens = new PageTokens();
   const operations: Record<string, (request: Json) => Json> = {
     DescribeLogGroups(request) {
       const prefix = typeof request.logGroupNamePrefix === 'string' ? request.logGroupNamePrefix : '';
@@ -128,7 +152,8 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
           creationTime: g.creationTime,
           ...(g.retentionInDays ? { retentionInDays: g.retentionInDays } : {}),
           arn: `arn:aws:logs:${region}:${accountId}:log-group:${g.logGroupName}:*`,
-          storedBytes: 0,
+          // "The number of bytes stored" (API_LogGroup.html): here, what retention keeps in memory.
+          storedBytes: g.storedBytes,
         })),
         ...(offset + limit < groups.length ? { nextToken: String(offset + limit) } : {}),
       };
@@ -140,7 +165,7 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       let streams = [...g.streams.values()].filter((s) => s.logStreamName.startsWith(prefix));
       streams.sort((a, b) =>
         byTime
-          ? (a.events.at(-1)?.timestamp ?? 0) - (b.events.at(-1)?.timestamp ?? 0)
+          ? (lastTimestamp(g, a) ?? 0) - (lastTimestamp(g, b) ?? 0)
           : a.logStreamName.localeCompare(b.logStreamName),
       );
       if (request.descending === true) streams = streams.reverse();
@@ -160,42 +185,74 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
         );
       }
       const limit = limitOf(request, MAX_EVENTS);
-      const names = Array.isArray(request.logStreamNames) ? new Set(request.logStreamNames.map(String)) : undefined;
-      const prefix = typeof request.logStreamNamePrefix === 'string' ? request.logStreamNamePrefix : '';
-      const start = typeof request.startTime === 'number' ? request.startTime : -Infinity;
-      const end = typeof request.endTime === 'number' ? request.endTime : Infinity;
-      const matches = compileFilterPattern(pattern);
-      const streams = [...g.streams.values()].filter((s) =>
-        names ? names.has(s.logStreamName) : s.logStreamName.startsWith(prefix),
-      );
-      const wanted = new Set(streams.map((s) => s.logStreamName));
-      // The token is the sequence number of the next event to examine: a page starts where the last
-      // one stopped (binary search), and scans forward only as far as it needs to.
-      let from = lowerBound(g.events, start, (e) => e.timestamp);
-      if (typeof request.nextToken === 'string') {
-        const next = /^s\/(\d+)$/.exec(request.nextToken);
-        if (!next) throw new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
-        from = Math.max(
-          from,
-          lowerBound(g.events, Number(next[1]), (e) => e.sequence),
+      const names = Array.isArray(request.logStreamNames) ? request.logStreamNames.map(String) : undefined;
+      const prefix = typeof request.logStreamNamePrefix === 'string' ? request.logStreamNamePrefix : undefined;
+      // "If you specify a value for both logStreamNamePrefix and logStreamNames, the action returns
+      // an InvalidParameterException error." (API_FilterLogEvents.html)
+      if (names && prefix !== undefined)
+        throw new ApiError(
+          'InvalidParameterException',
+          'logStreamNames and logStreamNamePrefix cannot both be specified',
         );
-      }
-      const events: Json[] = [];
-      const scanEnd = Math.min(g.events.length, from + MAX_SCANNED_PER_CALL);
-      let i = from;
-      for (; i < scanEnd && events.length < limit; i++) {
-        const e = g.events[i]!;
-        if (e.timestamp > end) {
-          i = g.events.length;
-          break;
+      // startTime: "Events with a timestamp before this time are not returned"; endTime: "Events with
+      // a timestamp later than this time are not returned" (API_FilterLogEvents.html).
+      const startTime = optionalNumber(request, 'startTime');
+      const endTime = optionalNumber(request, 'endTime');
+      // A token is good for the query that issued it only (whatever the page size).
+      const query = JSON.stringify([
+        'FilterLogEvents',
+        g.logGroupName,
+        pattern ?? '',
+        names ?? null,
+        prefix ?? null,
+        startTime ?? null,
+        endTime ?? null,
+      ]);
+      let wanted: Uint8Array | undefined;
+      if (names || prefix) {
+        const nameSet = new Set(names);
+        wanted = new Uint8Array(g.streamIdLimit);
+        for (const s of g.streams.values()) {
+          if (names ? nameSet.has(s.logStreamName) : s.logStreamName.startsWith(prefix!)) wanted[s.id] = 1;
         }
-        if (wanted.has(e.logStreamName) && matches(e.message)) events.push(eventJson(e, true));
       }
-      const more = i < g.events.length && (g.events[i]?.timestamp ?? Infinity) <= end;
+      let from = startTime === undefined ? g.head : g.lowerBoundTime(startTime);
+      if (typeof request.nextToken === 'string') {
+        const page = tokens.read(request.nextToken, query);
+        if (page?.kind !== 'n') throw invalidToken();
+        // A position that retention has dropped since reads on from the oldest kept event.
+        from = Math.max(from, page.position);
+      }
+      const stop = endTime === undefined ? g.end : g.lowerBoundTime(Math.floor(endTime) + 1, Math.min(from, g.end));
+      const matches = compileFilterPattern(pattern);
+      const events: Json[] = [];
+      let bytes = 0;
+      const scanEnd = Math.min(stop, from + MAX_SCANNED_PER_CALL);
+      let p = from;
+      scan: while (p < scanEnd) {
+        // One segment at a time: its columns are read directly, no per-event lookup.
+        const segment = g.segmentOf(p);
+        const base = p - (p % SEGMENT_EVENTS);
+        const segmentEnd = Math.min(scanEnd, base + SEGMENT_EVENTS);
+        for (; p < segmentEnd; p++) {
+          if (events.length === limit) break scan;
+          const streamId = segment.streamId(p - base);
+          if (wanted && wanted[streamId] !== 1) continue;
+          const message = segment.message(p - base);
+          if (!matches(message)) continue;
+          const size = Buffer.byteLength(message, 'utf8') + EVENT_OVERHEAD_BYTES;
+          if (bytes + size > MAX_RESPONSE_BYTES && events.length > 0) break scan;
+          bytes += size;
+          events.push(eventJson(g, p, message, g.streamById(streamId)?.logStreamName ?? ''));
+        }
+      }
       return {
         events,
-        searchedLogStreams: streams.map((s) => ({ logStreamName: s.logStreamName, searchedCompletely: !more })),
-        ...(more ? { nextToken: `s/${g.events[i]!.sequence}` } : {}),
+        // "As of May 15, 2020, this parameter is no longer supported. This parameter returns an
+        // empty list." (API_FilterLogEvents.html, searchedLogStreams)
+        searchedLogStreams: [],
+        // "If the results don't include a nextToken, then pagination is finished."
+        ...(p < stop ? { nextToken: tokens.issue({ kind: 'n', position: p }, query) } : {}),
       };
     },
     GetLogEvents(request) {
@@ -203,56 +260,59 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const s = typeof request.logStreamName === 'string' ? g.streams.get(request.logStreamName) : undefined;
       if (!s) throw new ApiError('ResourceNotFoundException', 'The specified log stream does not exist.');
       const limit = limitOf(request, MAX_EVENTS);
-      const events = s.events;
-      // The time window as positions (events are in time order); end is exclusive here.
-      const lo = typeof request.startTime === 'number' ? lowerBound(events, request.startTime, (e) => e.timestamp) : 0;
-      const hi =
-        typeof request.endTime === 'number' ? lowerBound(events, request.endTime, (e) => e.timestamp) : events.length;
-      // Without a token, `startFromHead` (default false) picks the oldest or the latest events
-      // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html).
-      // Tokens hold a sequence number: `f/N` reads forward from N, `b/N` backward from before N.
-      let token: RegExpExecArray | null = null;
-      if (typeof request.nextToken === 'string') {
-        token = /^([fb])\/(\d+)$/.exec(request.nextToken);
-        if (!token) throw new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
-      }
+      const startTime = optionalNumber(request, 'startTime');
+      const endTime = optionalNumber(request, 'endTime');
+      const query = JSON.stringify([
+        'GetLogEvents',
+        g.logGroupName,
+        s.logStreamName,
+        startTime ?? null,
+        endTime ?? null,
+      ]);
+      const list = s.positions;
+      const count = list.length;
+      // The time window as indexes of the stream's events: startTime is inclusive, endTime exclusive
+      // ("Events with a timestamp equal to or later than this time are not included", API_GetLogEvents.html).
+      const lo = startTime === undefined ? 0 : streamLowerBound(g, s, startTime, 0, count);
+      const hi = endTime === undefined ? count : streamLowerBound(g, s, endTime, lo, count);
+      const given = typeof request.nextToken === 'string' ? request.nextToken : undefined;
+      const token = given === undefined ? undefined : tokens.read(given, query);
+      if (given !== undefined && (token === undefined || token.kind === 'n')) throw invalidToken();
+      const clamp = (i: number): number => Math.min(hi, Math.max(lo, i));
+      const size = (i: number): number => Buffer.byteLength(g.messageAt(list.at(i)), 'utf8') + EVENT_OVERHEAD_BYTES;
+      // Without a token, `startFromHead` (default false) picks the oldest or the latest events; a
+      // page holds at most `limit` events and 1 MB (API_GetLogEvents.html).
+      const forward = token ? token.kind === 'f' : request.startFromHead === true;
       let from: number;
       let to: number;
-      if (token?.[1] === 'f') {
-        from = Math.min(
-          hi,
-          Math.max(
-            lo,
-            lowerBound(events, Number(token[2]), (e) => e.sequence),
-          ),
-        );
-        to = Math.min(hi, from + limit);
-      } else if (token?.[1] === 'b') {
-        to = Math.max(
-          lo,
-          Math.min(
-            hi,
-            lowerBound(events, Number(token[2]), (e) => e.sequence),
-          ),
-        );
-        from = Math.max(lo, to - limit);
+      if (forward) {
+        from = token ? clamp(list.lowerBound(token.position)) : lo;
+        to = from;
+        for (let bytes = 0; to < hi && to - from < limit; to++) {
+          bytes += size(to);
+          if (bytes > MAX_RESPONSE_BYTES && to > from) break;
+        }
       } else {
-        from = request.startFromHead === true ? lo : Math.max(lo, hi - limit);
-        to = Math.min(hi, from + limit);
+        to = token ? clamp(list.lowerBound(token.position)) : hi;
+        from = to;
+        for (let bytes = 0; from > lo && to - from < limit; from--) {
+          bytes += size(from - 1);
+          if (bytes > MAX_RESPONSE_BYTES && from < to) break;
+        }
       }
-      // At either end the token stays the same: that is how callers know to stop.
-      const forward =
-        to > from
-          ? events[to - 1]!.sequence + 1
-          : token?.[1] === 'f'
-            ? Number(token[2])
-            : (events[from]?.sequence ?? (events.at(-1)?.sequence ?? 0) + 1);
-      const backward =
-        to > from ? events[from]!.sequence : token?.[1] === 'b' ? Number(token[2]) : (events[from]?.sequence ?? 0);
+      // "If you have reached the end of the stream, it returns the same token you passed in."
+      // (API_GetLogEvents.html, nextForwardToken and nextBackwardToken)
+      const forwardPosition =
+        to > from ? list.at(to - 1) + 1 : from < count ? list.at(from) : count > 0 ? list.at(count - 1) + 1 : g.end;
+      const backwardPosition = to > from ? list.at(from) : from < count ? list.at(from) : 0;
+      const events: Json[] = [];
+      for (let i = from; i < to; i++) events.push(eventJson(g, list.at(i), g.messageAt(list.at(i)), undefined));
       return {
-        events: events.slice(from, to).map((e) => eventJson(e, false)),
-        nextForwardToken: `f/${forward}`,
-        nextBackwardToken: `b/${backward}`,
+        events,
+        nextForwardToken:
+          to === from && token?.kind === 'f' ? given : tokens.issue({ kind: 'f', position: forwardPosition }, query),
+        nextBackwardToken:
+          to === from && token?.kind === 'b' ? given : tokens.issue({ kind: 'b', position: backwardPosition }, query),
       };
     },
   };
