@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compileFilterPattern } from './filter-pattern.ts';
+import { compileFilter } from './filter-pattern.ts';
 import { EVENT_OVERHEAD_BYTES, type LogGroup, type LogStream } from './log-group.ts';
 import { SEGMENT_EVENTS } from './log-segment.ts';
 import type { LogStore } from './log-store.ts';
@@ -108,6 +108,10 @@ function eventJson(g: LogGroup, position: number, message: string, logStreamName
   return logStreamName === undefined
     ? { timestamp, message, ingestionTime: timestamp }
     : { logStreamName, timestamp, message, ingestionTime: timestamp, eventId: String(position).padStart(20, '0') };
+}
+
+function unknownOperation(operation: string): ApiError {
+  return new ApiError('UnknownOperationException', `Operation ${operation} is not emulated`);
 }
 
 function invalidToken(): ApiError {
@@ -224,26 +228,36 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
         from = Math.max(from, page.position);
       }
       const stop = endTime === undefined ? g.end : g.lowerBoundTime(Math.floor(endTime) + 1, Math.min(from, g.end));
-      const matches = compileFilterPattern(pattern);
+      const { test, anchor } = compileFilter(pattern);
       const events: Json[] = [];
       let bytes = 0;
       const scanEnd = Math.min(stop, from + MAX_SCANNED_PER_CALL);
       let p = from;
       scan: while (p < scanEnd) {
-        // One segment at a time: its columns are read directly, no per-event lookup.
+        // One segment at a time: its columns are read directly, and a term every match contains is
+        // searched for in the segment's text at once rather than message by message.
         const segment = g.segmentOf(p);
         const base = p - (p % SEGMENT_EVENTS);
         const segmentEnd = Math.min(scanEnd, base + SEGMENT_EVENTS);
-        for (; p < segmentEnd; p++) {
+        while (p < segmentEnd) {
           if (events.length === limit) break scan;
-          const streamId = segment.streamId(p - base);
+          if (anchor !== undefined) {
+            p = Math.min(segmentEnd, base + segment.nextCandidate(anchor, p - base));
+            if (p === segmentEnd) break;
+          }
+          const i = p - base;
+          p += 1;
+          const streamId = segment.streamId(i);
           if (wanted && wanted[streamId] !== 1) continue;
-          const message = segment.message(p - base);
-          if (!matches(message)) continue;
+          const message = segment.message(i);
+          if (!test(message)) continue;
           const size = Buffer.byteLength(message, 'utf8') + EVENT_OVERHEAD_BYTES;
-          if (bytes + size > MAX_RESPONSE_BYTES && events.length > 0) break scan;
+          if (bytes + size > MAX_RESPONSE_BYTES && events.length > 0) {
+            p -= 1;
+            break scan;
+          }
           bytes += size;
-          events.push(eventJson(g, p, message, g.streamById(streamId)?.logStreamName ?? ''));
+          events.push(eventJson(g, base + i, message, g.streamById(streamId)?.logStreamName ?? ''));
         }
       }
       return {
@@ -317,7 +331,16 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
     },
   };
 
+  /** Runs one operation on a parsed request: what `handle` does once the body is read (and for in-process callers). */
+  function invoke(operation: string, request: Json): Json {
+    // Own properties only: `constructor`, `toString` and the like are not operations.
+    const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+    if (!handler) throw unknownOperation(operation);
+    return handler(request);
+  }
+
   return {
+    invoke,
     /** True when the request is a CloudWatch Logs API call (any path, as SDK endpoints may carry one). */
     accepts(req: IncomingMessage): boolean {
       const target = req.headers['x-amz-target'];
@@ -328,11 +351,10 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       let status = 200;
       let body: Json;
       try {
-        // Own properties only: `constructor`, `toString` and the like are not operations.
-        const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-        if (!handler) throw new ApiError('UnknownOperationException', `Operation ${operation} is not emulated`);
+        // An unknown operation is refused before its body is read.
+        if (!Object.hasOwn(operations, operation)) throw unknownOperation(operation);
         const text = await readRequest(req);
-        body = handler(text.length ? (JSON.parse(text) as Json) : {});
+        body = invoke(operation, text.length ? (JSON.parse(text) as Json) : {});
       } catch (error) {
         const apiError =
           error instanceof ApiError ? error : new ApiError('SerializationException', (error as Error).message);

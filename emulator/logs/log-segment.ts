@@ -41,6 +41,27 @@ export class LogSegment {
     return this.text.slice(this.offsets![i], this.offsets![i + 1]);
   }
 
+  /**
+   * The first index >= i whose message may contain `term`, found with one search of the sealed
+   * text (the segment's count if none); i itself while the segment fills. A hit may straddle two
+   * messages: callers test the message itself.
+   */
+  nextCandidate(term: string, i: number): number {
+    if (this.pending) return i;
+    const offsets = this.offsets!;
+    const at = this.text.indexOf(term, offsets[i]);
+    if (at < 0) return this.count;
+    // The last event starting at or before the hit holds it.
+    let lo = i;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (offsets[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   private seal(): void {
     const messages = this.pending!;
     const offsets = new Uint32Array(messages.length + 1);
