@@ -4,8 +4,11 @@
  * nextTokens bound to their query. Read through the door users read logs by: the AWS SDK client
  * against the Logs API over HTTP (served here alone, on loopback, without the Lambda stack).
  */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
@@ -331,5 +334,30 @@ describe('nextToken', () => {
         ),
       ),
     ).toBe('InvalidParameterException');
+  });
+});
+
+describe('log files', () => {
+  it('rotates a stream file past its size: at most the file and one previous copy, newest lines last', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'log-rotation-'));
+    try {
+      const store = new LogStore({ mirrorDir: dir, maxFileBytes: 1_000 });
+      // Ten batches of ten 75-byte lines (24-character timestamp, a space, 49 characters, newline).
+      for (let batch = 0; batch < 10; batch++) {
+        for (let k = 0; k < 10; k++) store.put('/aws/lambda/rotated', 'stream', fixed(batch * 10 + k, 49), T0);
+        await store.close();
+      }
+      const groupDir = path.join(dir, 'aws', 'lambda', 'rotated');
+      expect((await readdir(groupDir)).sort()).toEqual(['stream.log', 'stream.log.1']);
+      const lines = async (file: string): Promise<string[]> =>
+        (await readFile(path.join(groupDir, file), 'utf8'))
+          .trimEnd()
+          .split('\n')
+          .map((line) => line.slice(25));
+      expect(await lines('stream.log.1')).toEqual(Array.from({ length: 10 }, (_, k) => fixed(80 + k, 49)));
+      expect(await lines('stream.log')).toEqual(Array.from({ length: 10 }, (_, k) => fixed(90 + k, 49)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
