@@ -4,6 +4,7 @@
  * nextTokens bound to their query. Read through the door users read logs by: the AWS SDK client
  * against the Logs API over HTTP (served here alone, on loopback, without the Lambda stack).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,7 @@ import {
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseByteSize } from '../../emulator/logs/byte-size.ts';
 import { createLogsApi } from '../../emulator/logs/cloudwatch-logs-api.ts';
 import { LogStore, type LogStoreOptions } from '../../emulator/logs/log-store.ts';
 
@@ -359,5 +361,31 @@ describe('log files', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('retention on the command line', () => {
+  it.each([
+    ['33554432', 33_554_432],
+    ['512KiB', 524_288],
+    ['32MiB', 33_554_432],
+    ['32 mib', 33_554_432],
+    ['500MB', 500_000_000],
+    ['1.5GiB', 1_610_612_736],
+  ])('reads %s as %d bytes', (text, bytes) => {
+    expect(parseByteSize(text)).toBe(bytes);
+  });
+
+  it.each(['', '0', '-1MiB', 'lots', '12 parsecs', '1e9'])('refuses %j as a size', (text) => {
+    expect(parseByteSize(text)).toBeUndefined();
+  });
+
+  it('npm start refuses a retention that is not a size, before starting anything', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--log-retention', 'lots'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("option '--log-retention <size>' argument 'lots' is invalid");
   });
 });
