@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import autocannon from 'autocannon';
+import { measureLogStore } from './log-store.ts';
 import { LEGACY_HEADERS, TOOLS_LIST, load, startServer, type LoadResult } from './support.ts';
 
 export interface StackBenchOptions {
@@ -260,70 +261,121 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
     }
   }
 
-  if (options.sections.has('soak')) {
-    const total = options.soakRequests;
-    console.log(
-      `\nS3. Soak: ${fmt(total)} requests at 10 connections; gateway RSS after a warm-up (first fifth) vs at the end; FilterLogEvents page time`,
-    );
-    const stack = await startStackProcess(root);
-    try {
-      const pid = stack.child.pid!;
-      const run = (amount: number) =>
-        autocannon({
-          url: stack.endpoint,
-          method: 'POST',
-          connections: 10,
-          amount,
-          headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
-          body: TOOLS_LIST,
-        });
-      const warmup = Math.floor(total / 5);
-      await run(warmup);
-      const rssAfterWarmup = rssMb(pid);
-      const rest = await run(total - warmup);
-      const rssAtEnd = rssMb(pid);
-      const logs = new CloudWatchLogsClient({
-        endpoint: stack.origin,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  if (options.sections.has('soak')) await soak(options);
+}
+
+/**
+ * S3. A soak: the gateway's RSS after a warm-up (the first fifth) and at the end, then the Logs API
+ * paging the whole MCP log group (every event it keeps after the run) as the scaling report does;
+ * then the log store alone, in its own process, with as many events.
+ */
+async function soak(options: StackBenchOptions): Promise<void> {
+  const { row } = options;
+  const total = options.soakRequests;
+  console.log(
+    `\nS3. Soak: ${fmt(total)} requests at 10 connections; gateway RSS after a warm-up (first fifth) vs at the end; FilterLogEvents pages over what the log store keeps`,
+  );
+  const stack = await startStackProcess(options.stackRoot);
+  try {
+    const pid = stack.child.pid!;
+    const run = (amount: number) =>
+      autocannon({
+        url: stack.endpoint,
+        method: 'POST',
+        connections: 10,
+        amount,
+        headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
+        body: TOOLS_LIST,
       });
-      const pageTimes: number[] = [];
+    const warmup = Math.floor(total / 5);
+    await run(warmup);
+    const rssAfterWarmup = rssMb(pid);
+    const rest = await run(total - warmup);
+    const rssAtEnd = rssMb(pid);
+    const growth = rssAtEnd - rssAfterWarmup;
+    row(
+      'soak: gateway RSS growth after warm-up',
+      `${fmt(growth, 1)} MB (${fmt(rssAfterWarmup)} → ${fmt(rssAtEnd)} MB; ${fmt(rest.requests.average)} req/s)`,
+      '50 MB (target)',
+      growth / 50,
+      '×',
+      { text: '≤ 50 MB', met: growth <= 50 },
+    );
+    const logs = new CloudWatchLogsClient({
+      endpoint: stack.origin,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const logGroupName = '/aws/lambda/stateless-mcp-mcp-server';
+    try {
+      // Every event the store keeps, 10,000 a page (the count the micro-bench below repeats).
+      let stored = 0;
       let token: string | undefined;
-      for (let page = 0; page < 5; page++) {
-        const started = performance.now();
+      do {
         const out = await logs.send(
-          new FilterLogEventsCommand({
-            logGroupName: '/aws/lambda/stateless-mcp-mcp-server',
-            filterPattern: 'REPORT',
-            limit: 1000,
-            ...(token ? { nextToken: token } : {}),
-          }),
+          new FilterLogEventsCommand({ logGroupName, ...(token ? { nextToken: token } : {}) }),
         );
-        pageTimes.push(performance.now() - started);
+        stored += out.events?.length ?? 0;
         token = out.nextToken;
-        if (!token) break;
-      }
-      logs.destroy();
-      const growth = rssAtEnd - rssAfterWarmup;
+      } while (token);
+      // The scaling report's kind of query, every page of it, timed with its HTTP round trip: as raw
+      // HTTP (the emulator's cost) and through the SDK client (which adds its own parsing).
+      const query = { logGroupName, filterPattern: 'REPORT', limit: 1000 };
+      // Before each page, the same round trip for an answer of a few hundred bytes (DescribeLogGroups):
+      // the floor that HTTP and this machine's scheduling put under any page.
+      const call = async (operation: string, body: object): Promise<{ ms: number; out: { nextToken?: string } }> => {
+        const started = performance.now();
+        const response = await fetch(stack.origin, {
+          method: 'POST',
+          headers: { 'x-amz-target': `Logs_20140328.${operation}`, 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify(body),
+        });
+        const out = (await response.json()) as { nextToken?: string };
+        return { ms: performance.now() - started, out };
+      };
+      const rawTimes: number[] = [];
+      const floorTimes: number[] = [];
+      do {
+        floorTimes.push((await call('DescribeLogGroups', { logGroupNamePrefix: logGroupName })).ms);
+        const { ms, out } = await call('FilterLogEvents', { ...query, ...(token ? { nextToken: token } : {}) });
+        rawTimes.push(ms);
+        token = out.nextToken;
+      } while (token);
+      const sdkTimes: number[] = [];
+      do {
+        const started = performance.now();
+        const out = await logs.send(new FilterLogEventsCommand({ ...query, ...(token ? { nextToken: token } : {}) }));
+        sdkTimes.push(performance.now() - started);
+        token = out.nextToken;
+      } while (token);
+      const median = (times: number[]): number => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
       row(
-        'soak: gateway RSS growth after warm-up',
-        `${fmt(growth, 1)} MB (${fmt(rssAfterWarmup)} → ${fmt(rssAtEnd)} MB; ${fmt(rest.requests.average)} req/s)`,
-        '50 MB (target)',
-        growth / 50,
-        '×',
-        { text: '≤ 50 MB', met: growth <= 50 },
-      );
-      const worst = Math.max(...pageTimes);
-      row(
-        'soak: FilterLogEvents page (1,000 REPORT lines)',
-        `${fmt(worst, 1)} ms worst of ${pageTimes.length} pages (HTTP round trip included)`,
+        `soak: FilterLogEvents page (1,000 REPORT lines, ${fmt(stored)} events stored)`,
+        `median ${fmt(median(rawTimes), 1)} ms, worst ${fmt(Math.max(...rawTimes), 1)} ms of ${rawTimes.length} pages over HTTP (a DescribeLogGroups round trip: median ${fmt(median(floorTimes), 1)} ms); through the SDK client median ${fmt(median(sdkTimes), 1)} ms, worst ${fmt(Math.max(...sdkTimes), 1)} ms`,
         '20 ms (target)',
-        worst / 20,
+        median(rawTimes) / 20,
         '×',
-        { text: '≤ 20 ms', met: worst <= 20 },
+        { text: '≤ 20 ms (median, HTTP)', met: median(rawTimes) <= 20 },
+      );
+      const store = await measureLogStore(Math.max(stored, 200_000));
+      row(
+        `soak: log store memory per event (${fmt(store.events)} Lambda platform lines)`,
+        `${fmt(store.heapPerEvent)} B (${fmt(store.storedBytes / store.events)} B counted by retention)`,
+        `${fmt(store.objectHeapPerEvent)} B (one object per event, as the store kept them before)`,
+        store.heapPerEvent / store.objectHeapPerEvent,
+      );
+      row(
+        'soak: FilterLogEvents page, store alone (1,000 REPORT lines)',
+        `median ${fmt(store.reportPageMedianMs, 2)} ms, worst ${fmt(store.reportPageWorstMs, 1)} ms of ${store.reportPages} pages; 10,000-event page ${fmt(store.fullPageMs, 1)} ms; no-match scan ${fmt(store.noMatchMs, 1)} ms; put ${fmt(store.putNsPerEvent / 1000, 2)} µs/event`,
+        '20 ms (target)',
+        store.reportPageMedianMs / 20,
+        '×',
+        { text: '≤ 20 ms (median)', met: store.reportPageMedianMs <= 20 },
       );
     } finally {
-      await stack.stop();
+      logs.destroy();
     }
+  } finally {
+    await stack.stop();
   }
 }

@@ -10,6 +10,8 @@ import { repoRoot } from '../shared/lambda-artifacts.ts';
 import { readTerraformVariables, type TerraformValue } from './config/terraform-variables.ts';
 import { localDevToken } from './dev-token.ts';
 import type { AccessLogEntry } from './gateway/rest-api.ts';
+import { formatByteSize, parseByteSize } from './logs/byte-size.ts';
+import { DEFAULT_MAX_BYTES_PER_GROUP, DEFAULT_MAX_TOTAL_BYTES } from './logs/log-store.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS, startStack, type RunningStack } from './stack.ts';
 
 function port(value: string): number {
@@ -22,6 +24,12 @@ function positiveSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
+}
+
+function byteSize(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new InvalidArgumentError('must be a size such as 64MiB, 500MB or 1048576');
+  return bytes;
 }
 
 /** `-var name=value`: the value is parsed as JSON when it can be (numbers, lists), else kept as a string. */
@@ -65,6 +73,16 @@ const program = new Command()
     path.join(repoRoot, '.local', 'logs'),
   )
   .option('--no-log-dir', 'keep logs in memory only')
+  .option(
+    '--log-retention <size>',
+    `log events kept in memory per log group, oldest dropped first (default ${formatByteSize(DEFAULT_MAX_BYTES_PER_GROUP)})`,
+    byteSize,
+  )
+  .option(
+    '--log-retention-total <size>',
+    `log events kept in memory over all log groups (default ${formatByteSize(DEFAULT_MAX_TOTAL_BYTES)})`,
+    byteSize,
+  )
   .option('--quiet', 'do not print one line per request')
   .option('--server <file>', 'MCP server module to build and serve (default: $MCP_SERVER, else the demo)')
   .option('--out <dir>', 'build directory for the bundles (default: dist/, what Terraform deploys)')
@@ -98,6 +116,8 @@ async function main(): Promise<void> {
     var: Record<string, TerraformValue>;
     idleTimeout: number;
     logDir: string | false;
+    logRetention?: number;
+    logRetentionTotal?: number;
     quiet?: boolean;
     server?: string;
     out?: string;
@@ -119,6 +139,8 @@ async function main(): Promise<void> {
     fallbackTokens: [fallbackToken],
     idleTimeoutMs: opts.idleTimeout * 1000,
     ...(opts.logDir ? { logDir: opts.logDir } : {}),
+    ...(opts.logRetention ? { maxLogBytesPerGroup: opts.logRetention } : {}),
+    ...(opts.logRetentionTotal ? { maxLogBytesTotal: opts.logRetentionTotal } : {}),
     ...(opts.quiet ? {} : { onAccess: (entry: AccessLogEntry) => stack && console.log(accessLine(entry, stack)) }),
   });
   const { config } = stack;

@@ -52,8 +52,10 @@ export interface StartStackOptions {
   readonly requestTimeoutMs?: number;
   /** Called once when a log file cannot be written: logging goes on in memory only. */
   readonly onLogWarning?: (message: string) => void;
-  /** Events kept in memory per log group (oldest dropped first); the default is DEFAULT_MAX_EVENTS_PER_GROUP. */
-  readonly maxLogEventsPerGroup?: number;
+  /** Bytes of log events kept in memory per log group (oldest dropped first); default DEFAULT_MAX_BYTES_PER_GROUP. */
+  readonly maxLogBytesPerGroup?: number;
+  /** Bytes of log events kept in memory over all groups; default DEFAULT_MAX_TOTAL_BYTES. */
+  readonly maxLogBytesTotal?: number;
 }
 
 export interface StopOptions {
@@ -188,7 +190,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   });
   const logs = new LogStore({
     ...(options.logDir ? { mirrorDir: options.logDir } : {}),
-    ...(options.maxLogEventsPerGroup ? { maxEventsPerGroup: options.maxLogEventsPerGroup } : {}),
+    ...(options.maxLogBytesPerGroup ? { maxBytesPerGroup: options.maxLogBytesPerGroup } : {}),
+    ...(options.maxLogBytesTotal ? { maxTotalBytes: options.maxLogBytesTotal } : {}),
     onWarning: options.onLogWarning ?? ((message) => console.warn(message)),
   });
   await logs.checkMirror();

@@ -2,76 +2,70 @@
  * In-memory CloudWatch Logs: log groups of log streams of events, as Lambda writes them
  * (one stream per execution environment). Optionally mirrored to files for `tail -f`.
  *
- * Memory is bounded: each group keeps its newest `maxEventsPerGroup` events and drops the oldest
- * first, as a retention setting would (AWS deletes by age, set per group; a count bounds a load
- * test's memory whatever its rate). Events are appended in one order for the whole store, so a
- * group's array is already sorted and pages are read from a position, never re-sorted.
+ * Memory is bounded in bytes: each group keeps its newest `maxBytesPerGroup` bytes of events and
+ * the store its newest `maxTotalBytes` over all groups, dropping the oldest events first, as a
+ * retention setting would (AWS deletes by age, set per group; a size bounds a load test's memory
+ * whatever its rate). Bytes are counted as CloudWatch Logs counts them (eventBytes).
  */
+import { eventBytes, type LogEvent, LogGroup, type LogStream } from './log-group.ts';
 import { LogMirror } from './log-mirror.ts';
 
+export { EVENT_OVERHEAD_BYTES, eventBytes, type LogEvent, LogGroup, LogStream } from './log-group.ts';
+
+const MIB = 1024 * 1024;
 /**
- * Events kept per log group: about 3 to 4 events per invocation, this holds a one-hour soak at
- * the load tests' default rate (8 requests/s, about 115,000 events) twice over.
+ * Bytes kept per log group. An invocation of the demo server writes START, END and REPORT, about
+ * 340 bytes counted as CloudWatch Logs counts them: a one-hour soak at the load tests' soak rate
+ * (8 requests/s, 28,800 invocations) is about 10 MB. 32 MiB holds that three times over, or one
+ * hour of a function that logs about 1.1 KB per invocation.
  */
-export const DEFAULT_MAX_EVENTS_PER_GROUP = 250_000;
+export const DEFAULT_MAX_BYTES_PER_GROUP = 32 * MIB;
+/** Bytes kept over all groups (the MCP function's, the authorizer's, and any other). */
+export const DEFAULT_MAX_TOTAL_BYTES = 128 * MIB;
 
-export interface LogEvent {
-  readonly timestamp: number;
-  readonly ingestionTime: number;
-  readonly message: string;
-  /** Position in the whole store; orders events and makes ids stable. */
-  readonly sequence: number;
-  readonly logStreamName: string;
-}
-
-export interface LogStream {
-  readonly logStreamName: string;
-  readonly creationTime: number;
-  /** Oldest first; trimmed from the front by retention. */
-  events: LogEvent[];
-}
-
-export interface LogGroup {
-  readonly logGroupName: string;
-  readonly creationTime: number;
-  readonly retentionInDays: number | undefined;
-  readonly streams: Map<string, LogStream>;
-  /** Every event of the group, oldest first (by sequence, hence by timestamp). */
-  events: LogEvent[];
+export interface LogRetention {
+  readonly maxBytesPerGroup: number;
+  readonly maxTotalBytes: number;
 }
 
 export interface LogStoreOptions {
   /** Also write each stream to a file under this directory. */
   readonly mirrorDir?: string;
-  readonly maxEventsPerGroup?: number;
+  /** Size at which a mirrored file is rotated (default DEFAULT_MAX_FILE_BYTES). */
+  readonly maxFileBytes?: number;
+  readonly maxBytesPerGroup?: number;
+  readonly maxTotalBytes?: number;
   /** Where the one warning about an unwritable mirror directory goes. */
   readonly onWarning?: (message: string) => void;
 }
 
-/** Index of the first element whose key is >= `value` in an array sorted by that key. */
-export function lowerBound(events: readonly LogEvent[], value: number, key: (e: LogEvent) => number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (key(events[mid]!) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export class LogStore {
   readonly groups = new Map<string, LogGroup>();
-  private sequence = 0;
+  readonly retention: LogRetention;
+  private bytes = 0;
   private readonly mirror: LogMirror | undefined;
-  private readonly maxEventsPerGroup: number;
 
   constructor(options: LogStoreOptions | string = {}) {
     const opts = typeof options === 'string' ? { mirrorDir: options } : options;
-    this.maxEventsPerGroup = opts.maxEventsPerGroup ?? DEFAULT_MAX_EVENTS_PER_GROUP;
+    this.retention = {
+      maxBytesPerGroup: opts.maxBytesPerGroup ?? DEFAULT_MAX_BYTES_PER_GROUP,
+      maxTotalBytes: opts.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+    };
+    for (const [name, value] of Object.entries(this.retention)) {
+      if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive whole number`);
+    }
     this.mirror = opts.mirrorDir
-      ? new LogMirror({ dir: opts.mirrorDir, onWarning: opts.onWarning ?? ((message) => console.warn(message)) })
+      ? new LogMirror({
+          dir: opts.mirrorDir,
+          ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {}),
+          onWarning: opts.onWarning ?? ((message) => console.warn(message)),
+        })
       : undefined;
+  }
+
+  /** Bytes of every kept event of every group (as eventBytes counts them). */
+  get storedBytes(): number {
+    return this.bytes;
   }
 
   /** Whether log files are being written (false once the directory failed). */
@@ -91,56 +85,51 @@ export class LogStore {
   createGroup(logGroupName: string, retentionInDays?: number): LogGroup {
     let group = this.groups.get(logGroupName);
     if (!group) {
-      group = { logGroupName, creationTime: Date.now(), retentionInDays, streams: new Map(), events: [] };
+      group = new LogGroup(logGroupName, Date.now(), retentionInDays);
       this.groups.set(logGroupName, group);
     }
     return group;
   }
 
   createStream(logGroupName: string, logStreamName: string): LogStream {
-    const group = this.createGroup(logGroupName);
-    let stream = group.streams.get(logStreamName);
-    if (!stream) {
-      stream = { logStreamName, creationTime: Date.now(), events: [] };
-      group.streams.set(logStreamName, stream);
-    }
-    return stream;
+    return this.createGroup(logGroupName).createStream(logStreamName, Date.now());
   }
 
+  /**
+   * Adds one event, stamped now. Timestamps never go back within a group (a wall-clock step back
+   * keeps the previous timestamp), so a group's log stays in timestamp order.
+   */
   put(logGroupName: string, logStreamName: string, message: string, timestamp = Date.now()): void {
     const group = this.createGroup(logGroupName);
-    let stream = group.streams.get(logStreamName);
-    if (!stream) stream = this.createStream(logGroupName, logStreamName);
-    this.sequence += 1;
-    const event: LogEvent = {
-      timestamp,
-      ingestionTime: timestamp,
-      message,
-      sequence: this.sequence,
-      logStreamName: stream.logStreamName,
-    };
-    stream.events.push(event);
-    group.events.push(event);
-    // Trim in batches of a tenth, so dropping old events costs O(1) per event on average.
-    if (group.events.length > this.maxEventsPerGroup + Math.max(1, Math.floor(this.maxEventsPerGroup / 10)))
-      this.trim(group);
-    this.mirror?.write(logGroupName, logStreamName, `${new Date(timestamp).toISOString()} ${message}\n`);
-  }
-
-  private trim(group: LogGroup): void {
-    const drop = group.events.length - this.maxEventsPerGroup;
-    const firstKept = group.events[drop]!.sequence;
-    group.events = group.events.slice(drop);
-    for (const [name, stream] of group.streams) {
-      const cut = lowerBound(stream.events, firstKept, (e) => e.sequence);
-      if (cut > 0) stream.events = stream.events.slice(cut);
-      // A stream whose events are all gone and that nobody writes to any more is dropped too.
-      if (stream.events.length === 0 && cut > 0) group.streams.delete(name);
-    }
+    const stream = group.streams.get(logStreamName) ?? group.createStream(logStreamName, timestamp);
+    const at = Math.max(timestamp, group.lastTimestamp);
+    const bytes = eventBytes(message);
+    group.append(stream, message, at, bytes);
+    this.bytes += bytes;
+    while (group.storedBytes > this.retention.maxBytesPerGroup) this.bytes -= group.dropOldest();
+    while (this.bytes > this.retention.maxTotalBytes) this.bytes -= this.oldestGroup().dropOldest();
+    this.mirror?.write(logGroupName, logStreamName, `${new Date(at).toISOString()} ${message}\n`);
   }
 
   /** Every message of a group, in order; for tests and the CLI's tail. */
   messages(logGroupName: string): string[] {
-    return (this.groups.get(logGroupName)?.events ?? []).map((event) => event.message);
+    const group = this.groups.get(logGroupName);
+    if (!group) return [];
+    return Array.from({ length: group.eventCount }, (_, i) => group.messageAt(group.head + i));
+  }
+
+  /** Every kept event of a group, in order, as objects; for tests and tools. */
+  events(logGroupName: string): LogEvent[] {
+    return this.groups.get(logGroupName)?.events ?? [];
+  }
+
+  /** The group whose oldest kept event is the oldest of all (only called while some bytes are kept). */
+  private oldestGroup(): LogGroup {
+    let oldest: LogGroup | undefined;
+    for (const group of this.groups.values()) {
+      if (group.eventCount === 0) continue;
+      if (!oldest || group.timestampAt(group.head) < oldest.timestampAt(oldest.head)) oldest = group;
+    }
+    return oldest!;
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The CloudWatch Logs endpoint of the embedded stack holds AWS's documented limits (with AWS's
  * error types), pages without re-reading what it already served, and keeps a bounded number of
- * events per group.
+ * bytes of events per group.
  */
 import {
   CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
   type GetLogEventsCommandOutput,
@@ -16,11 +17,14 @@ import type { RunningStack } from '../../emulator/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 
 const RETAINED = 1_000;
+/** Messages of the retention test: 64 characters, 90 bytes each as CloudWatch Logs counts them (+ 26). */
+const retentionMessage = (i: number): string => `kept? ${String(i).padStart(58, '0')}`;
+const RETAINED_BYTES = RETAINED * (64 + 26);
 let stack: RunningStack & { token: string };
 let logs: CloudWatchLogsClient;
 
 beforeAll(async () => {
-  stack = await startTestStack({ maxLogEventsPerGroup: RETAINED });
+  stack = await startTestStack({ maxLogBytesPerGroup: RETAINED_BYTES });
   logs = new CloudWatchLogsClient({
     endpoint: stack.logsEndpoint,
     region: stack.config.region,
@@ -186,21 +190,21 @@ describe('paging', () => {
 });
 
 describe('retention', () => {
-  it('keeps the newest events of a group within its bound and drops the oldest', async () => {
-    for (let i = 0; i < 5 * RETAINED; i++) stack.logs.put('/test/retention', `stream-${i % 4}`, `kept? ${i}`);
+  it('keeps the newest events of a group within its byte bound and drops the oldest', async () => {
+    for (let i = 0; i < 5 * RETAINED; i++) stack.logs.put('/test/retention', `stream-${i % 4}`, retentionMessage(i));
     const messages: string[] = [];
     for await (const page of paginateFilterLogEvents({ client: logs }, { logGroupName: '/test/retention' })) {
       messages.push(...(page.events ?? []).map((e) => e.message!));
     }
-    expect(messages.length).toBeGreaterThanOrEqual(RETAINED);
-    expect(messages.length).toBeLessThanOrEqual(RETAINED * 1.1 + 1);
-    expect(messages.at(-1)).toBe(`kept? ${5 * RETAINED - 1}`);
-    expect(messages).not.toContain('kept? 0');
+    expect(messages).toEqual(Array.from({ length: RETAINED }, (_, k) => retentionMessage(4 * RETAINED + k)));
+    const described = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/test/retention' }));
+    expect(described.logGroups?.[0]?.storedBytes).toBe(RETAINED_BYTES);
     // Every stream's own view was trimmed the same way.
     const stream = await logs.send(
       new GetLogEventsCommand({ logGroupName: '/test/retention', logStreamName: 'stream-0', startFromHead: true }),
     );
-    expect(stream.events!.length).toBeLessThanOrEqual(Math.ceil((RETAINED * 1.1) / 4) + 1);
-    expect(stream.events![0]!.message).not.toBe('kept? 0');
+    expect(stream.events!.map((e) => e.message)).toEqual(
+      Array.from({ length: RETAINED / 4 }, (_, k) => retentionMessage(4 * RETAINED + 4 * k)),
+    );
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * A run of up to SEGMENT_EVENTS consecutive events of one log group, stored by column: timestamps
+ * and stream ids in typed arrays, messages in one string. While a segment fills, its messages are
+ * kept as they came; once full it is sealed: the messages are joined into one flat string with an
+ * offset per event, which frees whatever larger strings the originals were cut from (lines split
+ * from a stdout chunk keep that chunk alive) and leaves no per-event object behind.
+ */
+export const SEGMENT_EVENTS = 1024;
+
+export class LogSegment {
+  count = 0;
+  private readonly timestamps = new Float64Array(SEGMENT_EVENTS);
+  private readonly streamIds = new Uint32Array(SEGMENT_EVENTS);
+  /** Messages while the segment fills; undefined once sealed. */
+  private pending: string[] | undefined = [];
+  private text = '';
+  private offsets: Uint32Array | undefined;
+
+  get full(): boolean {
+    return this.count === SEGMENT_EVENTS;
+  }
+
+  append(message: string, timestamp: number, streamId: number): void {
+    this.timestamps[this.count] = timestamp;
+    this.streamIds[this.count] = streamId;
+    this.pending!.push(message);
+    this.count += 1;
+    if (this.count === SEGMENT_EVENTS) this.seal();
+  }
+
+  timestamp(i: number): number {
+    return this.timestamps[i]!;
+  }
+
+  streamId(i: number): number {
+    return this.streamIds[i]!;
+  }
+
+  message(i: number): string {
+    if (this.pending) return this.pending[i]!;
+    return this.text.slice(this.offsets![i], this.offsets![i + 1]);
+  }
+
+  /**
+   * The first index >= i whose message may contain `term`, found with one search of the sealed
+   * text (the segment's count if none); i itself while the segment fills. A hit may straddle two
+   * messages: callers test the message itself.
+   */
+  nextCandidate(term: string, i: number): number {
+    if (this.pending) return i;
+    const offsets = this.offsets!;
+    const at = this.text.indexOf(term, offsets[i]);
+    if (at < 0) return this.count;
+    // The last event starting at or before the hit holds it.
+    let lo = i;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (offsets[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private seal(): void {
+    const messages = this.pending!;
+    const offsets = new Uint32Array(messages.length + 1);
+    let at = 0;
+    for (let i = 0; i < messages.length; i++) {
+      offsets[i] = at;
+      at += messages[i]!.length;
+    }
+    offsets[messages.length] = at;
+    this.text = messages.join('');
+    this.offsets = offsets;
+    this.pending = undefined;
+  }
+}
