@@ -88,6 +88,13 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
  * any request a real client sends.
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Connections the kernel holds until the gateway accepts them (capped by net.core.somaxconn).
+ * Node's default, 511, is less than a 1,000-connection load test opens at once: the excess SYNs
+ * are dropped and retried after 1, 3, 7, 15 s..., which a client sees as a stall or a timeout,
+ * where API Gateway would accept the connection.
+ */
+export const ACCEPT_BACKLOG = 4096;
 
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
@@ -132,7 +139,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   server.timeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => resolve());
+    server.listen({ port: options.port ?? 3000, host, backlog: ACCEPT_BACKLOG }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   // Listening on every address (in a container): clients reach the stack through a port published
@@ -213,6 +220,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const restApi = new RestApi({
     config,
     invokeMcp: (event, requestId, onChunk) => mcp.invoke(event, requestId, onChunk),
+    mcpRejectsInvocation: () => mcp.rejectsInvocation(),
     authorizer,
     routes,
     gatewayResponses,
