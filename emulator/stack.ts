@@ -16,6 +16,7 @@ import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
 import type { StreamLimits } from './gateway/streamed-integration.ts';
 import { readGatewayResponses } from './gateway/terraform-gateway-responses.ts';
 import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
+import { TurnScheduler } from './gateway/turn-scheduler.ts';
 import { readRoutes } from './gateway/terraform-routes.ts';
 import { FunctionPool } from './lambda/function-pool.ts';
 import { resolveNodeRuntime, type NodeRuntime } from './lambda/node-runtime.ts';
@@ -95,6 +96,12 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  * where API Gateway would accept the connection.
  */
 export const ACCEPT_BACKLOG = 4096;
+/**
+ * Requests the gateway starts per turn of its event loop (emulator/gateway/turn-scheduler.ts): few
+ * enough that a turn stays short and new connections are accepted promptly under a 1,000-connection
+ * load, enough that the per-turn cost is spread thin.
+ */
+export const REQUESTS_PER_TURN = 16;
 
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
@@ -113,6 +120,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let draining = false;
   let drained: (() => void) | undefined;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const turns = new TurnScheduler(REQUESTS_PER_TURN);
   // Node checks the request timeout on this interval (30 s by default): check often enough to hold it.
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) },
@@ -123,10 +131,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       });
-      route(req, res).catch((error: unknown) => {
-        console.error('embedded stack: unexpected error', error);
-        if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
-        else res.destroy();
+      turns.schedule(() => {
+        route(req, res).catch((error: unknown) => {
+          console.error('embedded stack: unexpected error', error);
+          if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
+          else res.destroy();
+        });
       });
     },
   );
