@@ -220,7 +220,10 @@ export class RestApi {
     this.stagePrefix = `/${deps.config.stageName}`;
     for (const route of deps.routes) {
       let methods = this.routeTable.get(route.resourcePath);
-      if (!methods) this.routeTable.set(route.resourcePath, (methods = new Map()));
+      if (!methods) {
+        methods = new Map();
+        this.routeTable.set(route.resourcePath, methods);
+      }
       // The first definition wins, as matchRoute's scan does.
       if (!methods.has(route.method)) methods.set(route.method, route);
     }
