@@ -16,6 +16,7 @@ import { LambdaAuthorizer } from './gateway/lambda-authorizer.ts';
 import type { StreamLimits } from './gateway/streamed-integration.ts';
 import { readGatewayResponses } from './gateway/terraform-gateway-responses.ts';
 import { RestApi, writeResponse, type AccessLogEntry } from './gateway/rest-api.ts';
+import { TurnScheduler } from './gateway/turn-scheduler.ts';
 import { readRoutes } from './gateway/terraform-routes.ts';
 import { FunctionPool } from './lambda/function-pool.ts';
 import { resolveNodeRuntime, type NodeRuntime } from './lambda/node-runtime.ts';
@@ -90,6 +91,19 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
  * any request a real client sends.
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Connections the kernel holds until the gateway accepts them (capped by net.core.somaxconn).
+ * Node's default, 511, is less than a 1,000-connection load test opens at once: the excess SYNs
+ * are dropped and retried after 1, 3, 7, 15 s..., which a client sees as a stall or a timeout,
+ * where API Gateway would accept the connection.
+ */
+export const ACCEPT_BACKLOG = 4096;
+/**
+ * Requests the gateway starts per turn of its event loop (emulator/gateway/turn-scheduler.ts): few
+ * enough that a turn stays short and new connections are accepted promptly under a 1,000-connection
+ * load, enough that the per-turn cost is spread thin.
+ */
+export const REQUESTS_PER_TURN = 16;
 
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
@@ -108,6 +122,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   let draining = false;
   let drained: (() => void) | undefined;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const turns = new TurnScheduler(REQUESTS_PER_TURN);
   // Node checks the request timeout on this interval (30 s by default): check often enough to hold it.
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) },
@@ -118,10 +133,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       });
-      route(req, res).catch((error: unknown) => {
-        console.error('embedded stack: unexpected error', error);
-        if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
-        else res.destroy();
+      turns.schedule(() => {
+        route(req, res).catch((error: unknown) => {
+          console.error('embedded stack: unexpected error', error);
+          if (!res.headersSent) writeResponse(res, gatewayResponse('LAMBDA_FUNCTION_ERROR', 'internal'));
+          else res.destroy();
+        });
       });
     },
   );
@@ -134,7 +151,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   server.timeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => resolve());
+    server.listen({ port: options.port ?? 3000, host, backlog: ACCEPT_BACKLOG }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   // Listening on every address (in a container): clients reach the stack through a port published
@@ -227,6 +244,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
   const restApi = new RestApi({
     config,
     invokeMcp: (event, requestId, onChunk) => mcp.invoke(event, requestId, onChunk),
+    mcpRejectsInvocation: () => mcp.rejectsInvocation(),
     authorizer,
     routes,
     gatewayResponses,

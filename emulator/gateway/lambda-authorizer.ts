@@ -34,6 +34,8 @@ interface CachedPolicy {
   readonly context: AuthorizerContext;
   /** The policy's answer per method ARN, worked out once. */
   readonly decisions: Map<string, 'allow' | 'deny'>;
+  /** The context the integration receives (`principalId` included), built once per policy; never mutated. */
+  readonly integrationContext: AuthorizerContext;
 }
 
 /** What one authorizer invocation concluded, shared by every request that waited on it. */
@@ -231,6 +233,7 @@ export class LambdaAuthorizer {
       statements: asArray(result.policyDocument.Statement) as PolicyStatement[],
       context,
       decisions: new Map(),
+      integrationContext: Object.freeze({ ...context, principalId: result.principalId }),
     };
     // The cached policy is reused for every method and resource the identity calls next.
     if (this.settings.resultTtlSeconds > 0) this.cache.set(identity, policy);
@@ -244,7 +247,7 @@ export class LambdaAuthorizer {
       policy.decisions.set(methodArn, decision);
     }
     if (decision === 'deny') return { kind: 'denied' };
-    return { kind: 'allow', context: { ...policy.context, principalId: policy.principalId }, cached };
+    return { kind: 'allow', context: policy.integrationContext, cached };
   }
 
   flush(): void {

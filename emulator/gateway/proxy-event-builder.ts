@@ -52,7 +52,12 @@ function matchesMediaType(mediaType: string, patterns: readonly string[]): boole
 
 /** `headers` carries the last value of each name, `multiValueHeaders` all of them (AWS doc, input format). */
 function lastValues(grouped: Record<string, string[]>): Record<string, string> {
-  return Object.fromEntries(Object.entries(grouped).map(([name, values]) => [name, values[values.length - 1]!]));
+  const last: Record<string, string> = {};
+  for (const name in grouped) {
+    const values = grouped[name]!;
+    last[name] = values[values.length - 1]!;
+  }
+  return last;
 }
 
 export function toProxyEvent(request: GatewayHttpRequest, route: GatewayRoute): ProxyEvent {
@@ -61,7 +66,6 @@ export function toProxyEvent(request: GatewayHttpRequest, route: GatewayRoute): 
   const hasQuery = Object.keys(queryGroups).length > 0;
   const isBinary = matchesMediaType(mediaTypeOf(headerValue(request.headers, 'content-type')), route.binaryMediaTypes);
   const hasBody = request.body.length > 0;
-  const requestTime = new Date(route.requestTimeEpoch);
   return {
     resource: route.resourcePath,
     path: request.path,
@@ -103,7 +107,7 @@ export function toProxyEvent(request: GatewayHttpRequest, route: GatewayRoute): 
       path: `/${route.stage}${request.path}`,
       protocol: 'HTTP/1.1',
       requestId: route.requestId,
-      requestTime: formatRequestTime(requestTime),
+      requestTime: formatRequestTime(route.requestTimeEpoch),
       requestTimeEpoch: route.requestTimeEpoch,
       resourceId: route.resourcePath,
       resourcePath: route.resourcePath,
@@ -114,10 +118,20 @@ export function toProxyEvent(request: GatewayHttpRequest, route: GatewayRoute): 
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The last second formatted: requests arriving within one second share its text. */
+let formattedSecond = Number.NaN;
+let formattedText = '';
+
 /** `requestTime` is CLF-formatted, e.g. `09/Apr/2015:12:34:56 +0000`. */
-function formatRequestTime(date: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+function formatRequestTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== formattedSecond) {
+    const date = new Date(second * 1000);
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    formattedText = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+    formattedSecond = second;
+  }
+  return formattedText;
 }
 
 export class MalformedProxyResultError extends Error {

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayHttpResponse } from '../../server/gateway/proxy-event.ts';
 import type { StackConfig } from '../config/stack-config.ts';
+import { INIT_TIMEOUT_MS } from '../lambda/execution-environment.ts';
 import type { InvokeOutcome } from '../lambda/function-pool.ts';
+import { LAMBDA_PAYLOAD_BYTES } from '../lambda/runtime-protocol.ts';
 import { gatewayResponse, type GatewayResponseType } from './gateway-responses.ts';
 import type { GatewayResponseCustomisations } from './terraform-gateway-responses.ts';
 import type { LambdaAuthorizer } from './lambda-authorizer.ts';
@@ -17,14 +19,13 @@ import {
   type GatewayHttpRequest,
   type GatewayRoute,
 } from './proxy-event-builder.ts';
-import { matchRoute, type MockResponse, type RouteDefinition } from './terraform-routes.ts';
+import type { MockResponse, RouteDefinition } from './terraform-routes.ts';
 import { TokenBucket } from './stage-throttle.ts';
 import { streamIntegration, type StreamEnd, type StreamLimits } from './streamed-integration.ts';
 
 /** API Gateway's maximum request payload (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-/** Lambda's synchronous invocation payload quota, request and response (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
-export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
+export { LAMBDA_PAYLOAD_BYTES };
 
 /**
  * Integration response headers API Gateway REST APIs rename to `x-amzn-Remapped-<name>`
@@ -53,6 +54,11 @@ export type InvokeFunction = (
 export interface RestApiDependencies {
   readonly config: StackConfig;
   readonly invokeMcp: InvokeFunction;
+  /**
+   * True when an MCP invocation made now would be throttled (counted as one); lets a throttled
+   * request skip building its event. Without it, the invocation itself reports the throttle.
+   */
+  readonly mcpRejectsInvocation?: () => boolean;
   readonly authorizer: LambdaAuthorizer;
   /** terraform/'s methods and integrations (emulator/gateway/terraform-routes.ts). */
   readonly routes: readonly RouteDefinition[];
@@ -125,10 +131,30 @@ function eventSizeBound(request: GatewayHttpRequest, rawUrlLength: number, conte
   return 6 * (request.body.length + 2 * headerChars + 3 * rawUrlLength + contextChars) + 16 * 1024;
 }
 
+/** API Gateway sets X-Forwarded-Proto and X-Forwarded-Port itself; a client's own are not passed on. */
+function isGatewaySetHeader(name: string): boolean {
+  if (name.length !== 17 && name.length !== 16) return false;
+  const lower = name.toLowerCase();
+  return lower === 'x-forwarded-proto' || lower === 'x-forwarded-port';
+}
+
 function headerPairs(req: IncomingMessage): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (!isGatewaySetHeader(raw[i]!)) pairs.push([raw[i]!, raw[i + 1]!]);
   return pairs;
+}
+
+/** `JSON.stringify(context).length`, once per authorizer context (a cached policy hands out the same object). */
+const contextLengths = new WeakMap<object, number>();
+function contextLength(context: object | undefined): number {
+  if (!context) return 0;
+  let length = contextLengths.get(context);
+  if (length === undefined) {
+    length = JSON.stringify(context).length;
+    contextLengths.set(context, length);
+  }
+  return length;
 }
 
 function remapIntegrationHeaders(headers: GatewayHttpResponse['headers']): Array<[string, string]> {
@@ -137,12 +163,20 @@ function remapIntegrationHeaders(headers: GatewayHttpResponse['headers']): Array
   );
 }
 
-export function writeResponse(res: ServerResponse, response: GatewayHttpResponse): void {
-  const grouped = new Map<string, string[]>();
-  for (const [name, value] of response.headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);
-  for (const [name, values] of grouped) res.setHeader(name, values.length === 1 ? values[0]! : values);
-  res.setHeader('content-length', response.body.length);
-  res.writeHead(response.statusCode);
+/**
+ * Writes a response in one `writeHead` (a flat name/value list keeps repeated headers). The body's
+ * own length replaces any Content-Length; with `requestId`, it replaces any X-Amzn-RequestId too.
+ */
+export function writeResponse(res: ServerResponse, response: GatewayHttpResponse, requestId?: string): void {
+  const flat: string[] = [];
+  for (const [name, value] of response.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length' || (requestId !== undefined && lower === 'x-amzn-requestid')) continue;
+    flat.push(name, value);
+  }
+  if (requestId !== undefined) flat.push('x-amzn-RequestId', requestId);
+  flat.push('content-length', String(response.body.length));
+  res.writeHead(response.statusCode, flat);
   res.end(response.body);
 }
 
@@ -173,8 +207,35 @@ export class RestApi {
    * `ANY /mcp` is one method, whatever verb reaches it.
    */
   private readonly buckets = new Map<RouteDefinition, TokenBucket>();
+  /** Resource path → (verb → method), looked up once per request instead of scanning the routes. */
+  private readonly routeTable = new Map<string, Map<string, RouteDefinition>>();
+  private readonly stagePrefix: string;
+  /**
+   * Whether API Gateway's integration timeout can still fire before the invocation settles on its
+   * own (the function's INIT and its timeout bound the invocation); when it cannot, no timer is set.
+   */
+  private readonly integrationTimeoutMayFire: boolean;
 
-  constructor(private readonly deps: RestApiDependencies) {}
+  constructor(private readonly deps: RestApiDependencies) {
+    this.stagePrefix = `/${deps.config.stageName}`;
+    for (const route of deps.routes) {
+      let methods = this.routeTable.get(route.resourcePath);
+      if (!methods) {
+        methods = new Map();
+        this.routeTable.set(route.resourcePath, methods);
+      }
+      // The first definition wins, as matchRoute's scan does.
+      if (!methods.has(route.method)) methods.set(route.method, route);
+    }
+    this.integrationTimeoutMayFire =
+      deps.config.mcp.timeoutSeconds * 1000 + INIT_TIMEOUT_MS >= deps.config.integrationTimeoutMs;
+  }
+
+  /** The method for a verb, else the resource's ANY method (terraform-routes.ts, matchRoute). */
+  private routeFor(resourcePath: string, method: string): RouteDefinition | undefined {
+    const methods = this.routeTable.get(resourcePath);
+    return methods?.get(method) ?? methods?.get('ANY');
+  }
 
   private bucketOf(route: RouteDefinition): TokenBucket {
     let bucket = this.buckets.get(route);
@@ -198,13 +259,7 @@ export class RestApi {
     let responseType: GatewayResponseType | undefined;
 
     const respond = (response: GatewayHttpResponse): void => {
-      writeResponse(res, {
-        ...response,
-        headers: [
-          ...response.headers.filter(([name]) => name.toLowerCase() !== 'x-amzn-requestid'),
-          ['x-amzn-RequestId', requestId],
-        ],
-      });
+      writeResponse(res, response, requestId);
       this.deps.onAccess?.({
         requestId,
         method,
@@ -243,11 +298,12 @@ export class RestApi {
       return fail('REQUEST_TOO_LARGE');
     }
 
-    const stagePrefix = `/${this.deps.config.stageName}`;
-    const resourcePath = url.pathname.startsWith(`${stagePrefix}/`)
-      ? url.pathname.slice(stagePrefix.length)
-      : undefined;
-    const route = resourcePath === undefined ? undefined : matchRoute(this.deps.routes, resourcePath, method);
+    const { stagePrefix } = this;
+    const resourcePath =
+      url.pathname.startsWith(stagePrefix) && url.pathname.charCodeAt(stagePrefix.length) === 47 /* '/' */
+        ? url.pathname.slice(stagePrefix.length)
+        : undefined;
+    const route = resourcePath === undefined ? undefined : this.routeFor(resourcePath, method);
     if (!route || resourcePath === undefined) return fail('MISSING_AUTHENTICATION_TOKEN');
     if (!this.bucketOf(route).tryTake()) return fail('THROTTLED');
     // MOCK integrations in terraform/ (405 for GET/DELETE on /mcp, the CORS preflight) take no
@@ -263,8 +319,7 @@ export class RestApi {
       path: resourcePath,
       query: url.searchParams,
       headers: [
-        // API Gateway sets X-Forwarded-Proto and X-Forwarded-Port itself; a client's own are not passed on.
-        ...headerPairs(req).filter(([name]) => !/^x-forwarded-(proto|port)$/i.test(name)),
+        ...headerPairs(req),
         ['X-Forwarded-For', req.socket.remoteAddress ?? '127.0.0.1'],
         ['X-Forwarded-Port', String(req.socket.localPort ?? '')],
         ['X-Forwarded-Proto', 'http'],
@@ -307,9 +362,15 @@ export class RestApi {
     if (body === 'too-large') return fail('REQUEST_TOO_LARGE');
     if (body === 'client-disconnected') return clientGone();
     const withBody: GatewayHttpRequest = { ...request, body };
+    // Lambda rejects the invocation when no environment is free and none may start
+    // (TooManyRequestsException); API Gateway answers 500 "Internal server error"
+    // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html,
+    // https://repost.aws/knowledge-center/api-gateway-internal-server-error). Known before the
+    // event is built, the answer is given without building it: nothing else would differ.
+    if (this.deps.mcpRejectsInvocation?.()) return fail('LAMBDA_INVOKE_REJECTED');
 
     const event = toProxyEvent(withBody, { ...gatewayRoute, authorizer: authorizerContext });
-    const contextChars = authorizerContext ? JSON.stringify(authorizerContext).length : 0;
+    const contextChars = contextLength(authorizerContext);
     if (
       eventSizeBound(withBody, req.url?.length ?? 0, contextChars) > LAMBDA_PAYLOAD_BYTES &&
       Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_BYTES
@@ -361,6 +422,7 @@ export class RestApi {
 
   /** The function keeps running after API Gateway gives up, as on AWS; only the client is answered. */
   private withIntegrationTimeout(invocation: Promise<InvokeOutcome>): Promise<InvokeOutcome | 'timed-out'> {
+    if (!this.integrationTimeoutMayFire) return invocation;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timed-out'>((resolve) => {
       timer = setTimeout(() => resolve('timed-out'), this.deps.config.integrationTimeoutMs);

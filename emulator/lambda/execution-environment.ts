@@ -12,7 +12,7 @@ import { endLine, reportLine, startLine } from '../../shared/lambda-log-lines.ts
 import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
 
 /** Lambda allows the INIT phase 10 seconds (lambda-runtime-environment.html, "Init phase"). */
-const INIT_TIMEOUT_MS = 10_000;
+export const INIT_TIMEOUT_MS = 10_000;
 export const FUNCTION_VERSION = '$LATEST';
 
 export type InvocationOutcome =

@@ -75,6 +75,16 @@ export class FunctionPool {
     return best;
   }
 
+  /**
+   * Whether an invocation made now would be throttled: no idle environment, and the concurrency
+   * limit reached. A true answer counts as the throttle it stands for.
+   */
+  rejectsInvocation(): boolean {
+    if (this.closed || this.environments.size < this.options.fn.concurrencyLimit || this.takeIdle()) return false;
+    this.throttles += 1;
+    return true;
+  }
+
   /** `onChunk` receives a streaming handler's output as it is written (InvokeWithResponseStream). */
   async invoke(
     event: unknown,

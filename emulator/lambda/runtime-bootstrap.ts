@@ -8,7 +8,12 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
+import {
+  LAMBDA_PAYLOAD_BYTES,
+  type FunctionErrorPayload,
+  type InvokeMessage,
+  type RuntimeMessage,
+} from './runtime-protocol.ts';
 
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 type StreamingHandler = (
@@ -45,6 +50,42 @@ function patchConsole(): void {
       (level === 'ERROR' || level === 'WARN' ? process.stderr : process.stdout).write(line);
     };
   }
+}
+
+/**
+ * An upper bound of `value`'s size as UTF-8 JSON, without serialising it: a UTF-16 unit takes at
+ * most 6 bytes (`\u00XX`), a number at most 24, and each key, bracket and separator is counted. It
+ * stops once the bound passes `limit` (returning a value above it): only then is the result measured
+ * exactly, so a result is serialised once (for the IPC message), not twice.
+ */
+export function jsonSizeBound(value: unknown, limit: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') total += 6 * item.length + 2;
+    else if (item === null || typeof item !== 'object') total += 24;
+    else if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return Number.POSITIVE_INFINITY;
+    else if (Array.isArray(item)) {
+      total += 2 + item.length;
+      for (const element of item) stack.push(element);
+    } else {
+      total += 2;
+      for (const key in item as Record<string, unknown>) {
+        if (!Object.hasOwn(item, key)) continue;
+        total += 6 * key.length + 4;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+    if (total > limit) return total;
+  }
+  return total;
+}
+
+/** Lambda's response quota applies to the serialised payload (gettingstarted-limits.html). */
+function payloadBytesOf(result: unknown): number {
+  const bound = jsonSizeBound(result, LAMBDA_PAYLOAD_BYTES);
+  return bound <= LAMBDA_PAYLOAD_BYTES ? bound : Buffer.byteLength(JSON.stringify(result ?? null) ?? 'null');
 }
 
 function maxRssBytes(): number {
@@ -167,8 +208,7 @@ async function main(): Promise<void> {
       )
       .then(
         (result) => {
-          // Lambda's response quota applies to the serialised payload (gettingstarted-limits.html).
-          const payloadBytes = Buffer.byteLength(JSON.stringify(result ?? null) ?? 'null');
+          const payloadBytes = payloadBytesOf(result);
           send({ type: 'result', requestId: message.requestId, result, payloadBytes, maxRssBytes: maxRssBytes() });
         },
         (error: unknown) => {

@@ -1,5 +1,8 @@
 /** Messages between the emulator and the Lambda runtime it runs in each child process. */
 
+/** Lambda's synchronous invocation payload quota, request and response (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
 export interface InvokeMessage {
   readonly type: 'invoke';
   readonly requestId: string;
@@ -17,7 +20,10 @@ export interface FunctionErrorPayload {
 export type RuntimeMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly error: FunctionErrorPayload }
-  /** `payloadBytes`: the size of the result as JSON, measured here so the emulator need not serialise it again. */
+  /**
+   * `payloadBytes`: the size of the result as JSON when it may exceed LAMBDA_PAYLOAD_BYTES, else an
+   * upper bound of it (at most the quota). Measured here, so neither side serialises a result twice.
+   */
   | {
       readonly type: 'result';
       readonly requestId: string;
