@@ -57,7 +57,16 @@ async function bundle(entry: string, outdir: string, name: string, plugins: Plug
     // resolves it from the repository's node_modules.
     external: ['@aws-sdk/client-dynamodb'],
     // Express's unused body parsers cost a seventh of INIT; see body-parser-unused.ts.
-    alias: { 'body-parser': path.join(repoRoot, 'shared', 'body-parser-unused.ts') },
+    alias: {
+      'body-parser': path.join(repoRoot, 'shared', 'body-parser-unused.ts'),
+      // Ajv is evaluated on first use, not at INIT; see server/sdk-seams/lazy-json-schema-validator.ts.
+      '@modelcontextprotocol/server/_shims': path.join(
+        repoRoot,
+        'server',
+        'sdk-seams',
+        'lazy-json-schema-validator.ts',
+      ),
+    },
     // Several bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: ESM_REQUIRE_BANNER },
   });
