@@ -14,6 +14,7 @@ const UNIT = [
   'test/emulator/stage-throttle.test.ts',
   'test/emulator/terraform-gateway-responses.test.ts',
   'test/gateway/**/*.test.ts',
+  'test/loadtest/report-cold-starts.test.ts',
   'test/loadtest/report.test.ts',
   'test/server/config.test.ts',
   'test/server/proxy-event-fixtures.test.ts',
