@@ -17,6 +17,7 @@ const UNIT = [
   'test/loadtest/report-cold-starts.test.ts',
   'test/loadtest/report.test.ts',
   'test/server/config.test.ts',
+  'test/server/fetch-lite.test.ts',
   'test/server/proxy-event-fixtures.test.ts',
   'test/tasks/engine.test.ts',
   'test/tasks/stores.test.ts',
