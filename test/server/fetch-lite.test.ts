@@ -40,7 +40,9 @@ describe('Headers', () => {
       h.set('Content-Type', 'text/plain');
       h.delete('ACCEPT');
       const seen: string[] = [];
-      h.forEach((value, name) => seen.push(`${name}=${value}`));
+      h.forEach((value, name) => {
+        seen.push(`${name}=${value}`);
+      });
       return {
         entries: [...h],
         get: [h.get('x-b'), h.get('X-MISSING'), h.get('set-cookie')],
