@@ -130,7 +130,15 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   return Buffer.concat(chunks);
 }
 
-/** A body read at most once, kept as text or bytes until someone asks for a stream. */
+function isStream(source: unknown): source is ReadableStream<Uint8Array> {
+  // Not `instanceof ReadableStream`: touching that global makes Node load its web streams.
+  return typeof source === 'object' && source !== null && typeof (source as ReadableStream).getReader === 'function';
+}
+
+/**
+ * A body read at most once, kept as text or bytes until someone asks for a stream (Node loads its
+ * web streams only then).
+ */
 class Body {
   #source: string | Uint8Array | ReadableStream<Uint8Array> | null;
   #stream: ReadableStream<Uint8Array> | null = null;
@@ -138,27 +146,25 @@ class Body {
 
   constructor(body: BodyLite) {
     if (body === undefined || body === null) this.#source = null;
-    else if (typeof body === 'string' || body instanceof ReadableStream) this.#source = body;
+    else if (typeof body === 'string' || isStream(body)) this.#source = body;
     else this.#source = bytesOf(body);
   }
 
   get body(): ReadableStream<Uint8Array> | null {
     if (this.#source === null) return null;
-    if (this.#source instanceof ReadableStream) return this.#source;
+    if (isStream(this.#source)) return this.#source;
     this.#stream ??= streamOf(bytesOf(this.#source));
     return this.#stream;
   }
 
   get bodyUsed(): boolean {
-    return (
-      this.#used || (this.#stream?.locked ?? false) || (this.#source instanceof ReadableStream && this.#source.locked)
-    );
+    return this.#used || (this.#stream?.locked ?? false) || (isStream(this.#source) && this.#source.locked);
   }
 
   /** The source for a copy: text and bytes are shared; a stream is split in two (tee). */
   cloneSource(): BodyLite {
     if (this.bodyUsed) throw new TypeError('Body has already been consumed');
-    const stream = this.#stream ?? (this.#source instanceof ReadableStream ? this.#source : null);
+    const stream = this.#stream ?? (isStream(this.#source) ? this.#source : null);
     if (!stream) return this.#source;
     const [mine, theirs] = stream.tee();
     if (this.#stream) this.#stream = mine;
@@ -171,7 +177,7 @@ class Body {
     this.#used = true;
     const source = this.#stream ?? this.#source;
     if (source === null) return new Uint8Array(0);
-    if (source instanceof ReadableStream) return readAll(source);
+    if (isStream(source)) return readAll(source);
     return bytesOf(source);
   }
 
