@@ -7,7 +7,9 @@
  *   `tools/list` answered over HTTP;
  * - the SDK's server entry alone with one tool (bench/servers/sdk-server.ts, bundled like ours), and
  *   a bare node:http responder, the same way;
- * - the authorizer bundle: INIT and its first TOKEN event.
+ * - the authorizer bundle: INIT and its first TOKEN event;
+ * - an empty handler module in the same minimal runtime: the floor of both Lambda rows (Node's own
+ *   start, the ESM loader, one event read and one answer).
  * Every process starts with the node flags Lambda's runtime uses for the memory size, on the Lambda
  * runtime's Node major; the cases alternate run by run so machine noise hits them alike.
  */
@@ -49,6 +51,8 @@ export interface ColdStartResults {
   readonly originalSample: Spread;
   readonly sdkAlone: Spread;
   readonly bareResponder: Spread;
+  /** Spawn → answer of an empty Lambda handler in the same runtime. */
+  readonly emptyHandler: Spread;
 }
 
 function spread(values: readonly number[]): Spread {
@@ -221,6 +225,8 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       path.join(repoRoot, 'bench', 'servers', 'raw-server.ts'),
       path.join(dir, 'raw-server.mjs'),
     );
+    const emptyHandler = path.join(dir, 'empty-handler.mjs');
+    writeFileSync(emptyHandler, 'export const handler = async () => ({ statusCode: 200 });\n');
     const mcpEnv = lambdaEnv('mcp-server', options.memorySizeMb, options.mcpEnvironment);
     const authorizerEnv = lambdaEnv('mcp-authorizer', options.memorySizeMb, options.authorizerEnvironment);
     const portLine = /^(\d+)$/;
@@ -230,6 +236,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       original: [] as number[],
       sdk: [] as number[],
       bare: [] as number[],
+      empty: [] as number[],
     };
     // One discarded round warms the file system cache, as every deployed function's code is local to its host.
     for (let i = -1; i < options.runs; i += 1) {
@@ -254,12 +261,14 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
         '/',
         portLine,
       );
+      const empty = await lambdaColdStart(nodePath, nodeArgs, emptyHandler, authorizerEvent, authorizerEnv);
       if (i < 0) continue;
       samples.mcp.push(mcp);
       samples.authorizer.push(authorizer);
       samples.original.push(original);
       samples.sdk.push(sdk);
       samples.bare.push(bareMs);
+      samples.empty.push(empty.total);
     }
     return {
       runs: options.runs,
@@ -272,6 +281,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       originalSample: spread(samples.original),
       sdkAlone: spread(samples.sdk),
       bareResponder: spread(samples.bare),
+      emptyHandler: spread(samples.empty),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -132,6 +132,12 @@ async function coldStartSection(): Promise<void> {
       met: cold.authorizerTotal.median <= 60,
     },
   );
+  row(
+    'authorizer cold start vs an empty handler',
+    ms(cold.authorizerTotal),
+    `${ms(cold.emptyHandler)} (an empty handler module in the same runtime: Node's start, the loader, one event)`,
+    cold.authorizerTotal.median / cold.emptyHandler.median,
+  );
 }
 
 await buildIfStale();

@@ -32,9 +32,16 @@ const FIXED_MTIME = new Date(1980, 0, 1);
  * (code splitting): a route the function rarely serves, such as the express app behind
  * serverless-http, is then loaded on first use instead of during every cold start.
  */
-async function bundle(entry: string, outdir: string, name: string, plugins: Plugin[] = []): Promise<Metafile> {
+async function bundle(
+  entry: string,
+  outdir: string,
+  name: string,
+  plugins: Plugin[] = [],
+  inject: string[] = [],
+): Promise<Metafile> {
   const result = await build({
     plugins,
+    inject,
     entryPoints: [{ in: path.join(repoRoot, entry), out: name }],
     outdir,
     splitting: true,
@@ -57,7 +64,16 @@ async function bundle(entry: string, outdir: string, name: string, plugins: Plug
     // resolves it from the repository's node_modules.
     external: ['@aws-sdk/client-dynamodb'],
     // Express's unused body parsers cost a seventh of INIT; see body-parser-unused.ts.
-    alias: { 'body-parser': path.join(repoRoot, 'shared', 'body-parser-unused.ts') },
+    alias: {
+      'body-parser': path.join(repoRoot, 'shared', 'body-parser-unused.ts'),
+      // Ajv is evaluated on first use, not at INIT; see server/sdk-seams/lazy-json-schema-validator.ts.
+      '@modelcontextprotocol/server/_shims': path.join(
+        repoRoot,
+        'server',
+        'sdk-seams',
+        'lazy-json-schema-validator.ts',
+      ),
+    },
     // Several bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: ESM_REQUIRE_BANNER },
   });
@@ -108,7 +124,9 @@ export async function buildAll(
     const started = performance.now();
     const entry = fn.name === 'authorizer' ? resolved.authorizerEntry : fn.entry;
     const plugins = fn.name === 'mcp-server' ? [selectServer(resolved.server)] : [];
-    const metafile = await bundle(entry, paths.dir, 'index', plugins);
+    // The MCP function's Headers/Request/Response, without loading undici; see server/http/fetch-lite.ts.
+    const inject = fn.name === 'mcp-server' ? [path.join(repoRoot, 'server', 'http', 'fetch-lite.ts')] : [];
+    const metafile = await bundle(entry, paths.dir, 'index', plugins, inject);
     const zipBytes = await pack(paths.dir, paths.zip);
     // What INIT loads: the entry and the chunks it imports statically (not the dynamic ones).
     const entryOutput = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)!;

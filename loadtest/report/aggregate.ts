@@ -60,6 +60,27 @@ export interface ColdStart {
   readonly initDurationMs: number;
 }
 
+/** p50/p90/p99/max (linear interpolation, as {@link stats}) of one figure over the new environments. */
+export interface Percentiles {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/**
+ * What each environment started in the window cost its first request inside Lambda: the REPORT
+ * line that carries `Init Duration` is the environment's first invocation, so its `Duration` is
+ * the first invocation's. A load test's tail latency while scaling out is mostly these.
+ */
+export interface ColdStartFigures {
+  readonly initDurationMs: Percentiles | null;
+  readonly firstInvocationMs: Percentiles | null;
+  /** Init Duration + the first invocation's Duration, per environment. */
+  readonly initPlusFirstMs: Percentiles | null;
+}
+
 export interface ScalingReport {
   readonly window: { readonly start: string; readonly end: string; readonly seconds: number };
   readonly platformLines: number;
@@ -92,6 +113,7 @@ export interface ScalingReport {
   readonly meanRequestRate: number;
   readonly environmentsDetail: readonly EnvironmentSummary[];
   readonly coldStartList: readonly ColdStart[];
+  readonly coldStartFigures: ColdStartFigures;
   readonly timeline: { readonly bucketSeconds: number; readonly points: readonly TimelinePoint[] };
 }
 
@@ -120,6 +142,27 @@ export function stats(values: readonly number[]): Stats | null {
     p95: round(quantile(sorted, 0.95)),
     p99: round(quantile(sorted, 0.99)),
     max: round(sorted[sorted.length - 1]!),
+  };
+}
+
+export function percentiles(values: readonly number[]): Percentiles | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: round(quantile(sorted, 0.5)),
+    p90: round(quantile(sorted, 0.9)),
+    p99: round(quantile(sorted, 0.99)),
+    max: round(sorted[sorted.length - 1]!),
+  };
+}
+
+function coldStartFiguresOf(invocations: readonly Invocation[]): ColdStartFigures {
+  const cold = invocations.filter((i) => i.initDurationMs !== undefined);
+  return {
+    initDurationMs: percentiles(cold.map((i) => i.initDurationMs!)),
+    firstInvocationMs: percentiles(cold.map((i) => i.durationMs)),
+    initPlusFirstMs: percentiles(cold.map((i) => i.initDurationMs! + i.durationMs)),
   };
 }
 
@@ -327,6 +370,7 @@ export function aggregate(records: readonly LogRecord[], options: AggregateOptio
     meanRequestRate: round(windowSeconds > 0 ? invocations.length / windowSeconds : invocations.length),
     environmentsDetail,
     coldStartList,
+    coldStartFigures: coldStartFiguresOf(invocations),
     timeline: { bucketSeconds, points },
   };
 }

@@ -4,7 +4,7 @@
  * marked on top. A self-contained HTML page with inline SVG and CSS: no scripts, no remote assets.
  * Pure.
  */
-import type { ScalingReport, Stats } from './aggregate.ts';
+import type { Percentiles, ScalingReport, Stats } from './aggregate.ts';
 
 export interface LoadRunContext {
   readonly file?: string;
@@ -230,6 +230,11 @@ function verdictBanner(report: ScalingReport, context: ReportContext): string {
   return parts.join('\n');
 }
 
+function percentileCells(p: Percentiles | null): string {
+  if (!p) return '<td colspan="5">-</td>';
+  return `<td>${p.count}</td>${[p.p50, p.p90, p.p99, p.max].map((v) => `<td>${v.toFixed(1)}</td>`).join('')}`;
+}
+
 function statsCells(s: Stats | null): string {
   if (!s) return '<td colspan="5">-</td>';
   return [s.p50, s.p95, s.p99, s.max, s.avg].map((v) => `<td>${v.toFixed(1)}</td>`).join('');
@@ -313,6 +318,12 @@ ${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></
 <tr><th>… first after a cold start</th>${statsCells(report.coldDurationMs)}</tr>
 <tr><th>… warm</th>${statsCells(report.warmDurationMs)}</tr>
 <tr><th>Init Duration (cold starts)</th>${statsCells(report.initDurationMs)}</tr>
+</tbody></table>
+<h2>Cold starts</h2>
+<table><thead><tr><th>ms, per new environment</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>
+<tr><th>Init Duration</th>${percentileCells(report.coldStartFigures.initDurationMs)}</tr>
+<tr><th>First invocation Duration</th>${percentileCells(report.coldStartFigures.firstInvocationMs)}</tr>
+<tr><th>Init + first invocation</th>${percentileCells(report.coldStartFigures.initPlusFirstMs)}</tr>
 </tbody></table>
 ${loadRows}
 <h2>Execution environments</h2>

@@ -1,6 +1,6 @@
 /** The scaling report as plain-text tables for the terminal. Pure. */
 import { formatTable } from '../k6/lib/summary.js';
-import type { ScalingReport, Stats } from './aggregate.ts';
+import type { Percentiles, ScalingReport, Stats } from './aggregate.ts';
 import { throttledText, type ReportContext } from './chart.ts';
 
 function n(value: number | null | undefined, digits = 1): string {
@@ -9,6 +9,10 @@ function n(value: number | null | undefined, digits = 1): string {
 
 function statsRow(label: string, s: Stats | null): Array<string | number> {
   return s ? [label, s.count, n(s.p50), n(s.p95), n(s.p99), n(s.max), n(s.avg)] : [label, 0, '-', '-', '-', '-', '-'];
+}
+
+function percentilesRow(label: string, p: Percentiles | null): Array<string | number> {
+  return p ? [label, p.count, n(p.p50), n(p.p90), n(p.p99), n(p.max)] : [label, 0, '-', '-', '-', '-'];
 }
 
 function shortStream(name: string): string {
@@ -63,6 +67,18 @@ export function formatReportTable(report: ScalingReport, context: ReportContext)
         statsRow('  after a cold start', report.coldDurationMs),
         statsRow('  warm', report.warmDurationMs),
         statsRow('Init Duration', report.initDurationMs),
+      ],
+    ),
+  );
+  lines.push('');
+  const cold = report.coldStartFigures;
+  lines.push(
+    formatTable(
+      ['cold start per new environment, ms', 'count', 'p50', 'p90', 'p99', 'max'],
+      [
+        percentilesRow('Init Duration', cold.initDurationMs),
+        percentilesRow('first invocation Duration', cold.firstInvocationMs),
+        percentilesRow('Init + first invocation', cold.initPlusFirstMs),
       ],
     ),
   );

@@ -18,7 +18,6 @@ import { AuthorizerDependencyError, unauthorized } from './errors.ts';
 import { authorizationFromEvent, methodArnOf } from './event.ts';
 import { tokenFingerprint } from './fingerprint.ts';
 import type { TokenVerifier, Verdict } from './identity.ts';
-import { createJwtVerifier } from './jwt.ts';
 import { apiWideResource, buildPolicy, type AuthorizerResult } from './policy.ts';
 import { createStaticTokenVerifier } from './static-tokens.ts';
 
@@ -29,7 +28,14 @@ export interface AuthorizerDependencies {
 }
 
 function verifierFor(config: AuthorizerConfig): TokenVerifier {
-  return config.mode === 'static' ? createStaticTokenVerifier(config.tokens) : createJwtVerifier(config);
+  if (config.mode === 'static') return createStaticTokenVerifier(config.tokens);
+  // jose is loaded with the first token (a chunk of the bundle), not at INIT: a function that
+  // checks static tokens never loads it, and a JWT function's INIT + first request costs the same.
+  let jwt: Promise<TokenVerifier> | undefined;
+  return async (token) => {
+    jwt ??= import('./jwt.ts').then((module) => module.createJwtVerifier(config));
+    return (await jwt)(token);
+  };
 }
 
 export function createAuthorizer(config: AuthorizerConfig, { logger }: AuthorizerDependencies): AuthorizerHandler {

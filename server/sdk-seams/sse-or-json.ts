@@ -23,7 +23,8 @@ function isResponse(data: string | undefined): boolean {
  * progress and log notifications reach the client.
  */
 export async function jsonUnlessStreamed(response: Response): Promise<{ response: Response; streamed: boolean }> {
-  if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream'))
+  // The content type first: asking a JSON answer for its body stream would build one for nothing.
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream') || response.body === null)
     return { response, streamed: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
