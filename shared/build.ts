@@ -11,6 +11,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { zipSync } from 'fflate';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fetchLiteForSdk } from './fetch-lite-for-sdk.ts';
 import { buildTargetInfo, resolveBuildTarget, type BuildTarget } from './build-target.ts';
 import {
   DIST_DIR,
@@ -32,16 +33,9 @@ const FIXED_MTIME = new Date(1980, 0, 1);
  * (code splitting): a route the function rarely serves, such as the express app behind
  * serverless-http, is then loaded on first use instead of during every cold start.
  */
-async function bundle(
-  entry: string,
-  outdir: string,
-  name: string,
-  plugins: Plugin[] = [],
-  inject: string[] = [],
-): Promise<Metafile> {
+async function bundle(entry: string, outdir: string, name: string, plugins: Plugin[] = []): Promise<Metafile> {
   const result = await build({
     plugins,
-    inject,
     entryPoints: [{ in: path.join(repoRoot, entry), out: name }],
     outdir,
     splitting: true,
@@ -123,10 +117,9 @@ export async function buildAll(
     await mkdir(paths.dir, { recursive: true });
     const started = performance.now();
     const entry = fn.name === 'authorizer' ? resolved.authorizerEntry : fn.entry;
-    const plugins = fn.name === 'mcp-server' ? [selectServer(resolved.server)] : [];
-    // The MCP function's Headers/Request/Response, without loading undici; see server/http/fetch-lite.ts.
-    const inject = fn.name === 'mcp-server' ? [path.join(repoRoot, 'server', 'http', 'fetch-lite.ts')] : [];
-    const metafile = await bundle(entry, paths.dir, 'index', plugins, inject);
+    // The SDK's Headers/Request/Response without loading undici; see shared/fetch-lite-for-sdk.ts.
+    const plugins = fn.name === 'mcp-server' ? [selectServer(resolved.server), fetchLiteForSdk()] : [];
+    const metafile = await bundle(entry, paths.dir, 'index', plugins);
     const zipBytes = await pack(paths.dir, paths.zip);
     // What INIT loads: the entry and the chunks it imports statically (not the dynamic ones).
     const entryOutput = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)!;

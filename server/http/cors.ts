@@ -5,6 +5,7 @@
  * "Enabling CORS for a REST API resource": for Lambda proxy integrations the backend must return
  * the CORS headers itself (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).
  */
+import { Headers, Response } from './fetch-lite.ts';
 
 /** What a browser script may read besides the CORS-safelisted response headers. */
 export const CORS_EXPOSED_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version';

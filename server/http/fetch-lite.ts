@@ -1,6 +1,8 @@
 /**
- * `Headers`, `Request` and `Response` for the MCP bundle, in place of Node's globals (esbuild
- * `inject`, shared/build.ts): the globals are undici, which Node loads (with http2 and zlib) on
+ * `Headers`, `Request` and `Response` for the MCP endpoint and the SDK, in place of Node's globals:
+ * our endpoint imports them from here, and the build gives the SDK's modules the same import
+ * (shared/fetch-lite-for-sdk.ts). The user's server module keeps Node's own classes. The globals
+ * are undici, which Node loads (with http2 and zlib) on
  * first touch, and that load was most of a new execution environment's first invocation. The SDK's
  * web-standard handler and our endpoint only build and read these objects, they never fetch, so
  * this is the part of the Fetch Standard (https://fetch.spec.whatwg.org/) they use, with the
@@ -334,4 +336,11 @@ class ResponseLite {
   }
 }
 
-export { HeadersLite as Headers, RequestLite as Request, ResponseLite as Response };
+// Typed as the standard classes, so code that imports them keeps the standard types (the SDK's
+// handler takes and returns those); test/server/fetch-lite.test.ts holds them to the standard.
+export const Headers = HeadersLite as unknown as typeof globalThis.Headers;
+export type Headers = globalThis.Headers;
+export const Request = RequestLite as unknown as typeof globalThis.Request;
+export type Request = globalThis.Request;
+export const Response = ResponseLite as unknown as typeof globalThis.Response;
+export type Response = globalThis.Response;

@@ -3,6 +3,7 @@
  * MCP-Protocol-Version, which that revision says to assume); 2025-06-18 removed them and
  * 2026-07-28 keeps them out.
  */
+import { Headers, Response } from './fetch-lite.ts';
 const BATCH_REVISIONS = new Set(['2024-11-05', '2025-03-26']);
 
 function invalidBatch(message: string): Response {

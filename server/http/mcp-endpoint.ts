@@ -1,3 +1,4 @@
+import { Request, Response } from './fetch-lite.ts';
 import {
   createMcpHandler,
   hostHeaderValidationResponse,

@@ -1,3 +1,4 @@
+import { Headers } from './fetch-lite.ts';
 import type { IncomingMessage } from 'node:http';
 
 /** Reads the body up to `limit` bytes; `undefined` when it is larger. */

@@ -1,3 +1,4 @@
+import { Headers } from '../http/fetch-lite.ts';
 import { authInfoFromAuthorizer } from '../gateway/authorizer-context.ts';
 import {
   bodyFromProxyEvent,

@@ -9,6 +9,7 @@
  * last event): test/sdk-seams/seams.test.ts checks the fallback it mirrors still exists and still
  * answers over SSE, so an SDK release that changes either is judged here.
  */
+import { Response } from '../http/fetch-lite.ts';
 import {
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,

@@ -1,3 +1,5 @@
+import { Headers, Response } from '../http/fetch-lite.ts';
+
 /** The `data:` of one SSE event, or undefined for an event without data. */
 function sseData(event: string): string | undefined {
   const lines = event.split(/\r?\n/).filter((line) => line.startsWith('data:'));
