@@ -18,6 +18,7 @@ export default {
     'server/gateway/proxy-event.ts',
     'server/gateway/authorizer-context.ts',
     'server/mcp/tasks/owner.ts',
+    'test/fixtures/test-server/conformance/request-state.ts',
   ],
   // Shared 2-core machines: one sandbox at a time (pass --concurrency 2 on a machine of your own).
   concurrency: 1,

@@ -60,7 +60,7 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
     } catch (error) {
       // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
       const reason = error instanceof AuthorizerDependencyError ? 'dependency-unavailable' : 'internal-error';
-      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
+      // Stryker disable all: log record only (which fields, what wording); no decision depends on it
       logger.error('Authorization failed', {
         outcome: 'error',
         reason,
@@ -69,10 +69,11 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
         methodArn,
         error,
       });
+      // Stryker restore all
       throw error;
     }
     if (verdict.kind === 'unauthorized') {
-      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
+      // Stryker disable all: log record only (which fields, what wording); no decision depends on it
       logger.info('Authorization refused', {
         outcome: 'unauthorized',
         reason: verdict.reason,
@@ -80,12 +81,13 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
         tokenFingerprint: fingerprint,
         methodArn,
       });
+      // Stryker restore all
       throw unauthorized();
     }
     const resource = apiWideResource(methodArn);
     const { principalId, clientId, scopes } = verdict.identity;
     if (verdict.kind === 'deny') {
-      // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
+      // Stryker disable all: log record only (which fields, what wording); no decision depends on it
       logger.info('Authorization denied', {
         outcome: 'deny',
         reason: verdict.reason,
@@ -95,9 +97,10 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
         clientId,
         methodArn,
       });
+      // Stryker restore all
       return buildPolicy('Deny', verdict.identity, resource, authMode);
     }
-    // Stryker disable next-line all: log record only (which fields, what wording); no decision depends on it
+    // Stryker disable all: log record only (which fields, what wording); no decision depends on it
     logger.info('Authorization allowed', {
       outcome: 'allow',
       authMode,
@@ -107,6 +110,7 @@ export function createAuthorizer(config: AuthorizerConfig, { logger }: Authorize
       scopes: scopes.join(' '),
       methodArn,
     });
+    // Stryker restore all
     return buildPolicy('Allow', verdict.identity, resource, authMode);
   };
 }

@@ -119,7 +119,7 @@ function parseJwksUrl(env: Env, problems: string[]): URL | undefined {
 }
 
 function parseAlgorithms(raw: string | undefined, problems: string[]): string[] {
-  const algorithms = raw === undefined || text(raw) === '' ? [...DEFAULT_ALLOWED_ALGORITHMS] : commaList(raw);
+  const algorithms = text(raw) === '' ? [...DEFAULT_ALLOWED_ALGORITHMS] : commaList(raw);
   for (const alg of algorithms) {
     if (alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg)) {
       problems.push(
@@ -136,7 +136,7 @@ function parseAlgorithms(raw: string | undefined, problems: string[]): string[] 
 }
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
-  if (raw === undefined || text(raw) === '') return fallback;
+  if (text(raw) === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
     problems.push(`${name} must be a positive integer, got ${raw}`);

@@ -39,8 +39,17 @@ describe('authorizer config from the environment', () => {
       allowedAlgorithms: ['RS256', 'ES256'],
       clockToleranceSeconds: 30,
       jwksTimeoutMs: 3000,
+      // server/authorizer/README.md, "JWKS caching and failure": kept 10 minutes, 30 s cooldown.
+      jwksCacheMaxAgeMs: 600_000,
+      jwksCooldownMs: 30_000,
     });
     expect(config.mode === 'jwt' && config.jwksUrl.href).toBe(JWT_ENV.JWT_JWKS_URL);
+    // An empty or blank JWT_ALLOWED_ALGORITHMS (a Terraform variable left empty) means the default.
+    for (const blank of ['', '  ']) {
+      expect(readAuthorizerConfig({ ...JWT_ENV, JWT_ALLOWED_ALGORITHMS: blank })).toMatchObject({
+        allowedAlgorithms: ['RS256', 'ES256'],
+      });
+    }
   });
 
   it('reads comma-separated scopes, audiences and algorithms', () => {
@@ -78,6 +87,14 @@ describe('authorizer config from the environment', () => {
       readAuthorizerConfig({ ...JWT_ENV, JWT_AUDIENCE: 'app-client-id', JWT_AUDIENCE_CLAIM: 'client_id' }),
     ).toMatchObject({ audienceClaim: 'client_id' });
     expect(problemsOf({ ...JWT_ENV, JWT_AUDIENCE_CLAIM: 'azp' }).join('\n')).toMatch(/JWT_AUDIENCE_CLAIM/);
+  });
+
+  // RFC 7518 section 3.1 names the HMAC algorithms HS256, HS384, HS512 exactly; a name that only
+  // contains "HS<digits>" is not one of them, just an algorithm nobody supports.
+  it.each(['HS256X', 'XHS256'])('calls %s unsupported (not HMAC), listing the supported algorithms', (alg) => {
+    const problems = problemsOf({ ...JWT_ENV, JWT_ALLOWED_ALGORITHMS: alg }).join('\n');
+    expect(problems).toMatch(new RegExp(`unsupported algorithm ${alg} \\(supported: RS256, RS384, RS512, PS256, `));
+    expect(problems).not.toMatch(/must not contain/);
   });
 
   it('refuses unknown algorithms and a bad timeout', () => {

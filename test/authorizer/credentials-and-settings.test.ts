@@ -144,6 +144,19 @@ describe('the credential in the authorizer event', () => {
         multiValueHeaders: { authorization: 'Bearer b', other: ['x', 'y'] },
       }),
     ).toBe('Bearer b');
+    // A malformed event (a bare string in multiValueHeaders) still counts each spelling once: fail closed.
+    expect(
+      authorizationFromEvent({
+        headers: { authorization: 'Bearer b' },
+        multiValueHeaders: { Authorization: 'Bearer a', authorization: ['Bearer b'] },
+      }),
+    ).toBeNull();
+  });
+
+  it('reads headers when multiValueHeaders is null (a map API Gateway may send as null)', () => {
+    expect(authorizationFromEvent({ headers: { authorization: 'Bearer abc' }, multiValueHeaders: null })).toBe(
+      'Bearer abc',
+    );
   });
 
   it('reads the methodArn only when it is a string', () => {

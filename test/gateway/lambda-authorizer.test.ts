@@ -335,3 +335,78 @@ describe('result caching', () => {
     expect(fn.events).toHaveLength(2);
   });
 });
+
+describe('cache housekeeping and shared invocations', () => {
+  const ask = (gate: LambdaAuthorizer, token: string) =>
+    gate.authorize(gateRequest({ authorization: `Bearer ${token}` }), gateRoute(), METHOD_ARN);
+
+  it('evictExpired(now) drops an entry once its TTL has run out, not a millisecond before', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'));
+    const gate = new LambdaAuthorizer(
+      tokenSettings({ resultTtlSeconds: 60 }),
+      authorizerFunction(() => policy('Allow')).invoke,
+    );
+    await ask(gate, 'abc');
+    expect(gate.cacheSize).toBe(1);
+    gate.evictExpired(Date.parse('2026-01-01T00:00:59.999Z'));
+    expect(gate.cacheSize).toBe(1);
+    gate.evictExpired(Date.parse('2026-01-01T00:01:00.000Z'));
+    expect(gate.cacheSize).toBe(0);
+    gate.close();
+  });
+
+  it('sweeps expired entries as time passes, without the identity coming back; close() stops the sweeper', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00.000Z'));
+    const fn = authorizerFunction(() => policy('Allow'));
+    const swept = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 60 }), fn.invoke);
+    const closed = new LambdaAuthorizer(tokenSettings({ resultTtlSeconds: 60 }), fn.invoke);
+    await ask(swept, 'abc');
+    await ask(closed, 'abc');
+    closed.close();
+    vi.advanceTimersByTime(59_999);
+    expect(swept.cacheSize).toBe(1);
+    vi.advanceTimersByTime(1); // the TTL runs out at 60 s: that sweep drops it
+    expect(swept.cacheSize).toBe(0);
+    expect(closed.cacheSize).toBe(1);
+    swept.close();
+  });
+
+  it('lets concurrent requests of one identity share one invocation (the second answer is marked cached)', async () => {
+    let release: (outcome: InvokeOutcome) => void = () => {};
+    const events: unknown[] = [];
+    const gate = new LambdaAuthorizer(tokenSettings(), (event) => {
+      events.push(event);
+      return new Promise<InvokeOutcome>((resolve) => {
+        release = resolve;
+      });
+    });
+    const first = ask(gate, 'abc');
+    const second = ask(gate, 'abc');
+    release(policy('Allow'));
+    expect(await first).toMatchObject({ kind: 'allow', cached: false });
+    expect(await second).toMatchObject({ kind: 'allow', cached: true });
+    expect(events).toHaveLength(1);
+    gate.close();
+  });
+
+  it('counts the invocations under way at once: two identities together make 2, one after another 1', async () => {
+    const sequential = new LambdaAuthorizer(tokenSettings(), authorizerFunction(() => policy('Allow')).invoke);
+    for (const token of ['a', 'b', 'c']) await ask(sequential, token);
+    expect(sequential.peakInvocationsInFlight).toBe(1);
+    sequential.close();
+
+    const releases: Array<() => void> = [];
+    const together = new LambdaAuthorizer(
+      tokenSettings(),
+      () => new Promise<InvokeOutcome>((resolve) => releases.push(() => resolve(policy('Allow')))),
+    );
+    const pending = [ask(together, 'a'), ask(together, 'b')];
+    await vi.waitFor(() => expect(releases).toHaveLength(2));
+    for (const release of releases) release();
+    await Promise.all(pending);
+    expect(together.peakInvocationsInFlight).toBe(2);
+    together.close();
+  });
+});
