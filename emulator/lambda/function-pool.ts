@@ -76,11 +76,12 @@ export class FunctionPool {
   }
 
   /**
-   * Whether an invocation made now would be throttled: no idle environment, and the concurrency
-   * limit reached. A true answer counts as the throttle it stands for.
+   * Whether an invocation made now would be rejected: the pool is closed (the stack is stopping),
+   * or no environment is idle and the concurrency limit is reached. A throttle counts as one.
    */
   rejectsInvocation(): boolean {
-    if (this.closed || this.environments.size < this.options.fn.concurrencyLimit || this.takeIdle()) return false;
+    if (this.closed) return true;
+    if (this.environments.size < this.options.fn.concurrencyLimit || this.takeIdle()) return false;
     this.throttles += 1;
     return true;
   }
