@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../shared/lambda-artifacts.ts';
@@ -32,13 +33,26 @@ interface Started {
   readonly token: string;
   readonly output: () => string;
   readonly exited: Promise<number | null>;
+  /** The stack's log files (--log-dir). */
+  readonly logDir: string;
+}
+
+/** START lines the MCP function's log files hold: invocations that have begun. */
+function invocationsStarted(logDir: string, name: string): number {
+  let count = 0;
+  for (const entry of readdirSync(logDir, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.includes(`${name}-mcp-server`) || !entry.endsWith('.log')) continue;
+    count += (readFileSync(path.join(logDir, entry), 'utf8').match(/ START RequestId: /g) ?? []).length;
+  }
+  return count;
 }
 
 async function npmStart(name: string): Promise<Started> {
   await buildIfStale(() => undefined);
+  const logDir = mkdtempSync(path.join(tmpdir(), 'signals-logs-'));
   const child = spawn(
     'npm',
-    ['start', '--', '--port', '0', '--no-log-dir', '--var', `name=${name}`, '--drain-timeout', '30'],
+    ['start', '--', '--port', '0', '--log-dir', logDir, '--var', `name=${name}`, '--drain-timeout', '30'],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,6 +75,7 @@ async function npmStart(name: string): Promise<Started> {
     token: readFileSync(path.join(repoRoot, '.local', 'dev-token'), 'utf8').trim(),
     output: () => text,
     exited,
+    logDir,
   };
 }
 
@@ -85,7 +100,9 @@ describe.each([
       expect((await callTool(started.endpoint, started.token, 'ping')).status).toBe(200);
       expect(processesOf(`${name}-mcp-server`).length).toBe(1);
       const inFlight = callTool(started.endpoint, started.token, 'long_task', { steps: 1, stepMs: 2_000 });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Signalled once the invocation has begun (its START line), not after a guessed delay: a
+      // request still unread in its socket when the signal lands is not yet in flight.
+      expect(await eventually(() => invocationsStarted(started.logDir, name) === 2, 20_000)).toBe(true);
       signal(started.child);
       const answer = await inFlight;
       expect(answer.status, started.output()).toBe(200);
@@ -106,6 +123,7 @@ describe.each([
       if (started.child.exitCode === null) process.kill(-started.child.pid!, 'SIGKILL');
       for (const pid of [...processesOf(`${name}-mcp-server`), ...processesOf(`${name}-authorizer`)])
         process.kill(pid, 'SIGKILL');
+      rmSync(started.logDir, { recursive: true, force: true });
     }
   });
 });
