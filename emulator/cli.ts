@@ -182,8 +182,10 @@ async function main(): Promise<void> {
   );
   // Ctrl+C or `kill`: stop accepting, let requests in flight finish (bounded), then stop every
   // process of the stack. A second signal stops at once.
-  // Ctrl+C reaches npm, tsx and this process at once, and each launcher relays it, late when the
-  // machine is busy: copies that arrive within three seconds are one signal.
+  // Ctrl+C reaches npm and this process at once, and npm relays it, late when the machine is busy:
+  // copies that arrive within three seconds are one signal. `npm start` runs this file with
+  // `node --import tsx`, not the tsx launcher: the launcher SIGKILLs its child when the child has not
+  // acknowledged a relayed signal within about 60 ms, which a busy machine misses, cutting the drain.
   const RELAYED_SIGNAL_WINDOW_MS = 3000;
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals): void => {

@@ -196,6 +196,45 @@ function defaultContentType(body: BodyLite, headers: HeadersLite): void {
   if (typeof body === 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
 }
 
+/** What Request and Response share: their body, read at most once (the standard's Body mixin). */
+abstract class BodyMixin {
+  readonly #content: Body;
+
+  protected constructor(body: BodyLite) {
+    this.#content = new Body(body);
+  }
+
+  /** The source for a copy of this body (clone()). */
+  protected cloneBody(): BodyLite {
+    return this.#content.cloneSource();
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#content.body;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#content.bodyUsed;
+  }
+
+  text(): Promise<string> {
+    return this.#content.text();
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.#content.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#content.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.#content.bytes();
+  }
+}
+
 interface RequestInitLite {
   readonly method?: string;
   readonly headers?: HeadersInitLite;
@@ -205,50 +244,28 @@ interface RequestInitLite {
 
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
-class RequestLite {
+class RequestLite extends BodyMixin {
   readonly url: string;
   readonly method: string;
   readonly headers: HeadersLite;
   readonly signal: AbortSignal;
-  readonly #body: Body;
 
   constructor(input: string | URL | RequestLite, init: RequestInitLite = {}) {
     const base = input instanceof RequestLite ? input : undefined;
+    const body = init.body !== undefined ? init.body : base ? base.cloneBody() : null;
+    super(body);
     this.url = base ? base.url : new URL(String(input)).href;
     const method = init.method ?? base?.method ?? 'GET';
     this.method = NORMALIZED_METHODS.has(method.toUpperCase()) ? method.toUpperCase() : method;
     this.headers = new HeadersLite(init.headers ?? base?.headers);
-    const body = init.body !== undefined ? init.body : base ? base.#body.cloneSource() : null;
     if (body !== null && body !== undefined && (this.method === 'GET' || this.method === 'HEAD'))
       throw new TypeError('Request with GET/HEAD method cannot have body.');
     defaultContentType(body, this.headers);
-    this.#body = new Body(body);
     this.signal = init.signal ?? base?.signal ?? new AbortController().signal;
-  }
-
-  get body(): ReadableStream<Uint8Array> | null {
-    return this.#body.body;
-  }
-
-  get bodyUsed(): boolean {
-    return this.#body.bodyUsed;
   }
 
   clone(): RequestLite {
     return new RequestLite(this);
-  }
-
-  text(): Promise<string> {
-    return this.#body.text();
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.#body.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#body.bytes();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   get [Symbol.toStringTag](): string {
@@ -264,14 +281,13 @@ interface ResponseInitLite {
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-class ResponseLite {
+class ResponseLite extends BodyMixin {
   readonly status: number;
   readonly statusText: string;
   readonly headers: HeadersLite;
   readonly type = 'default';
   readonly url = '';
   readonly redirected = false;
-  readonly #body: Body;
 
   constructor(body?: BodyLite, init: ResponseInitLite = {}) {
     const status = init.status ?? 200;
@@ -279,11 +295,11 @@ class ResponseLite {
       throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
     if (body !== null && body !== undefined && NULL_BODY_STATUSES.has(status))
       throw new TypeError('Response constructor: Invalid response status code');
+    super(body);
     this.status = status;
     this.statusText = init.statusText ?? '';
     this.headers = new HeadersLite(init.headers);
     defaultContentType(body, this.headers);
-    this.#body = new Body(body);
   }
 
   static json(data: unknown, init: ResponseInitLite = {}): ResponseLite {
@@ -298,37 +314,12 @@ class ResponseLite {
     return this.status >= 200 && this.status <= 299;
   }
 
-  get body(): ReadableStream<Uint8Array> | null {
-    return this.#body.body;
-  }
-
-  get bodyUsed(): boolean {
-    return this.#body.bodyUsed;
-  }
-
   clone(): ResponseLite {
-    return new ResponseLite(this.#body.cloneSource(), {
+    return new ResponseLite(this.cloneBody(), {
       status: this.status,
       statusText: this.statusText,
       headers: this.headers,
     });
-  }
-
-  text(): Promise<string> {
-    return this.#body.text();
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.#body.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#body.bytes();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  bytes(): Promise<Uint8Array> {
-    return this.#body.bytes();
   }
 
   get [Symbol.toStringTag](): string {

@@ -104,7 +104,10 @@ describe.each([
       // request still unread in its socket when the signal lands is not yet in flight.
       expect(await eventually(() => invocationsStarted(started.logDir, name) === 2, 20_000)).toBe(true);
       signal(started.child);
-      const answer = await inFlight;
+      // On failure, show what npm start printed (which signals it took, and when).
+      const answer = await inFlight.catch((error: unknown) => {
+        throw new Error(`the request in flight got no answer: ${String(error)}\n${started.output()}`);
+      });
       expect(answer.status, started.output()).toBe(200);
       expect(
         await Promise.race([
