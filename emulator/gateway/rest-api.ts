@@ -258,31 +258,25 @@ export class RestApi {
     let integrationLatencyMs: number | undefined;
     let responseType: GatewayResponseType | undefined;
 
+    // One access-log entry per request, whichever way it ends.
+    const logAccess = (status: number, end: Pick<AccessLogEntry, 'streamEnd' | 'clientDisconnected'> = {}): void => {
+      this.deps.onAccess?.({
+        requestId,
+        method,
+        path: url.pathname,
+        status,
+        latencyMs: performance.now() - started,
+        integrationLatencyMs,
+        responseType,
+        ...end,
+      });
+    };
     const respond = (response: GatewayHttpResponse): void => {
       writeResponse(res, response, requestId);
-      this.deps.onAccess?.({
-        requestId,
-        method,
-        path: url.pathname,
-        status: response.statusCode,
-        latencyMs: performance.now() - started,
-        integrationLatencyMs,
-        responseType,
-      });
+      logAccess(response.statusCode);
     };
     // The client hung up before an answer could go out: nothing to write, but the request is logged.
-    const clientGone = (): void => {
-      this.deps.onAccess?.({
-        requestId,
-        method,
-        path: url.pathname,
-        status: 0,
-        latencyMs: performance.now() - started,
-        integrationLatencyMs,
-        responseType,
-        clientDisconnected: true,
-      });
-    };
+    const clientGone = (): void => logAccess(0, { clientDisconnected: true });
     const requestHeader = (name: string): string | undefined => {
       const value = req.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(',') : value;
@@ -392,16 +386,7 @@ export class RestApi {
       if (start.kind === 'function-error') return fail('LAMBDA_FUNCTION_ERROR');
       if (start.kind === 'client-disconnected') return clientGone();
       const streamEnd = await start.done;
-      this.deps.onAccess?.({
-        requestId,
-        method,
-        path: url.pathname,
-        status: start.statusCode,
-        latencyMs: performance.now() - started,
-        integrationLatencyMs,
-        responseType,
-        streamEnd,
-      });
+      logAccess(start.statusCode, { streamEnd });
       return;
     }
     const outcome = await this.withIntegrationTimeout(this.deps.invokeMcp(event, requestId));
