@@ -24,7 +24,7 @@ import { toProxyEvent } from '../emulator/gateway/proxy-event-builder.ts';
 import { repoRoot } from '../shared/lambda-artifacts.ts';
 import { bundleLikeTheLambda } from './bundle.ts';
 import { ORIGINAL_SAMPLE_ARGS } from './original-sample.ts';
-import { LEGACY_HEADERS, TOOLS_LIST } from './requests.ts';
+import { LEGACY_HEADERS, TOOLS_LIST, benchRoute } from './requests.ts';
 
 const LAMBDA_COLD_START = path.join(repoRoot, 'bench', 'servers', 'lambda-cold-start.mjs');
 const TIMEOUT_MS = 30_000;
@@ -193,17 +193,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
             body: Buffer.from(TOOLS_LIST),
             sourceIp: '127.0.0.1',
           },
-          {
-            resourcePath: '/mcp',
-            stage: 'dev',
-            apiId: 'bench',
-            accountId: '000000000000',
-            domainName: '127.0.0.1',
-            requestId: 'cold-start-1',
-            requestTimeEpoch: Date.now(),
-            binaryMediaTypes: [],
-            authorizer: { principalId: 'bench', clientId: 'bench', scopes: '' },
-          },
+          benchRoute('cold-start-1'),
         ),
       ),
     );

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fromProxyResult, toProxyEvent } from '../../emulator/gateway/proxy-event-builder.ts';
+import { benchRoute } from '../requests.ts';
 
 const [bundle, lambdaNode, count] = process.argv.slice(2) as [string, string, string];
 const ENVIRONMENT = path.join(import.meta.dirname, 'minimal-environment.mjs');
@@ -62,17 +63,7 @@ const server = createServer((req, res) => {
         body: Buffer.concat(chunks),
         sourceIp: '127.0.0.1',
       },
-      {
-        resourcePath: '/mcp',
-        stage: 'dev',
-        apiId: 'bench',
-        accountId: '000000000000',
-        domainName: '127.0.0.1',
-        requestId,
-        requestTimeEpoch: Date.now(),
-        binaryMediaTypes: [],
-        authorizer: { principalId: 'bench', clientId: 'bench', scopes: '' },
-      },
+      benchRoute(requestId),
     );
     const environment = await acquire();
     environment.answer = (result) => {
