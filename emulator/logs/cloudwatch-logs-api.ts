@@ -52,8 +52,9 @@ function streamSummary(g: LogGroup, s: LogStream, region: string, accountId: str
   };
 }
 
-export function createLogsApi(store: LogStore, region: string, accountId: string) {
-  const tokens = new PageTokens();
+/** `now`: the clock that issues and expires nextTokens (tests move it). */
+export function createLogsApi(store: LogStore, region: string, accountId: string, now: () => number = Date.now) {
+  const tokens = new PageTokens(now);
   const operations: Record<string, (request: Json) => Json> = {
     DescribeLogGroups(request) {
       const prefix = typeof request.logGroupNamePrefix === 'string' ? request.logGroupNamePrefix : '';

@@ -43,7 +43,7 @@ export function unknownOperation(operation: string): ApiError {
 }
 
 export function invalidToken(): ApiError {
-  return new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
+  return new ApiError('InvalidParameterException', 'The specified nextToken is invalid or has expired.');
 }
 
 /** An optional timestamp parameter: a number of milliseconds >= 0, else InvalidParameterException. */

@@ -41,8 +41,12 @@ afterEach(async () => {
   }
 });
 
-async function logsService(options: LogStoreOptions = {}, store = new LogStore(options)): Promise<LogsService> {
-  const api = createLogsApi(store, 'us-east-1', '123456789012');
+async function logsService(
+  options: LogStoreOptions = {},
+  store = new LogStore(options),
+  now: () => number = Date.now,
+): Promise<LogsService> {
+  const api = createLogsApi(store, 'us-east-1', '123456789012', now);
   const server = createServer((req, res) => {
     if (api.accepts(req)) void api.handle(req, res);
     else res.writeHead(404).end();
@@ -186,6 +190,45 @@ describe('paging', () => {
       ...range(3_000, 3_300),
       ...range(4_000, 6_000),
     ]);
+  });
+
+  it('a nextToken works for 24 hours after it was issued, and is refused after that', async () => {
+    let now = T0;
+    const { store, client } = await logsService({}, undefined, () => now);
+    for (let i = 0; i < 30; i++) store.put('/test/expiry', 's', `e${i}`, T0 + i);
+    const filter = await client.send(new FilterLogEventsCommand({ logGroupName: '/test/expiry', limit: 10 }));
+    const get = await client.send(
+      new GetLogEventsCommand({ logGroupName: '/test/expiry', logStreamName: 's', limit: 10, startFromHead: true }),
+    );
+    now = T0 + 24 * 3600 * 1000;
+    const second = await client.send(
+      new FilterLogEventsCommand({ logGroupName: '/test/expiry', limit: 10, nextToken: filter.nextToken }),
+    );
+    expect(second.events?.map((e) => e.message)).toEqual(Array.from({ length: 10 }, (_, k) => `e${10 + k}`));
+    now += 1000;
+    expect(
+      await rejection(
+        client.send(
+          new FilterLogEventsCommand({ logGroupName: '/test/expiry', limit: 10, nextToken: filter.nextToken }),
+        ),
+      ),
+    ).toBe('InvalidParameterException');
+    expect(
+      await rejection(
+        client.send(
+          new GetLogEventsCommand({
+            logGroupName: '/test/expiry',
+            logStreamName: 's',
+            nextToken: get.nextForwardToken,
+          }),
+        ),
+      ),
+    ).toBe('InvalidParameterException');
+    // A token issued at the later page is still good.
+    const third = await client.send(
+      new FilterLogEventsCommand({ logGroupName: '/test/expiry', limit: 10, nextToken: second.nextToken }),
+    );
+    expect(third.events?.map((e) => e.message)).toEqual(Array.from({ length: 10 }, (_, k) => `e${20 + k}`));
   });
 
   it('FilterLogEvents returns at most 10,000 events a page by default', async () => {
