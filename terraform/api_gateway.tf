@@ -212,6 +212,39 @@ resource "aws_api_gateway_integration" "public" {
   timeout_milliseconds    = local.mcp_integration_timeout_ms
 }
 
+# What a deployment is a snapshot of: every resource of the API definition, each
+# without its null or empty attributes. After an apply the provider may read an
+# unset list or map back as empty (or the other way round); hashing those would
+# change the hash, and so make a new deployment, on the next plan with nothing
+# changed in the API.
+locals {
+  api_definition = [
+    for definition in concat(
+      [
+        aws_api_gateway_resource.mcp,
+        aws_api_gateway_resource.health,
+        aws_api_gateway_resource.well_known,
+        aws_api_gateway_resource.protected_resource_metadata,
+        aws_api_gateway_resource.protected_resource_metadata_mcp,
+        aws_api_gateway_authorizer.this,
+        aws_api_gateway_method.mcp,
+        aws_api_gateway_integration.mcp,
+      ],
+      values(aws_api_gateway_method.public),
+      values(aws_api_gateway_integration.public),
+      values(aws_api_gateway_method.mcp_not_allowed),
+      values(aws_api_gateway_integration.mcp_not_allowed),
+      values(aws_api_gateway_method_response.mcp_not_allowed),
+      values(aws_api_gateway_integration_response.mcp_not_allowed),
+      values(aws_api_gateway_method.cors_preflight),
+      values(aws_api_gateway_integration.cors_preflight),
+      values(aws_api_gateway_method_response.cors_preflight),
+      values(aws_api_gateway_integration_response.cors_preflight),
+      values(aws_api_gateway_gateway_response.auth),
+    ) : { for name, value in definition : name => value if try(length(value) > 0, value != null) }
+  ]
+}
+
 # A deployment is a snapshot of the API: make a new one whenever anything in
 # the API definition changes (never on every apply, as timestamp() would).
 resource "aws_api_gateway_deployment" "this" {
@@ -219,27 +252,7 @@ resource "aws_api_gateway_deployment" "this" {
   description = "Managed by Terraform"
 
   triggers = {
-    redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.mcp,
-      aws_api_gateway_resource.health,
-      aws_api_gateway_resource.well_known,
-      aws_api_gateway_resource.protected_resource_metadata,
-      aws_api_gateway_resource.protected_resource_metadata_mcp,
-      aws_api_gateway_authorizer.this,
-      aws_api_gateway_method.mcp,
-      aws_api_gateway_integration.mcp,
-      aws_api_gateway_method.public,
-      aws_api_gateway_integration.public,
-      aws_api_gateway_method.mcp_not_allowed,
-      aws_api_gateway_integration.mcp_not_allowed,
-      aws_api_gateway_method_response.mcp_not_allowed,
-      aws_api_gateway_integration_response.mcp_not_allowed,
-      aws_api_gateway_method.cors_preflight,
-      aws_api_gateway_integration.cors_preflight,
-      aws_api_gateway_method_response.cors_preflight,
-      aws_api_gateway_integration_response.cors_preflight,
-      aws_api_gateway_gateway_response.auth,
-    ]))
+    redeployment = sha1(jsonencode(local.api_definition))
   }
 
   lifecycle {
