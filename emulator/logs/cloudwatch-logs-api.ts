@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { filterLogEvents, getLogEvents } from './log-event-pages.ts';
 import type { LogGroup, LogStream } from './log-group.ts';
 import type { LogStore } from './log-store.ts';
-import { ApiError, findGroup, type Json, limitOf, unknownOperation } from './logs-api-errors.ts';
+import { ApiError, findGroup, invalidToken, type Json, limitOf, unknownOperation } from './logs-api-errors.ts';
 import { PageTokens } from './page-token.ts';
 
 export { compileFilterPattern, matchesFilterPattern } from './filter-pattern.ts';
@@ -25,11 +25,24 @@ const MAX_STREAMS = 50;
  */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
-function page(request: Json, maxLimit: number): { offset: number; limit: number } {
-  const offset = typeof request.nextToken === 'string' ? Number(request.nextToken) : 0;
-  if (!Number.isSafeInteger(offset) || offset < 0)
-    throw new ApiError('InvalidParameterException', 'The specified nextToken is invalid.');
-  return { offset, limit: limitOf(request, maxLimit) };
+/**
+ * One page of a Describe* list: where it starts (a signed nextToken from the same query, as for
+ * events, so a token from another listing or an altered one is refused) and how many it holds.
+ */
+function listPage(
+  tokens: PageTokens,
+  request: Json,
+  query: string,
+  length: number,
+): { from: number; to: number; nextToken: string | undefined } {
+  let from = 0;
+  if (typeof request.nextToken === 'string') {
+    const token = tokens.read(request.nextToken, query);
+    if (token?.kind !== 'd') throw invalidToken();
+    from = token.position;
+  }
+  const to = Math.min(length, from + limitOf(request, MAX_STREAMS));
+  return { from, to, nextToken: to < length ? tokens.issue({ kind: 'd', position: to }, query) : undefined };
 }
 
 function lastTimestamp(g: LogGroup, s: LogStream): number | undefined {
@@ -61,8 +74,9 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
       const groups = [...store.groups.values()]
         .filter((g) => g.logGroupName.startsWith(prefix))
         .sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
-      const { offset, limit } = page(request, MAX_STREAMS);
-      const slice = groups.slice(offset, offset + limit);
+      const query = JSON.stringify(['DescribeLogGroups', prefix]);
+      const { from, to, nextToken } = listPage(tokens, request, query, groups.length);
+      const slice = groups.slice(from, to);
       return {
         logGroups: slice.map((g) => ({
           logGroupName: g.logGroupName,
@@ -72,7 +86,7 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
           // "The number of bytes stored" (API_LogGroup.html): here, what retention keeps in memory.
           storedBytes: g.storedBytes,
         })),
-        ...(offset + limit < groups.length ? { nextToken: String(offset + limit) } : {}),
+        ...(nextToken ? { nextToken } : {}),
       };
     },
     DescribeLogStreams(request) {
@@ -86,10 +100,11 @@ export function createLogsApi(store: LogStore, region: string, accountId: string
           : a.logStreamName.localeCompare(b.logStreamName),
       );
       if (request.descending === true) streams = streams.reverse();
-      const { offset, limit } = page(request, MAX_STREAMS);
+      const query = JSON.stringify(['DescribeLogStreams', g.logGroupName, prefix, byTime, request.descending === true]);
+      const { from, to, nextToken } = listPage(tokens, request, query, streams.length);
       return {
-        logStreams: streams.slice(offset, offset + limit).map((s) => streamSummary(g, s, region, accountId)),
-        ...(offset + limit < streams.length ? { nextToken: String(offset + limit) } : {}),
+        logStreams: streams.slice(from, to).map((s) => streamSummary(g, s, region, accountId)),
+        ...(nextToken ? { nextToken } : {}),
       };
     },
     FilterLogEvents: (request) => filterLogEvents(store, tokens, request),

@@ -1,21 +1,22 @@
 /**
- * nextToken values of FilterLogEvents and GetLogEvents: a position in a log group's log, bound to
- * the query that issued it and signed with a key of this store, so a token is opaque to callers,
- * and a token that was altered or comes from another query (another group, stream, pattern or time
- * window) is refused with InvalidParameterException, as AWS refuses a token it did not issue.
- * "The token expires after 24 hours" (API_FilterLogEvents.html and API_GetLogEvents.html,
- * "nextToken"): a token carries the second it was issued, and one older than that is refused the
- * same way. A position that retention has since dropped reads on from the oldest kept event.
+ * nextToken values of FilterLogEvents, GetLogEvents and the Describe* lists: a position in a log
+ * group's log (or in a list), bound to the query that issued it and signed with a key of this
+ * store, so a token is opaque to callers, and a token that was altered or comes from another query
+ * (another group, stream, pattern or time window) is refused with InvalidParameterException, as
+ * AWS refuses a token it did not issue. "The token expires after 24 hours" (API_FilterLogEvents.html
+ * and API_GetLogEvents.html, "nextToken"): a token carries the second it was issued, and one older
+ * than that is refused the same way. A position that retention has since dropped reads on from the
+ * oldest kept event.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
 export interface PagePosition {
-  /** 'n' FilterLogEvents, 'f' GetLogEvents forward, 'b' GetLogEvents backward. */
-  readonly kind: 'n' | 'f' | 'b';
+  /** 'n' FilterLogEvents, 'f' GetLogEvents forward, 'b' GetLogEvents backward, 'd' a Describe* list. */
+  readonly kind: 'n' | 'f' | 'b' | 'd';
   readonly position: number;
 }
 
-const TOKEN = /^([nfb])\/([0-9a-z]{1,11})\/([0-9a-z]{1,8})\/([\w-]{22})$/;
+const TOKEN = /^([nfbd])\/([0-9a-z]{1,11})\/([0-9a-z]{1,8})\/([\w-]{22})$/;
 export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export class PageTokens {

@@ -231,6 +231,42 @@ describe('paging', () => {
     expect(third.events?.map((e) => e.message)).toEqual(Array.from({ length: 10 }, (_, k) => `e${20 + k}`));
   });
 
+  it('DescribeLogStreams pages every stream once with tokens that only its own listing accepts', async () => {
+    const { store, client } = await logsService();
+    for (let i = 0; i < 120; i++) store.put('/test/listing', `stream-${String(i).padStart(3, '0')}`, 'e', T0 + i);
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const out = await client.send(
+        new DescribeLogStreamsCommand({ logGroupName: '/test/listing', ...(nextToken ? { nextToken } : {}) }),
+      );
+      names.push(...(out.logStreams ?? []).map((s) => s.logStreamName!));
+      nextToken = out.nextToken;
+      pages += 1;
+      if (pages === 1) {
+        // A token of this listing is refused by another listing, and a bare offset is not a token.
+        const token = out.nextToken!;
+        const refused = await Promise.all([
+          rejection(
+            client.send(
+              new DescribeLogStreamsCommand({
+                logGroupName: '/test/listing',
+                logStreamNamePrefix: 'stream-1',
+                nextToken: token,
+              }),
+            ),
+          ),
+          rejection(client.send(new DescribeLogGroupsCommand({ nextToken: token }))),
+          rejection(client.send(new DescribeLogStreamsCommand({ logGroupName: '/test/listing', nextToken: '50' }))),
+        ]);
+        expect(refused).toEqual(Array(3).fill('InvalidParameterException'));
+      }
+    } while (nextToken);
+    expect(pages).toBe(3);
+    expect(names).toEqual(Array.from({ length: 120 }, (_, i) => `stream-${String(i).padStart(3, '0')}`));
+  });
+
   it('FilterLogEvents returns at most 10,000 events a page by default', async () => {
     const { store, client } = await logsService();
     for (let i = 0; i < 12_000; i++) store.put('/test/default-limit', 's', `e${i}`, T0 + i);
