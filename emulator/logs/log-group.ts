@@ -103,7 +103,7 @@ export class LogGroup {
   dropOldest(): number {
     const segment = this.segments[0]!;
     const i = this.head % SEGMENT_EVENTS;
-    const bytes = eventBytes(segment.message(i));
+    const bytes = segment.messageBytes(i) + EVENT_OVERHEAD_BYTES;
     const stream = this.streamsById.get(segment.streamId(i));
     if (stream) {
       stream.positions.shift();

@@ -1,9 +1,12 @@
 /**
  * A run of up to SEGMENT_EVENTS consecutive events of one log group, stored by column: timestamps
- * and stream ids in typed arrays, messages in one string. While a segment fills, its messages are
- * kept as they came; once full it is sealed: the messages are joined into one flat string with an
- * offset per event, which frees whatever larger strings the originals were cut from (lines split
- * from a stdout chunk keep that chunk alive) and leaves no per-event object behind.
+ * and stream ids in typed arrays, messages in one buffer. While a segment fills, its messages are
+ * kept as they came; once full it is sealed: the messages are written as UTF-8 into one buffer
+ * with a byte offset per event, which frees whatever larger strings the originals were cut from
+ * (lines split from a stdout chunk keep that chunk alive) and leaves no per-event object behind.
+ * The buffer lives outside V8's heap: a full store is then not a heap several times the size of
+ * what it keeps (V8 grows its heap with the live data it holds, and keeps the room), and dropping
+ * a segment returns its memory at once.
  */
 export const SEGMENT_EVENTS = 1024;
 
@@ -13,7 +16,8 @@ export class LogSegment {
   private readonly streamIds = new Uint32Array(SEGMENT_EVENTS);
   /** Messages while the segment fills; undefined once sealed. */
   private pending: string[] | undefined = [];
-  private text = '';
+  private text: Buffer | undefined;
+  /** Byte offsets of the messages in `text`, and its length at the end. */
   private offsets: Uint32Array | undefined;
 
   get full(): boolean {
@@ -38,18 +42,25 @@ export class LogSegment {
 
   message(i: number): string {
     if (this.pending) return this.pending[i]!;
-    return this.text.slice(this.offsets![i], this.offsets![i + 1]);
+    return this.text!.toString('utf8', this.offsets![i], this.offsets![i + 1]);
+  }
+
+  /** The message's length in UTF-8 bytes. */
+  messageBytes(i: number): number {
+    if (this.pending) return Buffer.byteLength(this.pending[i]!, 'utf8');
+    return this.offsets![i + 1]! - this.offsets![i]!;
   }
 
   /**
    * The first index >= i whose message may contain `term`, found with one search of the sealed
    * text (the segment's count if none); i itself while the segment fills. A hit may straddle two
-   * messages: callers test the message itself.
+   * messages: callers test the message itself. The search runs on UTF-8 bytes, where a string's
+   * encoding occurs exactly where the string does.
    */
   nextCandidate(term: string, i: number): number {
     if (this.pending) return i;
     const offsets = this.offsets!;
-    const at = this.text.indexOf(term, offsets[i]);
+    const at = this.text!.indexOf(term, offsets[i], 'utf8');
     if (at < 0) return this.count;
     // The last event starting at or before the hit holds it.
     let lo = i;
@@ -68,10 +79,10 @@ export class LogSegment {
     let at = 0;
     for (let i = 0; i < messages.length; i++) {
       offsets[i] = at;
-      at += messages[i]!.length;
+      at += Buffer.byteLength(messages[i]!, 'utf8');
     }
     offsets[messages.length] = at;
-    this.text = messages.join('');
+    this.text = Buffer.from(messages.join(''), 'utf8');
     this.offsets = offsets;
     this.pending = undefined;
   }

@@ -106,6 +106,16 @@ describe('retention in bytes', () => {
     expect(store.storedBytes).toBe(5_000);
   });
 
+  it('counts dropped events in UTF-8 bytes too, once they are in stored blocks', async () => {
+    // 36 × 'é' (2 bytes) + 2 digits + 26 = 100 bytes an event: room for exactly 1,000.
+    const { store, client } = await logsService({ maxBytesPerGroup: 100_000 });
+    const message = (i: number): string => `${'é'.repeat(36)}${String(i % 100).padStart(2, '0')}`;
+    for (let i = 0; i < 3_000; i++) store.put('/test/utf8-drop', 's', message(i), T0 + i);
+    const { events } = await allPages(client, { logGroupName: '/test/utf8-drop' });
+    expect(events.map((e) => e.message)).toEqual(Array.from({ length: 1_000 }, (_, k) => message(2_000 + k)));
+    expect(store.storedBytes).toBe(100_000);
+  });
+
   it('counts a message in UTF-8 bytes, not characters', async () => {
     // 'é' is 2 bytes in UTF-8: 9 of them and a digit + 26 = 45 bytes; 460 bytes hold 10 events (12 if
     // characters were counted).
@@ -265,6 +275,20 @@ describe('paging', () => {
     } while (nextToken);
     expect(pages).toBe(3);
     expect(names).toEqual(Array.from({ length: 120 }, (_, i) => `stream-${String(i).padStart(3, '0')}`));
+  });
+
+  it('keeps messages with characters outside ASCII intact across stored blocks, and finds them by pattern', async () => {
+    const { store, client } = await logsService();
+    const message = (i: number): string => `${i % 2 ? 'café ☕' : 'tea 🍵'} n°${i}`;
+    // More than two blocks of 1,024 events: most are read back from sealed blocks.
+    for (let i = 0; i < 2_500; i++) store.put('/test/utf8-blocks', 's', message(i), T0 + i);
+    const all = await allPages(client, { logGroupName: '/test/utf8-blocks' });
+    expect(all.events.map((e) => e.message)).toEqual(Array.from({ length: 2_500 }, (_, i) => message(i)));
+    const coffee = await allPages(client, { logGroupName: '/test/utf8-blocks', filterPattern: '"café ☕"' });
+    expect(coffee.events.map((e) => e.message)).toEqual(Array.from({ length: 1_250 }, (_, k) => message(2 * k + 1)));
+    const groups = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/test/utf8-blocks' }));
+    const expected = Array.from({ length: 2_500 }, (_, i) => Buffer.byteLength(message(i)) + OVERHEAD);
+    expect(groups.logGroups?.[0]?.storedBytes).toBe(expected.reduce((a, b) => a + b, 0));
   });
 
   it('FilterLogEvents returns at most 10,000 events a page by default', async () => {
