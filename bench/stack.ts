@@ -150,6 +150,10 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
     await loadMeasuringCpu(minimalUrl, minimal.child.pid!, 10, seconds * 2);
     const floor = await loadMeasuringCpu(minimalUrl, minimal.child.pid!, 10, seconds);
     minimal.child.kill();
+    if (floor.non2xx + floor.errors > 0)
+      throw new Error(
+        `the minimal gateway answered ${floor.non2xx} non-2xx and ${floor.errors} errors: no floor to compare with`,
+      );
 
     const stack = await startStackProcess(root);
     try {

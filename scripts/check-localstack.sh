@@ -250,7 +250,7 @@ tflocal plan -detailed-exitcode -input=false -no-color "${tf_vars[@]}" >"$WORK/p
 case "$plan_code" in
   0) record accepted "re-running the deployer changes nothing: the plan after the apply is empty" ;;
   2)
-    changes=$(grep -E '^  # .* (must be replaced|will be|has changed)' "$WORK/plan-2.log" | sed 's/^  # //' | paste -sd ';' -)
+    changes=$({ grep -E '^  # .* (must be replaced|will be|has changed)' "$WORK/plan-2.log" || true; } | sed 's/^  # //' | paste -sd ';' -)
     record DRIFT "a second apply would change: $changes ($(grep -E '^Plan: ' "$WORK/plan-2.log"))"
     FAILED=1
     ;;
