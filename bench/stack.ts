@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import autocannon from 'autocannon';
+import { distPaths } from '../shared/lambda-artifacts.ts';
 import { measureLogStore } from './log-store.ts';
 import { LEGACY_HEADERS, TOOLS_LIST, load, startServer, type LoadResult } from './support.ts';
 
@@ -143,7 +144,7 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
     // The floor: a gateway that only maps, forwards over IPC and answers, with as many environments.
     const minimal = await startServer(
       path.join(root, 'bench/servers/minimal-gateway.ts'),
-      [path.join(root, 'dist/mcp-server/index.mjs'), options.nodePath, '10'],
+      [distPaths('mcp-server', path.join(root, 'dist')).bundle, options.nodePath, '10'],
       process.execPath,
     );
     const minimalUrl = `http://127.0.0.1:${minimal.port}/dev/mcp`;

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html
  */
 import { compileFilter } from './filter-pattern.ts';
-import { EVENT_OVERHEAD_BYTES, type LogGroup, type LogStream } from './log-group.ts';
+import type { LogGroup, LogStream } from './log-group.ts';
 import { SEGMENT_EVENTS } from './log-segment.ts';
 import type { LogStore } from './log-store.ts';
 import { ApiError, findGroup, invalidToken, type Json, limitOf, optionalNumber } from './logs-api-errors.ts';
@@ -116,7 +116,7 @@ export function filterLogEvents(store: LogStore, tokens: PageTokens, request: Js
       if (wanted && wanted[streamId] !== 1) continue;
       const message = segment.message(i);
       if (!test(message)) continue;
-      const size = Buffer.byteLength(message, 'utf8') + EVENT_OVERHEAD_BYTES;
+      const size = segment.eventBytes(i);
       if (bytes + size > MAX_RESPONSE_BYTES && events.length > 0) {
         p -= 1;
         break scan;
@@ -153,7 +153,7 @@ export function getLogEvents(store: LogStore, tokens: PageTokens, request: Json)
   const token = given === undefined ? undefined : tokens.read(given, query);
   if (given !== undefined && (token === undefined || token.kind === 'n')) throw invalidToken();
   const clamp = (i: number): number => Math.min(hi, Math.max(lo, i));
-  const size = (i: number): number => Buffer.byteLength(g.messageAt(list.at(i)), 'utf8') + EVENT_OVERHEAD_BYTES;
+  const size = (i: number): number => g.eventBytesAt(list.at(i));
   // Without a token, `startFromHead` (default false) picks the oldest or the latest events; a
   // page holds at most `limit` events and 1 MB (API_GetLogEvents.html).
   const forward = token ? token.kind === 'f' : request.startFromHead === true;

@@ -10,17 +10,7 @@
 import { LogSegment, SEGMENT_EVENTS } from './log-segment.ts';
 import { PositionList } from './position-list.ts';
 
-/**
- * Bytes an event counts for: its message in UTF-8 plus 26, as CloudWatch Logs sizes a batch
- * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html:
- * "the sum of all event messages in UTF-8, plus 26 bytes for each log event"). In memory, an ASCII
- * event takes its message plus 12 bytes of columns and 4 per stream entry: the count is an upper bound.
- */
-export const EVENT_OVERHEAD_BYTES = 26;
-
-export function eventBytes(message: string): number {
-  return Buffer.byteLength(message, 'utf8') + EVENT_OVERHEAD_BYTES;
-}
+export { EVENT_OVERHEAD_BYTES, eventBytes } from './log-event-bytes.ts';
 
 /** One event, built on demand for readers (the store itself keeps no per-event object). */
 export interface LogEvent {
@@ -103,7 +93,7 @@ export class LogGroup {
   dropOldest(): number {
     const segment = this.segments[0]!;
     const i = this.head % SEGMENT_EVENTS;
-    const bytes = segment.messageBytes(i) + EVENT_OVERHEAD_BYTES;
+    const bytes = segment.eventBytes(i);
     const stream = this.streamsById.get(segment.streamId(i));
     if (stream) {
       stream.positions.shift();
@@ -128,6 +118,11 @@ export class LogGroup {
 
   messageAt(position: number): string {
     return this.segmentOf(position).message(position % SEGMENT_EVENTS);
+  }
+
+  /** The event's size as CloudWatch Logs counts it (eventBytes), without decoding its message. */
+  eventBytesAt(position: number): number {
+    return this.segmentOf(position).eventBytes(position % SEGMENT_EVENTS);
   }
 
   streamIdAt(position: number): number {

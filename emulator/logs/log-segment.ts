@@ -8,6 +8,8 @@
  * what it keeps (V8 grows its heap with the live data it holds, and keeps the room), and dropping
  * a segment returns its memory at once.
  */
+import { EVENT_OVERHEAD_BYTES, eventBytes } from './log-event-bytes.ts';
+
 export const SEGMENT_EVENTS = 1024;
 
 export class LogSegment {
@@ -45,10 +47,10 @@ export class LogSegment {
     return this.text!.toString('utf8', this.offsets![i], this.offsets![i + 1]);
   }
 
-  /** The message's length in UTF-8 bytes. */
-  messageBytes(i: number): number {
-    if (this.pending) return Buffer.byteLength(this.pending[i]!, 'utf8');
-    return this.offsets![i + 1]! - this.offsets![i]!;
+  /** The event's size as CloudWatch Logs counts it: its message in UTF-8 bytes, plus the overhead. */
+  eventBytes(i: number): number {
+    if (this.pending) return eventBytes(this.pending[i]!);
+    return this.offsets![i + 1]! - this.offsets![i]! + EVENT_OVERHEAD_BYTES;
   }
 
   /**
