@@ -9,7 +9,9 @@
  *   a bare node:http responder, the same way;
  * - the authorizer bundle: INIT and its first TOKEN event;
  * - an empty handler module in the same minimal runtime: the floor of both Lambda rows (Node's own
- *   start, the ESM loader, one event read and one answer).
+ *   start, the ESM loader, one event read and one answer);
+ * - a handler that only imports the SDK (bench/servers/sdk-import-handler.ts): the floor of any
+ *   Lambda built on `@modelcontextprotocol/server`, before its own code and first request.
  * Every process starts with the node flags Lambda's runtime uses for the memory size, on the Lambda
  * runtime's Node major; the cases alternate run by run so machine noise hits them alike.
  */
@@ -53,6 +55,8 @@ export interface ColdStartResults {
   readonly bareResponder: Spread;
   /** Spawn → answer of an empty Lambda handler in the same runtime. */
   readonly emptyHandler: Spread;
+  /** Spawn → answer of a Lambda handler that only imports the SDK. */
+  readonly sdkImportHandler: Spread;
 }
 
 function spread(values: readonly number[]): Spread {
@@ -215,6 +219,11 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       path.join(repoRoot, 'bench', 'servers', 'raw-server.ts'),
       path.join(dir, 'raw-server.mjs'),
     );
+    const sdkImportHandler = bundleLikeTheLambda(
+      path.join(repoRoot, 'bench', 'servers', 'sdk-import-handler.ts'),
+      path.join(dir, 'sdk-import-handler.mjs'),
+      true,
+    );
     const emptyHandler = path.join(dir, 'empty-handler.mjs');
     writeFileSync(emptyHandler, 'export const handler = async () => ({ statusCode: 200 });\n');
     const mcpEnv = lambdaEnv('mcp-server', options.memorySizeMb, options.mcpEnvironment);
@@ -227,6 +236,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       sdk: [] as number[],
       bare: [] as number[],
       empty: [] as number[],
+      sdkImport: [] as number[],
     };
     // One discarded round warms the file system cache, as every deployed function's code is local to its host.
     for (let i = -1; i < options.runs; i += 1) {
@@ -252,6 +262,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
         portLine,
       );
       const empty = await lambdaColdStart(nodePath, nodeArgs, emptyHandler, authorizerEvent, authorizerEnv);
+      const sdkImport = await lambdaColdStart(nodePath, nodeArgs, sdkImportHandler, mcpEvent, mcpEnv);
       if (i < 0) continue;
       samples.mcp.push(mcp);
       samples.authorizer.push(authorizer);
@@ -259,6 +270,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       samples.sdk.push(sdk);
       samples.bare.push(bareMs);
       samples.empty.push(empty.total);
+      samples.sdkImport.push(sdkImport.total);
     }
     return {
       runs: options.runs,
@@ -272,6 +284,7 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
       sdkAlone: spread(samples.sdk),
       bareResponder: spread(samples.bare),
       emptyHandler: spread(samples.empty),
+      sdkImportHandler: spread(samples.sdkImport),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -116,6 +116,18 @@ async function coldStartSection(): Promise<void> {
     cold.mcpTotal.median / cold.sdkAlone.median,
   );
   row(
+    'cold start vs the SDK imported alone',
+    ms(cold.mcpTotal),
+    `${ms(cold.sdkImportHandler)} (a handler that only imports @modelcontextprotocol/server: the floor of any server on it)`,
+    cold.mcpTotal.median / cold.sdkImportHandler.median,
+  );
+  row(
+    'the SDK imported alone vs the original sample',
+    ms(cold.sdkImportHandler),
+    ms(cold.originalSample),
+    cold.sdkImportHandler.median / cold.originalSample.median,
+  );
+  row(
     'cold start vs Node alone',
     ms(cold.mcpTotal),
     `${ms(cold.bareResponder)} (bare node:http responder)`,

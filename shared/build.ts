@@ -12,6 +12,7 @@ import { zipSync } from 'fflate';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fetchLiteForSdk } from './fetch-lite-for-sdk.ts';
+import { lazyNodeCrypto } from './lazy-node-crypto-plugin.ts';
 import { buildTargetInfo, resolveBuildTarget, type BuildTarget } from './build-target.ts';
 import {
   DIST_DIR,
@@ -27,6 +28,14 @@ import {
 // The DOS epoch: zip timestamps cannot be earlier. fflate encodes local time, so this is local
 // midnight, which gives the same bytes in every time zone.
 const FIXED_MTIME = new Date(1980, 0, 1);
+
+/** Modules every bundle gets in place of a dependency's own (the bench's floors get them too). */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  // Express's unused body parsers cost a seventh of INIT; see body-parser-unused.ts.
+  'body-parser': path.join(repoRoot, 'shared', 'body-parser-unused.ts'),
+  // Ajv is evaluated on first use, not at INIT; see server/sdk-seams/lazy-json-schema-validator.ts.
+  '@modelcontextprotocol/server/_shims': path.join(repoRoot, 'server', 'sdk-seams', 'lazy-json-schema-validator.ts'),
+};
 
 /**
  * One entry file `<name>.mjs` in `outdir`, plus `chunks/` for what the code imports dynamically
@@ -57,17 +66,7 @@ async function bundle(entry: string, outdir: string, name: string, plugins: Plug
     // so the default bundle, its zip and its cold start stay as they were. The embedded stack
     // resolves it from the repository's node_modules.
     external: ['@aws-sdk/client-dynamodb'],
-    // Express's unused body parsers cost a seventh of INIT; see body-parser-unused.ts.
-    alias: {
-      'body-parser': path.join(repoRoot, 'shared', 'body-parser-unused.ts'),
-      // Ajv is evaluated on first use, not at INIT; see server/sdk-seams/lazy-json-schema-validator.ts.
-      '@modelcontextprotocol/server/_shims': path.join(
-        repoRoot,
-        'server',
-        'sdk-seams',
-        'lazy-json-schema-validator.ts',
-      ),
-    },
+    alias: BUNDLE_ALIASES,
     // Several bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: ESM_REQUIRE_BANNER },
   });
@@ -118,7 +117,11 @@ export async function buildAll(
     const started = performance.now();
     const entry = fn.name === 'authorizer' ? resolved.authorizerEntry : fn.entry;
     // The SDK's Headers/Request/Response without loading undici; see shared/fetch-lite-for-sdk.ts.
-    const plugins = fn.name === 'mcp-server' ? [selectServer(resolved.server), fetchLiteForSdk()] : [];
+    // `node:crypto` on first use, not at INIT; see shared/lazy-node-crypto-plugin.ts.
+    const plugins = [
+      lazyNodeCrypto(),
+      ...(fn.name === 'mcp-server' ? [selectServer(resolved.server), fetchLiteForSdk()] : []),
+    ];
     const metafile = await bundle(entry, paths.dir, 'index', plugins);
     const zipBytes = await pack(paths.dir, paths.zip);
     // What INIT loads: the entry and the chunks it imports statically (not the dynamic ones).

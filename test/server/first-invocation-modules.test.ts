@@ -3,7 +3,9 @@
  * are undici, which loads http2, zlib and web streams on first touch: most of a first invocation.
  * The SDK and our endpoint use server/http/fetch-lite.ts instead (shared/fetch-lite-for-sdk.ts),
  * so none of those load on either protocol path. This fails when a new SDK release reaches the
- * globals by a path the build does not cover.
+ * globals by a path the build does not cover. Likewise for two smaller costs: `node:crypto`'s
+ * public module (ciphers, key generation, X.509: the bundles get its functions on first use, see
+ * shared/lazy-node-crypto-plugin.ts) and an ICU collator (text_stats creates one on first use).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { distPaths, repoRoot } from '../../shared/lambda-artifacts.ts';
 
 const FIRST_INVOCATION = path.join(repoRoot, 'test', 'fixtures', 'first-invocation-modules.mjs');
 const UNDICI_AND_FRIENDS = /internal\/deps\/undici|NativeModule (http2|zlib)$|internal\/webstreams\/readablestream/;
+const NODE_CRYPTO_MODULE = 'NativeModule crypto';
 
 let dir: string;
 beforeAll(async () => {
@@ -57,7 +60,7 @@ function firstInvocation(headers: Record<string, string>, body: object) {
     },
     encoding: 'utf8',
   });
-  return JSON.parse(output) as { statusCode: number; body: string; modules: string[] };
+  return JSON.parse(output) as { statusCode: number; body: string; modules: string[]; collators: number };
 }
 
 describe('the first request of a new execution environment', () => {
@@ -99,5 +102,20 @@ describe('the first request of a new execution environment', () => {
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).result.tools.length).toBeGreaterThan(0);
     expect(result.modules.filter((name) => UNDICI_AND_FRIENDS.test(name))).toEqual([]);
+  });
+
+  it('answers its first tools/list without loading node:crypto or creating an ICU collator', () => {
+    const result = firstInvocation(
+      {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+      },
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).result.tools.map((tool: { name: string }) => tool.name)).toContain('text_stats');
+    expect(result.modules).not.toContain(NODE_CRYPTO_MODULE);
+    expect(result.collators).toBe(0);
   });
 });

@@ -28,8 +28,17 @@ export type TextStats = z.infer<typeof textStatsOutput>;
 const WORD = /[\p{L}\p{N}']+/gu;
 const SENTENCE_END = new Set(['.', '!', '?']);
 const WHITESPACE = /\s/;
-/** One collator for every tie-break: `localeCompare` builds a new one per call. */
-const collator = new Intl.Collator();
+/**
+ * One collator for every tie-break (`localeCompare` builds a new one per call), created by the
+ * first tie-break: creating it loads ICU's collation data, about 10 ms that a cold start whose
+ * first request is not a text_stats call should not pay.
+ */
+let collator: Intl.Collator | undefined;
+
+function wordCollator(): Intl.Collator {
+  collator ??= new Intl.Collator();
+  return collator;
+}
 
 /**
  * Sentences end in a run of `.`, `!` or `?` followed by whitespace or the end of the text. One
@@ -55,7 +64,7 @@ type WordCount = readonly [word: string, count: number];
 
 /** More frequent first, then in collation order. */
 function ranksBefore(a: WordCount, b: WordCount): boolean {
-  return a[1] !== b[1] ? a[1] > b[1] : collator.compare(a[0], b[0]) < 0;
+  return a[1] !== b[1] ? a[1] > b[1] : wordCollator().compare(a[0], b[0]) < 0;
 }
 
 /** The `top` best-ranked entries in one pass (top is at most 50), without sorting every distinct word. */
