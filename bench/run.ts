@@ -171,6 +171,7 @@ const stackBench = (sections: readonly string[]) =>
   runStackBench({
     stackRoot: path.resolve(opts.stackRoot),
     nodePath: serverNode.nodePath,
+    nodeVersion: serverNode.nodeVersion,
     seconds: opts.seconds,
     stressSeconds: opts.stressSeconds,
     soakRequests: opts.soakRequests,

@@ -18,6 +18,8 @@ export interface StackBenchOptions {
   /** Repository whose emulator runs (default: this one); another checkout gives a before/after. */
   readonly stackRoot: string;
   readonly nodePath: string;
+  /** The version at `nodePath`, e.g. `22.23.3`. */
+  readonly nodeVersion: string;
   readonly seconds: number;
   readonly stressSeconds: number;
   readonly soakRequests: number;
@@ -55,14 +57,18 @@ function rssMb(pid: number): number {
   return Number(match?.[1] ?? 0) / 1024;
 }
 
-async function startStackProcess(root: string, extraVars: string[] = []): Promise<StackProcess> {
+async function startStackProcess(
+  root: string,
+  extraVars: string[] = [],
+  gatewayNode: string = process.execPath,
+): Promise<StackProcess> {
   const vars = ['throttling_rate_limit=1000000', 'throttling_burst_limit=1000000', ...extraVars].flatMap((v) => [
     '--var',
     v,
   ]);
   // The gateway is this very process (no npm, no tsx launcher), so /proc shows its own CPU and RSS.
   const child = spawn(
-    process.execPath,
+    gatewayNode,
     ['--import', 'tsx', path.join(root, 'emulator', 'cli.ts'), '--port', '0', '--quiet', '--no-log-dir', ...vars],
     {
       cwd: root,
@@ -205,6 +211,22 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
       );
     } finally {
       await stack.stop();
+    }
+    if (options.nodePath !== process.execPath) {
+      // `npm start` runs the gateway on the Node that runs npm; here it runs on Lambda's.
+      const onLambdaNode = await startStackProcess(root, [], options.nodePath);
+      try {
+        await through(onLambdaNode, 10, seconds * 2);
+        const warm = await through(onLambdaNode, 10, seconds);
+        row(
+          `gateway CPU per request, gateway on Node ${options.nodeVersion} (10 connections)`,
+          `${fmt(warm.cpuMsPerRequest, 3)} ms (${fmt(warm.requestsPerSecond)} req/s)`,
+          '0.25 ms (target)',
+          warm.cpuMsPerRequest / 0.25,
+        );
+      } finally {
+        await onLambdaNode.stop();
+      }
     }
   }
 
