@@ -104,7 +104,7 @@ describe('the first request of a new execution environment', () => {
     expect(result.modules.filter((name) => UNDICI_AND_FRIENDS.test(name))).toEqual([]);
   });
 
-  it('answers its first tools/list without loading node:crypto or creating an ICU collator', () => {
+  it("answers its first tools/list without loading node:crypto's public module or creating an ICU collator", () => {
     const result = firstInvocation(
       {
         'content-type': 'application/json',
