@@ -63,16 +63,16 @@ function firstInvocation(headers: Record<string, string>, body: object) {
   return JSON.parse(output) as { statusCode: number; body: string; modules: string[]; collators: number };
 }
 
+const LEGACY_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+const LEGACY_TOOLS_LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+
 describe('the first request of a new execution environment', () => {
   it('answers a 2025-era tools/list without loading undici, http2, zlib or web streams', () => {
-    const result = firstInvocation(
-      {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-11-25',
-      },
-      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
-    );
+    const result = firstInvocation(LEGACY_HEADERS, LEGACY_TOOLS_LIST);
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).result.tools.length).toBeGreaterThan(0);
     expect(result.modules.filter((name) => UNDICI_AND_FRIENDS.test(name))).toEqual([]);
@@ -105,14 +105,7 @@ describe('the first request of a new execution environment', () => {
   });
 
   it("answers its first tools/list without loading node:crypto's public module or creating an ICU collator", () => {
-    const result = firstInvocation(
-      {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-11-25',
-      },
-      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
-    );
+    const result = firstInvocation(LEGACY_HEADERS, LEGACY_TOOLS_LIST);
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).result.tools.map((tool: { name: string }) => tool.name)).toContain('text_stats');
     expect(result.modules).not.toContain(NODE_CRYPTO_MODULE);
