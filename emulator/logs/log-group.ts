@@ -10,8 +10,6 @@
 import { LogSegment, SEGMENT_EVENTS } from './log-segment.ts';
 import { PositionList } from './position-list.ts';
 
-export { EVENT_OVERHEAD_BYTES, eventBytes } from './log-event-bytes.ts';
-
 /** One event, built on demand for readers (the store itself keeps no per-event object). */
 export interface LogEvent {
   readonly timestamp: number;
@@ -82,7 +80,7 @@ export class LogGroup {
   append(stream: LogStream, message: string, timestamp: number, bytes: number): void {
     const segment = this.segments.at(-1);
     const target = segment && !segment.full ? segment : this.newSegment();
-    target.append(message, timestamp, stream.id);
+    target.append(message, timestamp, stream.id, bytes);
     stream.positions.push(this.end);
     this.end += 1;
     this.storedBytes += bytes;

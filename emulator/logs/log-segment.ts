@@ -8,7 +8,7 @@
  * what it keeps (V8 grows its heap with the live data it holds, and keeps the room), and dropping
  * a segment returns its memory at once.
  */
-import { EVENT_OVERHEAD_BYTES, eventBytes } from './log-event-bytes.ts';
+import { EVENT_OVERHEAD_BYTES } from './log-event-bytes.ts';
 
 export const SEGMENT_EVENTS = 1024;
 
@@ -19,16 +19,18 @@ export class LogSegment {
   /** Messages while the segment fills; undefined once sealed. */
   private pending: string[] | undefined = [];
   private text: Buffer | undefined;
-  /** Byte offsets of the messages in `text`, and its length at the end. */
-  private offsets: Uint32Array | undefined;
+  /** UTF-8 byte offset of each message (in `text` once sealed), and the total at the end. */
+  private readonly offsets = new Uint32Array(SEGMENT_EVENTS + 1);
 
   get full(): boolean {
     return this.count === SEGMENT_EVENTS;
   }
 
-  append(message: string, timestamp: number, streamId: number): void {
+  /** `bytes`: the event's size as eventBytes counts it, measured once by the caller. */
+  append(message: string, timestamp: number, streamId: number, bytes: number): void {
     this.timestamps[this.count] = timestamp;
     this.streamIds[this.count] = streamId;
+    this.offsets[this.count + 1] = this.offsets[this.count]! + bytes - EVENT_OVERHEAD_BYTES;
     this.pending!.push(message);
     this.count += 1;
     if (this.count === SEGMENT_EVENTS) this.seal();
@@ -44,13 +46,12 @@ export class LogSegment {
 
   message(i: number): string {
     if (this.pending) return this.pending[i]!;
-    return this.text!.toString('utf8', this.offsets![i], this.offsets![i + 1]);
+    return this.text!.toString('utf8', this.offsets[i], this.offsets[i + 1]);
   }
 
   /** The event's size as CloudWatch Logs counts it: its message in UTF-8 bytes, plus the overhead. */
   eventBytes(i: number): number {
-    if (this.pending) return eventBytes(this.pending[i]!);
-    return this.offsets![i + 1]! - this.offsets![i]! + EVENT_OVERHEAD_BYTES;
+    return this.offsets[i + 1]! - this.offsets[i]! + EVENT_OVERHEAD_BYTES;
   }
 
   /**
@@ -61,7 +62,7 @@ export class LogSegment {
    */
   nextCandidate(term: string, i: number): number {
     if (this.pending) return i;
-    const offsets = this.offsets!;
+    const offsets = this.offsets;
     const at = this.text!.indexOf(term, offsets[i], 'utf8');
     if (at < 0) return this.count;
     // The last event starting at or before the hit holds it.
@@ -77,15 +78,9 @@ export class LogSegment {
 
   private seal(): void {
     const messages = this.pending!;
-    const offsets = new Uint32Array(messages.length + 1);
-    let at = 0;
-    for (let i = 0; i < messages.length; i++) {
-      offsets[i] = at;
-      at += Buffer.byteLength(messages[i]!, 'utf8');
-    }
-    offsets[messages.length] = at;
-    this.text = Buffer.from(messages.join(''), 'utf8');
-    this.offsets = offsets;
+    const text = Buffer.allocUnsafeSlow(this.offsets[messages.length]!);
+    for (let i = 0; i < messages.length; i++) text.write(messages[i]!, this.offsets[i]!, 'utf8');
+    this.text = text;
     this.pending = undefined;
   }
 }

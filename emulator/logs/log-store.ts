@@ -7,10 +7,11 @@
  * retention setting would (AWS deletes by age, set per group; a size bounds a load test's memory
  * whatever its rate). Bytes are counted as CloudWatch Logs counts them (eventBytes).
  */
-import { eventBytes, type LogEvent, LogGroup, type LogStream } from './log-group.ts';
+import { eventBytes } from './log-event-bytes.ts';
+import { type LogEvent, LogGroup, type LogStream } from './log-group.ts';
 import { LogMirror } from './log-mirror.ts';
 
-export { EVENT_OVERHEAD_BYTES, eventBytes, type LogEvent, LogGroup, LogStream } from './log-group.ts';
+export { type LogEvent, LogGroup, LogStream } from './log-group.ts';
 
 const MIB = 1024 * 1024;
 /**
