@@ -146,9 +146,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Maps a Lambda proxy result back to HTTP. API Gateway answers 502 when the result is not of the
  * documented shape ("Malformed Lambda proxy response"), so the caller turns the thrown error into
  * that gateway response. Values from `headers` and `multiValueHeaders` are merged; a header name
- * in both keeps the values of both, as API Gateway does.
+ * in both keeps the values of both, as API Gateway does. `bodyBytes`, when given, is the result's
+ * string `body` as UTF-8, delivered apart from the rest of the result.
  */
-export function fromProxyResult(result: unknown): GatewayHttpResponse {
+export function fromProxyResult(result: unknown, bodyBytes?: Buffer): GatewayHttpResponse {
   // Stryker disable next-line StringLiteral: diagnostic text only; the gateway answers 502 whatever it says
   if (!isRecord(result)) throw new MalformedProxyResultError('result is not an object');
   const { statusCode, headers = {}, multiValueHeaders = {}, body = '', isBase64Encoded = false } = result;
@@ -177,10 +178,9 @@ export function fromProxyResult(result: unknown): GatewayHttpResponse {
       pairs.some(([n, v]) => n.toLowerCase() === name.toLowerCase() && v === String(value));
     if (!duplicate) pairs.push([name, String(value)]);
   }
-  const text = body ?? '';
-  return {
-    statusCode,
-    headers: pairs,
-    body: Buffer.from(text, isBase64Encoded === true ? 'base64' : 'utf8'),
-  };
+  const base64 = isBase64Encoded === true;
+  let bytes: Buffer;
+  if (bodyBytes === undefined) bytes = Buffer.from(body ?? '', base64 ? 'base64' : 'utf8');
+  else bytes = base64 ? Buffer.from(bodyBytes.toString('utf8'), 'base64') : bodyBytes;
+  return { statusCode, headers: pairs, body: bytes };
 }

@@ -397,7 +397,7 @@ export class RestApi {
     // The runtime measures the payload it returns, as Lambda measures the response it receives.
     if (outcome.payloadBytes > LAMBDA_PAYLOAD_BYTES) return fail('LAMBDA_FUNCTION_ERROR');
     try {
-      const response = fromProxyResult(outcome.result);
+      const response = fromProxyResult(outcome.result, outcome.body);
       respond({ ...response, headers: remapIntegrationHeaders(response.headers) });
     } catch (error) {
       if (error instanceof MalformedProxyResultError) return fail('LAMBDA_FUNCTION_ERROR');

@@ -2,13 +2,15 @@
  * One Lambda execution environment: a child process running the function bundle, serving one
  * invocation at a time (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FunctionSettings } from '../config/stack-config.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import { endLine, reportLine, startLine } from '../../shared/lambda-log-lines.ts';
+import { encodeFrame, frameReader, RUNTIME_CHANNEL_FD } from './runtime-channel.ts';
 import type { FunctionErrorPayload, InvokeMessage, RuntimeMessage } from './runtime-protocol.ts';
 
 /** Lambda allows the INIT phase 10 seconds (lambda-runtime-environment.html, "Init phase"). */
@@ -16,7 +18,16 @@ export const INIT_TIMEOUT_MS = 10_000;
 export const FUNCTION_VERSION = '$LATEST';
 
 export type InvocationOutcome =
-  | { readonly kind: 'result'; readonly result: unknown; readonly payloadBytes: number }
+  | {
+      readonly kind: 'result';
+      readonly result: unknown;
+      readonly payloadBytes: number;
+      /**
+       * When the result was an object with a string `body`: that body as UTF-8, taken out of
+       * `result`, so a gateway writes the bytes without decoding and re-encoding them.
+       */
+      readonly body?: Buffer;
+    }
   | { readonly kind: 'function-error'; readonly error: FunctionErrorPayload };
 
 export interface EnvironmentContext {
@@ -62,6 +73,7 @@ export class ExecutionEnvironment {
   readonly logStreamName = logStreamName();
   readonly logGroupName: string;
   private readonly child: ChildProcess | undefined;
+  private channel: Socket | undefined;
   private readonly ready: Promise<void>;
   private readonly spawnedAt = performance.now();
   private initDurationMs: number | undefined;
@@ -70,7 +82,7 @@ export class ExecutionEnvironment {
   /** Set by kill(): the process may not have exited yet, but it must never be invoked again. */
   private killed = false;
   private exitListeners: Array<(code: number | null) => void> = [];
-  private messageListener: ((message: RuntimeMessage) => void) | undefined;
+  private messageListener: ((message: RuntimeMessage, payload: Buffer) => void) | undefined;
   busy = false;
   lastUsed = Date.now();
   invocations = 0;
@@ -95,13 +107,12 @@ export class ExecutionEnvironment {
   private spawn(): ChildProcess | undefined {
     let child: ChildProcess;
     try {
-      child = fork(this.ctx.runtimePath, [], {
-        execPath: this.ctx.nodePath,
-        execArgv: lambdaNodeArguments(this.ctx.fn.memorySizeMb),
-        env: this.environmentVariables(),
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        serialization: 'json',
-      });
+      child = spawn(
+        this.ctx.nodePath,
+        [...lambdaNodeArguments(this.ctx.fn.memorySizeMb), this.ctx.runtimePath],
+        // stdin closed, stdout and stderr to the log stream, the runtime channel on fd 3.
+        { env: this.environmentVariables(), stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
+      );
     } catch (error) {
       this.failSpawn(error as Error);
       return undefined;
@@ -109,7 +120,25 @@ export class ExecutionEnvironment {
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => this.log(line));
     }
-    child.on('message', (message: RuntimeMessage) => this.messageListener?.(message));
+    // A spawn refused with EMFILE or ENFILE sets up no stdio at all: `stdio` is then undefined.
+    const stdio: ChildProcess['stdio'] | undefined = child.stdio;
+    const channel = stdio?.[RUNTIME_CHANNEL_FD] as Socket | null | undefined;
+    if (channel) {
+      const read = frameReader((header, payload) => this.messageListener?.(header as RuntimeMessage, payload));
+      channel.on('data', (chunk: Buffer) => {
+        try {
+          read(chunk);
+        } catch (error) {
+          // Only something other than the runtime writing to its channel (function code opening
+          // fd 3) can garble a frame; the environment cannot be trusted after that.
+          this.log(`Runtime channel broken: ${(error as Error).message}`);
+          this.kill();
+        }
+      });
+      // A write to a process that is gone fails here; its 'exit' reports its end.
+      channel.on('error', () => undefined);
+      this.channel = channel;
+    }
     child.on('exit', (code) => this.markExited(code));
     // 'error' without a pid: the process never started, and no 'exit' will follow. Other 'error's
     // (a failed kill or send) come from a process whose 'exit' still reports its end.
@@ -296,19 +325,23 @@ export class ExecutionEnvironment {
           ),
         );
       });
-      this.messageListener = (reply) => {
+      this.messageListener = (reply, payload) => {
         if (reply.type === 'chunk' && reply.requestId === requestId) {
-          onChunk?.(Buffer.from(reply.data, 'base64'));
+          onChunk?.(payload);
         } else if (reply.type === 'result' && reply.requestId === requestId) {
-          settle(finish({ kind: 'result', result: reply.result, payloadBytes: reply.payloadBytes }, reply.maxRssBytes));
+          const { result, payloadBytes } = reply;
+          const outcome: InvocationOutcome = reply.bodyInPayload
+            ? { kind: 'result', result, payloadBytes, body: payload }
+            : { kind: 'result', result, payloadBytes };
+          settle(finish(outcome, reply.maxRssBytes));
         } else if (reply.type === 'error' && reply.requestId === requestId) {
           settle(
             finish({ kind: 'function-error', error: reply.error }, reply.maxRssBytes, 'error', reply.error.errorType),
           );
         }
       };
-      // A send that fails means the process is gone; its 'exit' settles the invocation.
-      this.child?.send(message, () => undefined);
+      // A write that fails means the process is gone; its 'exit' settles the invocation.
+      this.channel?.write(encodeFrame(message));
     });
   }
 

@@ -4,6 +4,7 @@
  * Lambda-shaped `context` and console output formatted as the Node.js runtime formats it
  * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
  */
+import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { format } from 'node:util';
@@ -14,6 +15,7 @@ import {
   type InvokeMessage,
   type RuntimeMessage,
 } from './runtime-protocol.ts';
+import { encodeFrame, frameReader, RUNTIME_CHANNEL_FD } from './runtime-channel.ts';
 
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 type StreamingHandler = (
@@ -28,9 +30,10 @@ const PRELUDE_DELIMITER = Buffer.alloc(8);
 
 const env = process.env;
 let currentRequestId: string | undefined;
+const channel = new Socket({ fd: RUNTIME_CHANNEL_FD, readable: true, writable: true });
 
-function send(message: RuntimeMessage): void {
-  process.send?.(message);
+function send(message: RuntimeMessage, payload?: Buffer | string): void {
+  channel.write(encodeFrame(message, payload));
 }
 
 function toPayload(error: unknown): FunctionErrorPayload {
@@ -56,7 +59,7 @@ function patchConsole(): void {
  * An upper bound of `value`'s size as UTF-8 JSON, without serialising it: a UTF-16 unit takes at
  * most 6 bytes (`\u00XX`), a number at most 24, and each key, bracket and separator is counted. It
  * stops once the bound passes `limit` (returning a value above it): only then is the result measured
- * exactly, so a result is serialised once (for the IPC message), not twice.
+ * exactly, so a result is serialised once (for its frame on the runtime channel), not twice.
  */
 export function jsonSizeBound(value: unknown, limit: number): number {
   let total = 0;
@@ -86,6 +89,31 @@ export function jsonSizeBound(value: unknown, limit: number): number {
 function payloadBytesOf(result: unknown): number {
   const bound = jsonSizeBound(result, LAMBDA_PAYLOAD_BYTES);
   return bound <= LAMBDA_PAYLOAD_BYTES ? bound : Buffer.byteLength(JSON.stringify(result ?? null) ?? 'null');
+}
+
+/**
+ * A result object's string `body`, when it can travel apart from the rest as bytes: a plain object
+ * (no `toJSON`, no prototype of its own) whose `body` JSON would serialise as that string.
+ */
+function separableBody(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return undefined;
+  const prototype = Object.getPrototypeOf(result) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const { body, toJSON } = result as { body?: unknown; toJSON?: unknown };
+  if (typeof body !== 'string' || toJSON !== undefined) return undefined;
+  return Object.prototype.propertyIsEnumerable.call(result, 'body') ? body : undefined;
+}
+
+function sendResult(requestId: string, result: unknown): void {
+  const payloadBytes = payloadBytesOf(result);
+  const body = separableBody(result);
+  const common = { type: 'result', requestId, payloadBytes, maxRssBytes: maxRssBytes() } as const;
+  if (body === undefined) {
+    send({ ...common, result, bodyInPayload: false });
+    return;
+  }
+  const { body: _sentApart, ...rest } = result as Record<string, unknown>;
+  send({ ...common, result: rest, bodyInPayload: true }, body);
 }
 
 function maxRssBytes(): number {
@@ -124,7 +152,7 @@ function installAwsLambdaGlobal(): void {
 function responseStreamFor(requestId: string): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      send({ type: 'chunk', requestId, data: Buffer.from(chunk).toString('base64') });
+      send({ type: 'chunk', requestId }, chunk);
       callback();
     },
   });
@@ -178,7 +206,8 @@ async function main(): Promise<void> {
   });
   // The emulator is gone (stopped, killed, crashed): an environment nobody can invoke ends too, so
   // no runtime process outlives the stack that started it.
-  process.on('disconnect', () => process.exit(0));
+  channel.on('end', () => process.exit(0));
+  channel.on('error', () => process.exit(0));
   // Ctrl+C reaches the whole process group: the emulator decides when environments end (after
   // draining requests in flight), so the signal alone does not end this one.
   process.on('SIGINT', () => undefined);
@@ -196,8 +225,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  process.on('message', (message: InvokeMessage) => {
-    if (message.type !== 'invoke') return;
+  const onInvoke = (message: InvokeMessage): void => {
     currentRequestId = message.requestId;
     const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING] === 'response';
     Promise.resolve()
@@ -207,17 +235,20 @@ async function main(): Promise<void> {
           : handler(message.event, contextFor(message)),
       )
       .then(
-        (result) => {
-          const payloadBytes = payloadBytesOf(result);
-          send({ type: 'result', requestId: message.requestId, result, payloadBytes, maxRssBytes: maxRssBytes() });
-        },
+        (result) => sendResult(message.requestId, result),
         (error: unknown) => {
           const payload = toPayload(error);
           console.error('Invoke Error', JSON.stringify(payload));
           send({ type: 'error', requestId: message.requestId, error: payload, maxRssBytes: maxRssBytes() });
         },
       );
-  });
+  };
+  channel.on(
+    'data',
+    frameReader((header) => {
+      if ((header as { type?: unknown }).type === 'invoke') onInvoke(header as InvokeMessage);
+    }),
+  );
   send({ type: 'ready' });
 }
 

@@ -56,6 +56,22 @@ describe('bench baselines', () => {
     }
   });
 
+  it("serves the gateway floor: the deployed bundle's tools/list through environments on the runtime channel", async () => {
+    const runtime = resolveNodeRuntime('nodejs22.x');
+    const server = await startServer('bench/servers/minimal-gateway.ts', [
+      distPaths('mcp-server').bundle,
+      runtime.nodePath,
+      '2',
+    ]);
+    track(server.child);
+    const url = `http://127.0.0.1:${server.port}/dev/mcp`;
+    const answers = await Promise.all([0, 1, 2, 3].map(() => toolsList(url)));
+    for (const { status, text } of answers) {
+      expect(status).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ jsonrpc: '2.0', id: 0, result: { tools: expect.any(Array) } });
+    }
+  });
+
   it('times module loads in fresh processes, the SDK-alone bundle included', () => {
     const times = measureModuleLoad(distPaths('mcp-server').bundle, 1);
     for (const ms of [times.bundleMs, times.unbundledMs, times.sdkAloneMs]) expect(ms).toBeGreaterThan(0);

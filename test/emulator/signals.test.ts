@@ -130,3 +130,36 @@ describe.each([
     }
   });
 });
+
+describe('a gateway killed outright (SIGKILL), with no chance to stop anything', () => {
+  it('leaves no execution environment running, even one whose function keeps its event loop busy', async () => {
+    const name = `kill-${randomBytes(4).toString('hex')}`;
+    const out = mkdtempSync(path.join(tmpdir(), 'signals-build-'));
+    const environments = (): number[] => [...processesOf(`${name}-mcp-server`), ...processesOf(`${name}-authorizer`)];
+    // The gateway itself (no npm or shell in between), so the signal reaches it alone.
+    const gateway = spawn(
+      process.execPath,
+      [
+        ...['--import', 'tsx', path.join(repoRoot, 'emulator', 'cli.ts'), '--port', '0', '--quiet', '--no-log-dir'],
+        ...['--server', 'test/fixtures/runtime-probe/server.ts', '--out', out, '--var', `name=${name}`],
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      let text = '';
+      gateway.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      expect(await eventually(() => /MCP endpoint\s+\S+/.test(text), 60_000)).toBe(true);
+      const endpoint = /MCP endpoint\s+(\S+)/.exec(text)![1]!;
+      const token = readFileSync(path.join(repoRoot, '.local', 'dev-token'), 'utf8').trim();
+      expect((await callTool(endpoint, token, 'echo', { text: 'hi' })).status).toBe(200);
+      expect(environments().length).toBe(2);
+      gateway.kill('SIGKILL');
+      // An ended process the init process has not reaped yet shows no environment: it is not counted.
+      expect(await eventually(() => environments().length === 0, 10_000)).toBe(true);
+    } finally {
+      if (gateway.exitCode === null) gateway.kill('SIGKILL');
+      for (const pid of environments()) process.kill(pid, 'SIGKILL');
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

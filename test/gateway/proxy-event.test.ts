@@ -352,6 +352,14 @@ describe('proxy result → HTTP response (the gateway side)', () => {
     expect(response.body).toEqual(Buffer.from('hi'));
   });
 
+  it('takes a body delivered as UTF-8 bytes as it is, and decodes it when it is base64', () => {
+    const text = Buffer.from('Zoë 🙂');
+    expect(fromProxyResult({ statusCode: 200 }, text).body).toBe(text);
+    expect(fromProxyResult({ statusCode: 200, isBase64Encoded: true }, Buffer.from('aGk=')).body).toEqual(
+      Buffer.from('hi'),
+    );
+  });
+
   it('treats a missing or null body and missing headers as empty', () => {
     expect(fromProxyResult({ statusCode: 204 })).toEqual({ statusCode: 204, headers: [], body: Buffer.alloc(0) });
     expect(fromProxyResult({ statusCode: 200, body: null }).body).toEqual(Buffer.alloc(0));
