@@ -1,6 +1,8 @@
 /**
  * Copies of the log streams as files under one directory (for `tail -f`), written in batches off
- * the request path. Each file is rotated once it passes `maxFileBytes` (the previous one is kept as
+ * the request path: every FLUSH_INTERVAL_MS, one append per file that has new lines (a file per
+ * turn of the event loop cost a busy gateway about as much CPU as everything else it does for a
+ * request, see docs/embedded-stack-under-load.md). Each file is rotated once it passes `maxFileBytes` (the previous one is kept as
  * `<name>.1`), so a long run holds at most two files per stream. A directory that cannot be written
  * (read-only, full, gone) is detected at start and at run time: the mirror turns itself off with one
  * warning and the in-memory store (and the Logs API) goes on.
@@ -10,6 +12,11 @@ import path from 'node:path';
 
 /** Size at which a stream's file is rotated. */
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * How long a line may wait for its file's next append. `tail -f` shows it within this; CloudWatch
+ * Logs itself makes events searchable seconds after they are written.
+ */
+export const FLUSH_INTERVAL_MS = 100;
 /** Lines waiting for a slow disk beyond this are dropped (and counted) rather than held in memory. */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
@@ -34,6 +41,7 @@ export class LogMirror {
   private pendingBytes = 0;
   private dropped = 0;
   private disabled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LogMirrorOptions) {}
 
@@ -73,16 +81,42 @@ export class LogMirror {
     target.pending.push(line);
     target.pendingBytes += line.length;
     this.pendingBytes += line.length;
-    if (!target.writing) this.track(this.flush(target));
+    this.schedule();
   }
 
-  /** Waits for every write under way (and what they leave pending). */
+  /** Writes every pending line now and waits until they are in their files. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (;;) {
+      this.startWrites();
+      if (this.writes.size === 0) return;
+      await Promise.all([...this.writes]);
+    }
+  }
+
+  /** Writes what is pending, then warns once about lines a slow disk made it drop. */
   async close(): Promise<void> {
-    while (this.writes.size > 0) await Promise.all([...this.writes]);
+    await this.flush();
     if (this.dropped > 0)
       this.options.onWarning(
         `embedded stack: ${this.dropped} log lines were not written to ${this.options.dir} (disk too slow); they are in memory`,
       );
+  }
+
+  /** The next batch, FLUSH_INTERVAL_MS from now unless one is already due. It never holds the process open. */
+  private schedule(): void {
+    if (this.timer || this.disabled) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.startWrites();
+    }, FLUSH_INTERVAL_MS).unref();
+  }
+
+  private startWrites(): void {
+    for (const target of this.files.values()) {
+      if (target.pending.length > 0 && !target.writing && !this.disabled) this.track(this.append(target));
+    }
   }
 
   private track(write: Promise<void>): void {
@@ -91,36 +125,33 @@ export class LogMirror {
   }
 
   /** One write at a time per file keeps its lines in order; lines arriving meanwhile go in the next batch. */
-  private async flush(target: MirrorFile): Promise<void> {
+  private async append(target: MirrorFile): Promise<void> {
     target.writing = true;
     try {
-      // Let the lines of this turn of the event loop join the batch.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      while (target.pending.length > 0 && !this.disabled) {
-        const text = target.pending.join('');
-        this.pendingBytes -= target.pendingBytes;
-        target.pending = [];
-        target.pendingBytes = 0;
-        const dir = path.dirname(target.file);
-        if (!this.createdDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          this.createdDirs.add(dir);
-        }
-        if (
-          target.writtenBytes + text.length > (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) &&
-          target.writtenBytes > 0
-        ) {
-          await rename(target.file, `${target.file}.1`);
-          target.writtenBytes = 0;
-        }
-        await appendFile(target.file, text);
-        target.writtenBytes += text.length;
+      const text = target.pending.join('');
+      this.pendingBytes -= target.pendingBytes;
+      target.pending = [];
+      target.pendingBytes = 0;
+      const dir = path.dirname(target.file);
+      if (!this.createdDirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        this.createdDirs.add(dir);
       }
+      if (
+        target.writtenBytes + text.length > (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) &&
+        target.writtenBytes > 0
+      ) {
+        await rename(target.file, `${target.file}.1`);
+        target.writtenBytes = 0;
+      }
+      await appendFile(target.file, text);
+      target.writtenBytes += text.length;
     } catch (error) {
       this.disable(error);
     } finally {
       target.writing = false;
     }
+    if (target.pending.length > 0) this.schedule();
   }
 
   private disable(error: unknown): void {

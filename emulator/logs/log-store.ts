@@ -79,6 +79,11 @@ export class LogStore {
     await this.mirror?.check();
   }
 
+  /** Writes the log files' pending lines now (they are written every FLUSH_INTERVAL_MS otherwise). */
+  async flushFiles(): Promise<void> {
+    await this.mirror?.flush();
+  }
+
   async close(): Promise<void> {
     await this.mirror?.close();
   }

@@ -19,7 +19,7 @@ import {
   type FilteredLogEvent,
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseByteSize } from '../../emulator/logs/byte-size.ts';
 import { createLogsApi } from '../../emulator/logs/cloudwatch-logs-api.ts';
 import { LogStore, type LogStoreOptions } from '../../emulator/logs/log-store.ts';
@@ -443,6 +443,28 @@ describe('nextToken', () => {
 });
 
 describe('log files', () => {
+  it('writes a line to its file without being asked, and every pending line at once on flushFiles()', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'log-batches-'));
+    try {
+      const store = new LogStore({ mirrorDir: dir });
+      const file = path.join(dir, 'aws', 'lambda', 'batched', 'stream.log');
+      const lines = async (): Promise<string[]> =>
+        (await readFile(file, 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => line.slice(25));
+      store.put('/aws/lambda/batched', 'stream', 'first', T0);
+      await vi.waitFor(async () => expect(await lines()).toEqual(['first']), { timeout: 5_000, interval: 20 });
+      const more = Array.from({ length: 100 }, (_, k) => `line ${k}`);
+      for (const line of more) store.put('/aws/lambda/batched', 'stream', line, T0);
+      await store.flushFiles();
+      expect(await lines()).toEqual(['first', ...more]);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rotates a stream file past its size: at most the file and one previous copy, newest lines last', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'log-rotation-'));
     try {

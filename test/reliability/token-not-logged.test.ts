@@ -100,6 +100,7 @@ async function withStack(
     const secrets = await session(stack);
     // Let the last log lines of the environments arrive.
     await new Promise((resolve) => setTimeout(resolve, 200));
+    await stack.logs.flushFiles();
     return { corpora: await collectLogs(stack, logDir, access), secrets, stack };
   } finally {
     await stack.stop();
