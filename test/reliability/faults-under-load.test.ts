@@ -371,6 +371,9 @@ describe('faults injected under load', () => {
       expect(stack.authorizerFunction.stats().busy).toBe(0);
       const afterAuthorizerFault = await goodRequest(await sign(`after-${kind}-${randomUUID()}`));
       expect(afterAuthorizerFault.status, afterAuthorizerFault.text).toBe(200);
+      // autocannon sends a rated load in bursts at the start of each second, and a crashing
+      // authorizer fails in milliseconds: the window stays open until the load has been answered.
+      await waitFor(() => Object.keys(window().answered).length > 0, 5_000, 'a load answer in the window');
       const loadDuring = window();
       // The load's token is cached by the gateway: the failing authorizer does not touch it.
       expect(Object.keys(loadDuring.answered)).toEqual(['200']);
