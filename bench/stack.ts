@@ -160,6 +160,18 @@ function through(
   );
 }
 
+/** `amount` requests through the stack at 10 connections, with its token. */
+function sendThrough(stack: StackProcess, amount: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: stack.endpoint,
+    method: 'POST',
+    connections: 10,
+    amount,
+    headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
+    body: TOOLS_LIST,
+  });
+}
+
 export async function runStackBench(options: StackBenchOptions): Promise<void> {
   const { row, seconds } = options;
   const root = options.stackRoot;
@@ -240,14 +252,7 @@ export async function runStackBench(options: StackBenchOptions): Promise<void> {
       // Then on until every environment is warm, and the same figures again.
       const served = short.requests + warmUp.requests + warm.requests;
       const remaining = Math.max(0, 10 * WARM_INVOCATIONS_PER_ENVIRONMENT - served);
-      await autocannon({
-        url: stack.endpoint,
-        method: 'POST',
-        connections: 10,
-        amount: remaining,
-        headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
-        body: TOOLS_LIST,
-      });
+      await sendThrough(stack, remaining);
       const warmingSeconds = fmt((performance.now() - loadStarted) / 1000);
       const steady = await through(stack, 10, seconds);
       const steadyRatio = steady.requestsPerSecond / alone.requestsPerSecond;
@@ -403,15 +408,7 @@ async function soak(options: StackBenchOptions): Promise<void> {
   const stack = await startStackProcess(options.stackRoot);
   try {
     const pid = stack.child.pid!;
-    const run = (amount: number) =>
-      autocannon({
-        url: stack.endpoint,
-        method: 'POST',
-        connections: 10,
-        amount,
-        headers: { ...LEGACY_HEADERS, authorization: `Bearer ${stack.token}` },
-        body: TOOLS_LIST,
-      });
+    const run = (amount: number) => sendThrough(stack, amount);
     const warmup = Math.floor(total / 5);
     await run(warmup);
     const rssAfterWarmup = rssMb(pid);
