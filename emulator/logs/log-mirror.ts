@@ -19,10 +19,24 @@ export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const FLUSH_INTERVAL_MS = 100;
 /** Lines waiting for a slow disk beyond this are dropped (and counted) rather than held in memory. */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+/** What a line adds to its message: the ISO timestamp (24 characters), a space and the newline. */
+const LINE_OVERHEAD = 26;
+
+/**
+ * One batch of lines as text. Formatted here, when the batch is written, not when each event is
+ * stored: only the message (which the log store keeps anyway) and a number wait for the batch.
+ */
+function formatLines(timestamps: readonly number[], messages: readonly string[]): string {
+  let text = '';
+  for (let i = 0; i < messages.length; i++) text += `${new Date(timestamps[i]!).toISOString()} ${messages[i]}\n`;
+  return text;
+}
 
 interface MirrorFile {
   readonly file: string;
-  pending: string[];
+  /** Lines not yet written, as timestamp and message: each line is formatted when its batch is written. */
+  pendingTimestamps: number[];
+  pendingMessages: string[];
   pendingBytes: number;
   writtenBytes: number;
   writing: boolean;
@@ -61,7 +75,8 @@ export class LogMirror {
     }
   }
 
-  write(logGroupName: string, logStreamName: string, line: string): void {
+  /** Queues one line, `<ISO timestamp> <message>`, for the stream's file. */
+  write(logGroupName: string, logStreamName: string, timestamp: number, message: string): void {
     if (this.disabled) return;
     if (this.pendingBytes > MAX_PENDING_BYTES) {
       this.dropped += 1;
@@ -75,12 +90,14 @@ export class LogMirror {
         logGroupName.replace(/^\//, ''),
         `${logStreamName.replace(/[^\w.-]+/g, '_')}.log`,
       );
-      target = { file, pending: [], pendingBytes: 0, writtenBytes: 0, writing: false };
+      target = { file, pendingTimestamps: [], pendingMessages: [], pendingBytes: 0, writtenBytes: 0, writing: false };
       this.files.set(key, target);
     }
-    target.pending.push(line);
-    target.pendingBytes += line.length;
-    this.pendingBytes += line.length;
+    target.pendingTimestamps.push(timestamp);
+    target.pendingMessages.push(message);
+    const bytes = LINE_OVERHEAD + message.length;
+    target.pendingBytes += bytes;
+    this.pendingBytes += bytes;
     this.schedule();
   }
 
@@ -115,7 +132,7 @@ export class LogMirror {
 
   private startWrites(): void {
     for (const target of this.files.values()) {
-      if (target.pending.length > 0 && !target.writing && !this.disabled) this.track(this.append(target));
+      if (target.pendingMessages.length > 0 && !target.writing && !this.disabled) this.track(this.append(target));
     }
   }
 
@@ -128,9 +145,10 @@ export class LogMirror {
   private async append(target: MirrorFile): Promise<void> {
     target.writing = true;
     try {
-      const text = target.pending.join('');
+      const text = formatLines(target.pendingTimestamps, target.pendingMessages);
       this.pendingBytes -= target.pendingBytes;
-      target.pending = [];
+      target.pendingTimestamps = [];
+      target.pendingMessages = [];
       target.pendingBytes = 0;
       const dir = path.dirname(target.file);
       if (!this.createdDirs.has(dir)) {
@@ -151,14 +169,17 @@ export class LogMirror {
     } finally {
       target.writing = false;
     }
-    if (target.pending.length > 0) this.schedule();
+    if (target.pendingMessages.length > 0) this.schedule();
   }
 
   private disable(error: unknown): void {
     if (this.disabled) return;
     this.disabled = true;
     this.pendingBytes = 0;
-    for (const target of this.files.values()) target.pending = [];
+    for (const target of this.files.values()) {
+      target.pendingTimestamps = [];
+      target.pendingMessages = [];
+    }
     const reason = error instanceof Error ? error.message : String(error);
     this.options.onWarning(
       `embedded stack: cannot write log files under ${this.options.dir} (${reason}); logs are kept in memory only`,

@@ -114,7 +114,7 @@ export class LogStore {
     this.bytes += bytes;
     while (group.storedBytes > this.retention.maxBytesPerGroup) this.bytes -= group.dropOldest();
     while (this.bytes > this.retention.maxTotalBytes) this.bytes -= this.oldestGroup().dropOldest();
-    this.mirror?.write(logGroupName, logStreamName, `${new Date(at).toISOString()} ${message}\n`);
+    this.mirror?.write(logGroupName, logStreamName, at, message);
   }
 
   /** Every message of a group, in order; for tests and the CLI's tail. */
