@@ -24,7 +24,7 @@ const LINE_OVERHEAD = 26;
 
 /**
  * One batch of lines as text. Formatted here, when the batch is written, not when each event is
- * stored: only the message (which the log store keeps anyway) and a number wait for the batch.
+ * stored: only the message and its timestamp wait for the batch, not a line built for it.
  */
 function formatLines(timestamps: readonly number[], messages: readonly string[]): string {
   let text = '';
