@@ -18,7 +18,7 @@
 #   GO_BUILD_PARALLELISM       go build -p (default 2)
 #   KEEP_GO_BUILD_CACHE=1      keep the Go build cache (about 8 GB) after building
 # The first run builds the provider. Measured on 2 shared cores at nice 19:
-# 45–90 s to fetch the source (1.4 GB module cache), 50–86 min to build (the
+# 45–90 s to fetch the source (1.4 GB module cache), 28–86 min to build (the
 # shorter on a quieter machine; 9.4 GB peak RAM when linking, 8 GB build cache,
 # 0.9 GB binary). Later runs reuse the binary and take about 20 s.
 set -euo pipefail
