@@ -449,16 +449,15 @@ describe('log files', () => {
       const store = new LogStore({ mirrorDir: dir });
       const file = path.join(dir, 'aws', 'lambda', 'batched', 'stream.log');
       const lines = async (): Promise<string[]> =>
-        (await readFile(file, 'utf8').catch(() => ''))
-          .split('\n')
-          .filter((line) => line !== '')
-          .map((line) => line.slice(25));
+        (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
+      // Each line is the event's own timestamp, then its message.
+      const at = (ms: number) => (message: string) => `${new Date(ms).toISOString()} ${message}`;
       store.put('/aws/lambda/batched', 'stream', 'first', T0);
-      await vi.waitFor(async () => expect(await lines()).toEqual(['first']), { timeout: 5_000, interval: 20 });
+      await vi.waitFor(async () => expect(await lines()).toEqual([at(T0)('first')]), { timeout: 5_000, interval: 20 });
       const more = Array.from({ length: 100 }, (_, k) => `line ${k}`);
-      for (const line of more) store.put('/aws/lambda/batched', 'stream', line, T0);
+      more.forEach((line, k) => store.put('/aws/lambda/batched', 'stream', line, T0 + k));
       await store.flushFiles();
-      expect(await lines()).toEqual(['first', ...more]);
+      expect(await lines()).toEqual([at(T0)('first'), ...more.map((line, k) => at(T0 + k)(line))]);
       await store.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
