@@ -455,7 +455,7 @@ describe('log files', () => {
       store.put('/aws/lambda/batched', 'stream', 'first', T0);
       await vi.waitFor(async () => expect(await lines()).toEqual([at(T0)('first')]), { timeout: 5_000, interval: 20 });
       const more = Array.from({ length: 100 }, (_, k) => `line ${k}`);
-      more.forEach((line, k) => store.put('/aws/lambda/batched', 'stream', line, T0 + k));
+      for (const [k, line] of more.entries()) store.put('/aws/lambda/batched', 'stream', line, T0 + k);
       await store.flushFiles();
       expect(await lines()).toEqual([at(T0)('first'), ...more.map((line, k) => at(T0 + k)(line))]);
       await store.close();
