@@ -411,11 +411,10 @@ async function soak(options: StackBenchOptions): Promise<void> {
   const stack = await startStackProcess(options.stackRoot);
   try {
     const pid = stack.child.pid!;
-    const run = (amount: number) => sendThrough(stack, amount);
     const warmup = Math.floor(total / 5);
-    await run(warmup);
+    await sendThrough(stack, warmup);
     const rssAfterWarmup = rssMb(pid);
-    const rest = await run(total - warmup);
+    const rest = await sendThrough(stack, total - warmup);
     const rssAtEnd = rssMb(pid);
     const growth = rssAtEnd - rssAfterWarmup;
     row(

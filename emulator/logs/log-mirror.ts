@@ -22,11 +22,19 @@ const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 /** What a line adds to its message: the ISO timestamp (24 characters), a space and the newline. */
 const LINE_OVERHEAD = 26;
 
+/** Lines not yet written, as timestamps and messages side by side (no object per line). */
+interface PendingLines {
+  readonly timestamps: number[];
+  readonly messages: string[];
+}
+
+const noPendingLines = (): PendingLines => ({ timestamps: [], messages: [] });
+
 /**
  * One batch of lines as text. Formatted here, when the batch is written, not when each event is
  * stored: only the message and its timestamp wait for the batch, not a line built for it.
  */
-function formatLines(timestamps: readonly number[], messages: readonly string[]): string {
+function formatLines({ timestamps, messages }: PendingLines): string {
   let text = '';
   for (let i = 0; i < messages.length; i++) text += `${new Date(timestamps[i]!).toISOString()} ${messages[i]}\n`;
   return text;
@@ -34,9 +42,7 @@ function formatLines(timestamps: readonly number[], messages: readonly string[])
 
 interface MirrorFile {
   readonly file: string;
-  /** Lines not yet written, as timestamp and message: each line is formatted when its batch is written. */
-  pendingTimestamps: number[];
-  pendingMessages: string[];
+  pending: PendingLines;
   pendingBytes: number;
   writtenBytes: number;
   writing: boolean;
@@ -90,11 +96,11 @@ export class LogMirror {
         logGroupName.replace(/^\//, ''),
         `${logStreamName.replace(/[^\w.-]+/g, '_')}.log`,
       );
-      target = { file, pendingTimestamps: [], pendingMessages: [], pendingBytes: 0, writtenBytes: 0, writing: false };
+      target = { file, pending: noPendingLines(), pendingBytes: 0, writtenBytes: 0, writing: false };
       this.files.set(key, target);
     }
-    target.pendingTimestamps.push(timestamp);
-    target.pendingMessages.push(message);
+    target.pending.timestamps.push(timestamp);
+    target.pending.messages.push(message);
     const bytes = LINE_OVERHEAD + message.length;
     target.pendingBytes += bytes;
     this.pendingBytes += bytes;
@@ -132,7 +138,7 @@ export class LogMirror {
 
   private startWrites(): void {
     for (const target of this.files.values()) {
-      if (target.pendingMessages.length > 0 && !target.writing && !this.disabled) this.track(this.append(target));
+      if (target.pending.messages.length > 0 && !target.writing && !this.disabled) this.track(this.append(target));
     }
   }
 
@@ -145,10 +151,9 @@ export class LogMirror {
   private async append(target: MirrorFile): Promise<void> {
     target.writing = true;
     try {
-      const text = formatLines(target.pendingTimestamps, target.pendingMessages);
+      const text = formatLines(target.pending);
       this.pendingBytes -= target.pendingBytes;
-      target.pendingTimestamps = [];
-      target.pendingMessages = [];
+      target.pending = noPendingLines();
       target.pendingBytes = 0;
       const dir = path.dirname(target.file);
       if (!this.createdDirs.has(dir)) {
@@ -169,17 +174,14 @@ export class LogMirror {
     } finally {
       target.writing = false;
     }
-    if (target.pendingMessages.length > 0) this.schedule();
+    if (target.pending.messages.length > 0) this.schedule();
   }
 
   private disable(error: unknown): void {
     if (this.disabled) return;
     this.disabled = true;
     this.pendingBytes = 0;
-    for (const target of this.files.values()) {
-      target.pendingTimestamps = [];
-      target.pendingMessages = [];
-    }
+    for (const target of this.files.values()) target.pending = noPendingLines();
     const reason = error instanceof Error ? error.message : String(error);
     this.options.onWarning(
       `embedded stack: cannot write log files under ${this.options.dir} (${reason}); logs are kept in memory only`,

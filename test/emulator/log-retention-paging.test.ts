@@ -451,13 +451,16 @@ describe('log files', () => {
       const lines = async (): Promise<string[]> =>
         (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
       // Each line is the event's own timestamp, then its message.
-      const at = (ms: number) => (message: string) => `${new Date(ms).toISOString()} ${message}`;
+      const line = (ms: number, message: string) => `${new Date(ms).toISOString()} ${message}`;
       store.put('/aws/lambda/batched', 'stream', 'first', T0);
-      await vi.waitFor(async () => expect(await lines()).toEqual([at(T0)('first')]), { timeout: 5_000, interval: 20 });
+      await vi.waitFor(async () => expect(await lines()).toEqual([line(T0, 'first')]), {
+        timeout: 5_000,
+        interval: 20,
+      });
       const more = Array.from({ length: 100 }, (_, k) => `line ${k}`);
-      for (const [k, line] of more.entries()) store.put('/aws/lambda/batched', 'stream', line, T0 + k);
+      for (const [k, message] of more.entries()) store.put('/aws/lambda/batched', 'stream', message, T0 + k);
       await store.flushFiles();
-      expect(await lines()).toEqual([at(T0)('first'), ...more.map((line, k) => at(T0 + k)(line))]);
+      expect(await lines()).toEqual([line(T0, 'first'), ...more.map((message, k) => line(T0 + k, message))]);
       await store.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
